@@ -1,0 +1,200 @@
+//! The command line: which database the desk opens, and the `demo` and `search` commands.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::db::{self, Database, OpenMode, staff, visitors};
+use crate::demo::{self, DemoOptions};
+
+/// bureau-desk: the reception desk of a one-stop information and services bureau.
+#[derive(Debug, Parser)]
+#[command(name = "bureau-desk", version, about)]
+pub struct Cli {
+    /// Open this database file instead of the default one in the user's data folder.
+    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    pub db: Option<PathBuf>,
+    /// Create the file given with --db if it does not exist yet.
+    #[arg(long, requires = "db")]
+    pub create: bool,
+    /// Open a demo database full of invented visitors (generated on first use).
+    #[arg(long)]
+    pub demo: bool,
+    /// A command to run instead of opening the desk.
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+/// Commands that run without a window.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Write a realistic generated database to a new file.
+    Demo {
+        /// The new database file (must not exist).
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// How many visitors (a year at the bureau's pace by default).
+        #[arg(long, default_value_t = demo::VISITORS_PER_YEAR)]
+        visitors: usize,
+        /// Random seed: the same seed gives the same people.
+        #[arg(long, default_value_t = 2021)]
+        seed: u64,
+    },
+    /// Search visitors as the desk does, best match first.
+    Search {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Any part of a name (any script), a phone number or a bureau code.
+        query: String,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// One JSON object a line instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What the binary should do after the command line was read.
+pub enum Outcome {
+    /// Open the desk window on this database.
+    OpenDesk(Database),
+    /// A command ran and printed its result.
+    Done,
+}
+
+/// The default database file: `bureau-desk.sqlite` in the user's data folder.
+pub fn default_database_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("bg", "Sofia One-Stop Bureau", "bureau-desk")
+        .map(|dirs| dirs.data_dir().join("bureau-desk.sqlite"))
+}
+
+fn demo_database_path() -> Option<PathBuf> {
+    default_database_path().map(|p| p.with_file_name("demo.sqlite"))
+}
+
+/// Carries out the command line. Errors come back as one sentence for the person.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
+    match cli.command {
+        Some(CliCommand::Demo { db, visitors, seed }) => {
+            let summary = write_demo(&db, visitors, seed)?;
+            writeln!(
+                out,
+                "{}: {} visitors, {} visits",
+                db.display(),
+                summary.visitors,
+                summary.visits
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Search {
+            db,
+            query,
+            limit,
+            json,
+        }) => {
+            let database = open(&db, OpenMode::Existing)?;
+            search(&database, &query, limit, json, out)?;
+            Ok(Outcome::Done)
+        }
+        None => {
+            let database = if cli.demo {
+                let path = demo_database_path().ok_or("no data folder is known for this user")?;
+                if !path.exists() {
+                    write_demo(&path, demo::VISITORS_PER_YEAR, 2021)?;
+                }
+                open(&path, OpenMode::Existing)?
+            } else if let Some(path) = cli.db {
+                let mode = if cli.create {
+                    OpenMode::CreateIfMissing
+                } else {
+                    OpenMode::Existing
+                };
+                open(&path, mode).map_err(|e| {
+                    if path.exists() {
+                        e
+                    } else {
+                        format!("{e}; add --create to start a new database there")
+                    }
+                })?
+            } else {
+                let path =
+                    default_database_path().ok_or("no data folder is known for this user")?;
+                open(&path, OpenMode::CreateIfMissing)?
+            };
+            Ok(Outcome::OpenDesk(database))
+        }
+    }
+}
+
+fn open(path: &Path, mode: OpenMode) -> Result<Database, String> {
+    Database::open(path, mode).map_err(|e| match e {
+        db::Error::Storage(_) => format!(
+            "{} could not be opened as a bureau-desk database",
+            path.display()
+        ),
+        other => other.to_string(),
+    })
+}
+
+fn write_demo(path: &Path, visitors: usize, seed: u64) -> Result<demo::DemoSummary, String> {
+    if path.exists() {
+        return Err(format!(
+            "{} already exists; the demo writes a new file",
+            path.display()
+        ));
+    }
+    let mut database = open(path, OpenMode::CreateIfMissing)?;
+    let today = chrono::Local::now().date_naive();
+    demo::generate(
+        &mut database,
+        DemoOptions {
+            visitors,
+            seed,
+            today,
+        },
+    )
+    .map_err(|e| {
+        drop(std::fs::remove_file(path));
+        e.to_string()
+    })
+}
+
+fn search(
+    database: &Database,
+    query: &str,
+    limit: usize,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    let actor = staff::list(database)
+        .map_err(|e| e.to_string())?
+        .first()
+        .map(|s| s.actor())
+        .ok_or("this database has no staff member to search as")?;
+    let hits = visitors::search(database, &actor, query, limit).map_err(|e| e.to_string())?;
+    for hit in hits {
+        let line = if json {
+            serde_json::json!({
+                "id": hit.id.0,
+                "code": hit.code,
+                "given_name": hit.given_name,
+                "family_name": hit.family_name,
+                "latin_name": hit.latin_name,
+                "country_of_origin": hit.country_of_origin,
+                "score": (hit.score * 1000.0).round() / 1000.0,
+            })
+            .to_string()
+        } else {
+            format!(
+                "{}\t{} {}\t{}\t{:.3}",
+                hit.code, hit.given_name, hit.family_name, hit.latin_name, hit.score
+            )
+        };
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,272 @@
+//! Storage: the one SQLite file. Only this module speaks SQL or names `rusqlite`.
+//!
+//! Every call that reads or writes personal data takes the acting staff member (`Actor`), and
+//! every multi-statement write runs in one transaction.
+
+pub mod audit;
+pub mod catalogue;
+pub mod migrations;
+pub mod settings;
+pub mod staff;
+pub mod visitors;
+pub mod visits;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::domain::FieldError;
+
+/// What can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The row asked for does not exist.
+    #[error("the record was not found")]
+    NotFound,
+    /// An existing database was expected at the path.
+    #[error("there is no database at {0}")]
+    Missing(PathBuf),
+    /// The file exists but is not a bureau-desk database.
+    #[error("{0} is not a bureau-desk database")]
+    NotADatabase(PathBuf),
+    /// The file was written by a newer version of the program.
+    #[error(
+        "this database was written by a newer bureau-desk (schema version {found}; this one reads up to {supported})"
+    )]
+    TooNew {
+        /// The file's version.
+        found: i64,
+        /// The newest version this build reads.
+        supported: i64,
+    },
+    /// The input did not validate.
+    #[error("the input is not valid ({} problems)", .0.len())]
+    Invalid(Vec<FieldError>),
+    /// SQLite reported a failure.
+    #[error("the database could not complete the operation: {0}")]
+    Storage(String),
+    /// A file could not be read or written.
+    #[error("a file could not be read or written: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        match error {
+            rusqlite::Error::QueryReturnedNoRows => Error::NotFound,
+            other => Error::Storage(other.to_string()),
+        }
+    }
+}
+
+impl Error {
+    /// The i18n key of the sentence shown to a person for this error.
+    pub fn label_key(&self) -> &'static str {
+        match self {
+            Error::NotFound => "error.not_found",
+            Error::Missing(_) => "error.missing",
+            Error::NotADatabase(_) => "error.not_a_database",
+            Error::TooNew { .. } => "error.too_new",
+            Error::Invalid(_) => "error.invalid",
+            Error::Storage(_) => "error.storage",
+            Error::Io(_) => "error.io",
+        }
+    }
+}
+
+/// Results of this library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Whether opening may create a new file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// The file must exist already (an explicit `--db`).
+    Existing,
+    /// Create an empty database when the file is missing (the default data file, a demo).
+    CreateIfMissing,
+}
+
+/// The bureau's database.
+pub struct Database {
+    pub(crate) conn: Connection,
+}
+
+/// `PRAGMA application_id` of a bureau-desk file ('BDSK').
+const APPLICATION_ID: i64 = 0x4244_534B;
+
+impl Database {
+    /// Opens (or, if allowed, creates) the database at `path` and brings it to the current
+    /// schema. A file that is not a bureau-desk database, or is newer than this build, is
+    /// refused and left untouched.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Self> {
+        let exists = path.exists();
+        if !exists && mode == OpenMode::Existing {
+            return Err(Error::Missing(path.to_owned()));
+        }
+        if exists && !path.is_file() {
+            return Err(Error::NotADatabase(path.to_owned()));
+        }
+        if !exists && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if !exists {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(path, flags)?;
+        Self::prepare(conn, path)
+    }
+
+    /// A private in-memory database with the current schema (tests, benchmarks).
+    pub fn open_in_memory() -> Result<Self> {
+        Self::prepare(Connection::open_in_memory()?, Path::new(":memory:"))
+    }
+
+    fn prepare(conn: Connection, path: &Path) -> Result<Self> {
+        let not_ours = || Error::NotADatabase(path.to_owned());
+        let header = conn.query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0));
+        let application_id = match header {
+            Ok(id) => id,
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::NotADatabase =>
+            {
+                return Err(not_ours());
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        let fresh = tables == 0 && version == 0 && application_id == 0;
+        if !fresh && application_id != APPLICATION_ID {
+            return Err(not_ours());
+        }
+        if version > migrations::SCHEMA_VERSION {
+            return Err(Error::TooNew {
+                found: version,
+                supported: migrations::SCHEMA_VERSION,
+            });
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "busy_timeout", 5000)?;
+        if path != Path::new(":memory:") {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        // A logged visit must survive a power cut.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let mut db = Database { conn };
+        if fresh {
+            db.conn
+                .execute_batch(&format!("BEGIN;\n{}\nCOMMIT;", migrations::SCHEMA))?;
+        } else if version < migrations::SCHEMA_VERSION {
+            migrations::upgrade(&mut db.conn, version)?;
+        }
+        Ok(db)
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Database;
+    use crate::domain::{Actor, Role, StaffId};
+
+    /// A fresh in-memory database with one desk worker, and that worker acting.
+    pub fn db_with_staff() -> (Database, Actor) {
+        let mut db = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let staff = super::staff::insert(&mut db, "Мария", Role::Desk, "2026-11-23T09:00")
+            .unwrap_or_else(|e| panic!("{e}"));
+        (
+            db,
+            Actor {
+                staff_id: StaffId(staff.id.0),
+                role: Role::Desk,
+            },
+        )
+    }
+}
+
+/// Many writes in one transaction, for bulk generation (the demo): all land or none does.
+pub struct Batch<'a> {
+    tx: rusqlite::Transaction<'a>,
+    next_visitor_id: i64,
+}
+
+impl Database {
+    /// Starts a batch of writes.
+    pub fn batch(&mut self) -> Result<Batch<'_>> {
+        let tx = self.conn.transaction()?;
+        let next_visitor_id =
+            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM visitors", [], |r| {
+                r.get(0)
+            })?;
+        Ok(Batch {
+            tx,
+            next_visitor_id,
+        })
+    }
+}
+
+impl Batch<'_> {
+    /// Registers a visitor; returns their id.
+    pub fn insert_visitor(
+        &mut self,
+        actor: &crate::domain::Actor,
+        visitor: &crate::domain::NewVisitor,
+        now: &str,
+    ) -> Result<crate::domain::VisitorId> {
+        let id = self.next_visitor_id;
+        let code = crate::domain::text::visitor_code(id);
+        visitors::insert_row(&self.tx, actor, id, &code, visitor, now)?;
+        self.next_visitor_id += 1;
+        Ok(crate::domain::VisitorId(id))
+    }
+
+    /// Logs a visit.
+    pub fn insert_visit(
+        &mut self,
+        visit: &crate::domain::NewVisit,
+        now: &str,
+    ) -> Result<crate::domain::VisitId> {
+        visits::insert_row(&self.tx, visit, now)
+    }
+
+    /// Adds a staff member.
+    pub fn insert_staff(
+        &mut self,
+        name: &str,
+        role: crate::domain::Role,
+        now: &str,
+    ) -> Result<crate::domain::StaffId> {
+        self.tx.execute(
+            "INSERT INTO staff (display_name, role, created_at) VALUES (?1, ?2, ?3)",
+            (name, role.code(), now),
+        )?;
+        Ok(crate::domain::StaffId(self.tx.last_insert_rowid()))
+    }
+
+    /// Adds an organisation.
+    pub fn insert_organisation(
+        &mut self,
+        kind: &str,
+        name_bg: &str,
+        name_en: &str,
+    ) -> Result<crate::domain::OrganisationId> {
+        self.tx.execute(
+            "INSERT INTO organisations (kind, name_bg, name_en) VALUES (?1, ?2, ?3)",
+            (kind, name_bg, name_en),
+        )?;
+        Ok(crate::domain::OrganisationId(self.tx.last_insert_rowid()))
+    }
+
+    /// Commits everything.
+    pub fn commit(self) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}

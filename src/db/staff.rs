@@ -1,0 +1,58 @@
+//! Staff: the people who can be at the desk.
+
+use rusqlite::Row;
+
+use super::{Database, Error, Result};
+use crate::domain::{FieldError, Problem, Role, Staff, StaffId, clean_text};
+
+const STAFF_COLS: &str = "id, display_name, role, active";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Staff> {
+    let role: String = row.get("role")?;
+    Ok(Staff {
+        id: StaffId(row.get("id")?),
+        display_name: row.get("display_name")?,
+        role: Role::from_code(&role).unwrap_or(Role::Volunteer),
+        active: row.get("active")?,
+    })
+}
+
+/// Active staff, by name.
+pub fn list(db: &Database) -> Result<Vec<Staff>> {
+    let mut stmt = db.conn.prepare_cached(&format!(
+        "SELECT {STAFF_COLS} FROM staff WHERE active = 1 ORDER BY display_name, id"
+    ))?;
+    let rows = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// One staff member.
+pub fn find(db: &Database, id: StaffId) -> Result<Staff> {
+    Ok(db.conn.query_row(
+        &format!("SELECT {STAFF_COLS} FROM staff WHERE id = ?1"),
+        [id.0],
+        from_row,
+    )?)
+}
+
+/// Adds a staff member; the name is checked like any other typed text.
+pub fn insert(db: &mut Database, name: &str, role: Role, now: &str) -> Result<Staff> {
+    let mut errors = Vec::new();
+    let name = clean_text("staff_name", name, 100, false, &mut errors);
+    if name.is_empty() {
+        errors.push(FieldError {
+            field: "staff_name",
+            problem: Problem::Required,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    db.conn.execute(
+        "INSERT INTO staff (display_name, role, created_at) VALUES (?1, ?2, ?3)",
+        (&name, role.code(), now),
+    )?;
+    find(db, StaffId(db.conn.last_insert_rowid()))
+}

@@ -1,0 +1,646 @@
+//! Visitors: insert, read, and the search that finds them by any part of a name in any script,
+//! a phone number or a bureau code.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, named_params};
+
+use super::{Database, Result, audit};
+use crate::domain::text::{
+    code_key, fold, has_rtl, is_number_like, parse_visitor_code, phone_digits, skeleton, skeletons,
+    to_latin, visitor_code, words,
+};
+use crate::domain::visitors::{Birth, join_name};
+use crate::domain::{
+    Actor, Answer, ConsentScope, LegalStatus, NewVisitor, Sex, StaffId, Visitor, VisitorId,
+    VisitorSummary,
+};
+
+const VISITOR_COLS: &str = "id, code, given_name, family_name, given_name_latin, family_name_latin, \
+     sex, birth_year, birth_date, birth_answer, country_of_origin, nationality, legal_status, \
+     preferred_language, phone, phone_answer, created_by, created_at";
+
+const SUMMARY_COLS: &str =
+    "id, code, given_name, family_name, given_name_latin, family_name_latin, country_of_origin";
+
+/// Registers a visitor with their languages and consents, gives them a bureau code, and
+/// indexes them for search, all in one transaction.
+pub fn insert(
+    db: &mut Database,
+    actor: &Actor,
+    visitor: &NewVisitor,
+    now: &str,
+) -> Result<Visitor> {
+    let tx = db.conn.transaction()?;
+    let id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM visitors", [], |r| {
+        r.get(0)
+    })?;
+    let code = visitor_code(id);
+    insert_row(&tx, actor, id, &code, visitor, now)?;
+    audit::record(&tx, actor, audit::Action::Create, "visitors", Some(id), now)?;
+    tx.commit()?;
+    Ok(Visitor {
+        id: VisitorId(id),
+        code,
+        details: visitor.clone(),
+        created_by: actor.staff_id,
+        created_at: now.to_owned(),
+    })
+}
+
+/// Writes one visitor and everything that hangs on them; the caller owns the transaction.
+/// Also used by the demo generator, which writes a million of them in one transaction.
+pub(crate) fn insert_row(
+    conn: &Connection,
+    actor: &Actor,
+    id: i64,
+    code: &str,
+    v: &NewVisitor,
+    now: &str,
+) -> Result<()> {
+    let (birth_year, birth_date) = match &v.birth {
+        Answer::Given(b) => (Some(b.year), b.date.map(|d| d.to_string())),
+        _ => (None, None),
+    };
+    let phone = v.phone.given().cloned().unwrap_or_default();
+    conn.prepare_cached(
+        "INSERT INTO visitors (id, code, given_name, family_name, given_name_latin, family_name_latin,
+             sex, birth_year, birth_date, birth_answer, country_of_origin, nationality, legal_status,
+             preferred_language, phone, phone_digits, phone_answer, name_skeleton,
+             created_at, created_by, updated_at)
+         VALUES (:id, :code, :given, :family, :given_latin, :family_latin, :sex, :birth_year,
+             :birth_date, :birth_answer, :country, :nationality, :legal_status, :language, :phone,
+             :phone_digits, :phone_answer, :skeleton, :now, :staff, :now)",
+    )?
+    .execute(named_params! {
+        ":id": id,
+        ":code": code,
+        ":given": v.given_name,
+        ":family": v.family_name,
+        ":given_latin": v.given_name_latin,
+        ":family_latin": v.family_name_latin,
+        ":sex": answer_code(&v.sex, |s| s.code()),
+        ":birth_year": birth_year,
+        ":birth_date": birth_date,
+        ":birth_answer": v.birth.no_answer().map_or("given", |a| a.code()),
+        ":country": v.country_of_origin.code(),
+        ":nationality": v.nationality.code(),
+        ":legal_status": answer_code(&v.legal_status, |s| s.code()),
+        ":language": v.preferred_language.code(),
+        ":phone": phone,
+        ":phone_digits": phone_digits(&phone),
+        ":phone_answer": v.phone.no_answer().map_or("given", |a| a.code()),
+        ":skeleton": skeletons(&all_names(v)),
+        ":now": now,
+        ":staff": actor.staff_id.0,
+    })?;
+    let mut language = conn.prepare_cached(
+        "INSERT OR IGNORE INTO visitor_languages (visitor_id, language) VALUES (?1, ?2)",
+    )?;
+    for code in &v.languages {
+        language.execute((id, code))?;
+    }
+    let mut consent = conn.prepare_cached(
+        "INSERT INTO consents (visitor_id, scope, given_on, recorded_by) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (scope, date) in &v.consents {
+        consent.execute((id, scope.code(), date.to_string(), actor.staff_id.0))?;
+    }
+    index(conn, id, code, v)
+}
+
+fn answer_code<T>(answer: &Answer<T>, code: impl Fn(&T) -> &'static str) -> &'static str {
+    match answer {
+        Answer::Given(v) => code(v),
+        other => other.no_answer().map_or("not_asked", |a| a.code()),
+    }
+}
+
+fn all_names(v: &NewVisitor) -> String {
+    [
+        &v.given_name,
+        &v.family_name,
+        &v.given_name_latin,
+        &v.family_name_latin,
+    ]
+    .iter()
+    .filter(|s| !s.is_empty())
+    .map(|s| s.as_str())
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+/// Writes the search keys of one visitor.
+fn index(conn: &Connection, id: i64, code: &str, v: &NewVisitor) -> Result<()> {
+    let names = all_names(v);
+    let phone = v.phone.given().map(|p| phone_digits(p)).unwrap_or_default();
+    conn.prepare_cached(
+        "INSERT INTO visitor_search (rowid, native, latin, skeleton, phone, code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute((
+        id,
+        fold(&names),
+        to_latin(&names),
+        skeletons(&names),
+        phone,
+        code_key(code),
+    ))?;
+    let mut word = conn.prepare_cached(
+        "INSERT OR IGNORE INTO visitor_name_words (word, visitor_id) VALUES (?1, ?2)",
+    )?;
+    for w in name_words(&names) {
+        word.execute((w, id))?;
+    }
+    Ok(())
+}
+
+/// The words a short query is matched against: each name word folded, and transliterated.
+fn name_words(names: &str) -> Vec<String> {
+    let mut out: Vec<String> = words(names).flat_map(|w| [to_latin(&w), w]).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Refills `visitor_name_words` from the visitors table (used by the version 1 → 2 upgrade).
+pub(crate) fn rebuild_name_words(conn: &Connection) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT id, given_name, family_name, given_name_latin, family_name_latin FROM visitors",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let parts: Vec<String> = (1..=4).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+        Ok((r.get::<_, i64>(0)?, parts.join(" ")))
+    })?;
+    let mut insert = conn
+        .prepare("INSERT OR IGNORE INTO visitor_name_words (word, visitor_id) VALUES (?1, ?2)")?;
+    for row in rows {
+        let (id, names) = row?;
+        for w in name_words(&names) {
+            insert.execute((w, id))?;
+        }
+    }
+    Ok(())
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Visitor> {
+    let birth_answer: String = row.get("birth_answer")?;
+    let birth = match row.get::<_, Option<i32>>("birth_year")? {
+        Some(year) if birth_answer == "given" => Answer::Given(Birth {
+            year,
+            date: row
+                .get::<_, Option<String>>("birth_date")?
+                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        }),
+        _ => Answer::from_code(&birth_answer, |_| None),
+    };
+    let phone: String = row.get("phone")?;
+    let phone_answer: String = row.get("phone_answer")?;
+    let text_answer = |col: &str| -> rusqlite::Result<Answer<String>> {
+        let code: String = row.get(col)?;
+        Ok(Answer::from_code(&code, |c| Some(c.to_owned())))
+    };
+    Ok(Visitor {
+        id: VisitorId(row.get("id")?),
+        code: row.get("code")?,
+        created_by: StaffId(row.get("created_by")?),
+        created_at: row.get("created_at")?,
+        details: NewVisitor {
+            given_name: row.get("given_name")?,
+            family_name: row.get("family_name")?,
+            given_name_latin: row.get("given_name_latin")?,
+            family_name_latin: row.get("family_name_latin")?,
+            sex: Answer::from_code(&row.get::<_, String>("sex")?, Sex::from_code),
+            birth,
+            country_of_origin: text_answer("country_of_origin")?,
+            nationality: text_answer("nationality")?,
+            legal_status: Answer::from_code(
+                &row.get::<_, String>("legal_status")?,
+                LegalStatus::from_code,
+            ),
+            preferred_language: text_answer("preferred_language")?,
+            languages: Vec::new(),
+            phone: if phone_answer == "given" {
+                Answer::Given(phone)
+            } else {
+                Answer::from_code(&phone_answer, |_| None)
+            },
+            consents: Vec::new(),
+        },
+    })
+}
+
+/// Reads one visitor with languages and consents, and records that `actor` saw them.
+pub fn find(db: &mut Database, actor: &Actor, id: VisitorId, now: &str) -> Result<Visitor> {
+    let tx = db.conn.transaction()?;
+    let mut visitor = tx.query_row(
+        &format!("SELECT {VISITOR_COLS} FROM visitors WHERE id = ?1 AND erased_at IS NULL"),
+        [id.0],
+        from_row,
+    )?;
+    visitor.details.languages = tx
+        .prepare_cached(
+            "SELECT language FROM visitor_languages WHERE visitor_id = ?1 ORDER BY language",
+        )?
+        .query_map([id.0], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    visitor.details.consents = tx
+        .prepare_cached(
+            "SELECT scope, given_on FROM consents
+             WHERE visitor_id = ?1 AND withdrawn_on IS NULL ORDER BY id",
+        )?
+        .query_map([id.0], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .filter_map(|r| match r {
+            Ok((scope, date)) => Some(Ok((
+                ConsentScope::from_code(&scope)?,
+                NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()?,
+            ))),
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    audit::record(&tx, actor, audit::Action::View, "visitors", Some(id.0), now)?;
+    tx.commit()?;
+    Ok(visitor)
+}
+
+/// Which way a candidate matched; a better tier ranks first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    /// Consonants agree across scripts.
+    Skeleton = 1,
+    /// The transliterated names contain the query.
+    Latin = 2,
+    /// The names as written contain the query, or its phone or code matched.
+    Native = 3,
+    /// The bureau code itself.
+    Exact = 4,
+}
+
+/// How many candidates each way of matching contributes before ranking.
+const CANDIDATES_PER_TIER: i64 = 150;
+
+/// Finds visitors by any part of a name (any script, case and diacritics ignored), a phone
+/// number or a bureau code; best first. The actor is taken for the audit trail of searches.
+pub fn search(
+    db: &Database,
+    _actor: &Actor,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<VisitorSummary>> {
+    let query = query.trim();
+    if query.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut tiers: HashMap<i64, Tier> = HashMap::new();
+    let mut add = |ids: Vec<i64>, tier: Tier| {
+        for id in ids {
+            let entry = tiers.entry(id).or_insert(tier);
+            *entry = (*entry).max(tier);
+        }
+    };
+    if let Some(id) =
+        parse_visitor_code(query).filter(|_| !query.chars().all(|c| c.is_ascii_digit()))
+    {
+        add(vec![id], Tier::Exact);
+    }
+    if is_number_like(query) {
+        let phone = phone_digits(query);
+        let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+        let mut terms = Vec::new();
+        if phone.chars().count() >= 3 {
+            terms.push(format!("phone : {}", quote(&phone)));
+        }
+        if digits.chars().count() >= 3 {
+            terms.push(format!("code : {}", quote(&digits)));
+        }
+        if !terms.is_empty() {
+            add(fts(db, &terms.join(" OR "))?, Tier::Native);
+        }
+    } else {
+        let folded: Vec<String> = words(query).collect();
+        let long: Vec<&String> = folded.iter().filter(|w| w.chars().count() >= 3).collect();
+        if long.is_empty() {
+            add(prefix_words(db, &folded)?, Tier::Native);
+        } else {
+            add(
+                fts(db, &column_and("native", long.iter().map(|w| w.as_str())))?,
+                Tier::Native,
+            );
+            let latin: Vec<String> = long.iter().map(|w| to_latin(w)).collect();
+            add(
+                fts(db, &column_and("latin", latin.iter().map(String::as_str)))?,
+                Tier::Latin,
+            );
+            let skel: Vec<String> = long.iter().map(|w| skeleton(w)).collect();
+            if skel.iter().all(|s| s.chars().count() >= 3) {
+                add(
+                    fts(db, &column_and("skeleton", skel.iter().map(String::as_str)))?,
+                    Tier::Skeleton,
+                );
+            }
+        }
+    }
+    if let Some((&id, _)) = tiers.iter().find(|(_, t)| **t == Tier::Exact)
+        && !exists(db, id)?
+    {
+        tiers.remove(&id);
+    }
+    let mut hits = summaries(db, tiers.keys().copied())?;
+    let short_words: Vec<String> = words(query).filter(|w| w.chars().count() < 3).collect();
+    hits.retain(|hit| {
+        tiers.get(&hit.id.0) == Some(&Tier::Exact)
+            || short_words.iter().all(|w| has_word_starting(hit, w))
+    });
+    for hit in &mut hits {
+        let tier = tiers.get(&hit.id.0).copied().unwrap_or(Tier::Skeleton);
+        hit.score = f64::from(tier as u8) * 10.0 + similarity(query, hit);
+    }
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
+    hits.truncate(limit);
+    Ok(hits)
+}
+
+fn exists(db: &Database, id: i64) -> Result<bool> {
+    Ok(db
+        .conn
+        .prepare_cached("SELECT 1 FROM visitors WHERE id = ?1 AND erased_at IS NULL")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// An FTS5 string literal.
+fn quote(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+fn column_and<'a>(column: &str, terms: impl Iterator<Item = &'a str>) -> String {
+    terms
+        .map(|t| format!("{column} : {}", quote(t)))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The newest matching visitor ids for an FTS5 expression.
+fn fts(db: &Database, expression: &str) -> Result<Vec<i64>> {
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT rowid FROM visitor_search WHERE visitor_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
+    )?;
+    let ids = stmt
+        .query_map((expression, CANDIDATES_PER_TIER), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// Visitors with a name word starting with each of the (1–2 character) query words.
+fn prefix_words(db: &Database, query_words: &[String]) -> Result<Vec<i64>> {
+    let Some(first) = query_words.first() else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT DISTINCT visitor_id FROM visitor_name_words
+         WHERE word >= ?1 AND word < ?1 || char(1114111) ORDER BY visitor_id DESC LIMIT ?2",
+    )?;
+    let mut ids: Vec<i64> = stmt
+        .query_map((first, CANDIDATES_PER_TIER), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let latin = to_latin(first);
+    if latin != *first {
+        ids.extend(
+            stmt.query_map((latin, CANDIDATES_PER_TIER), |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+        );
+    }
+    Ok(ids)
+}
+
+fn summaries(db: &Database, ids: impl Iterator<Item = i64>) -> Result<Vec<VisitorSummary>> {
+    let mut stmt = db.conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLS} FROM visitors WHERE id = ?1 AND erased_at IS NULL"
+    ))?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(hit) = stmt.query_row([id], summary_from_row).optional()? {
+            out.push(hit);
+        }
+    }
+    Ok(out)
+}
+
+fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<VisitorSummary> {
+    let given: String = row.get("given_name")?;
+    let family: String = row.get("family_name")?;
+    let written = join_name(&given, &family);
+    let latin_given: String = row.get("given_name_latin")?;
+    let latin_family: String = row.get("family_name_latin")?;
+    let latin = join_name(&latin_given, &latin_family);
+    let latin_name = if !latin.is_empty() && latin != written {
+        latin
+    } else if written.is_ascii() {
+        String::new()
+    } else {
+        // Show the Latin form beside any non-Latin name, so every staff member can read it.
+        titlecase(&to_latin(&written))
+    };
+    Ok(VisitorSummary {
+        id: VisitorId(row.get("id")?),
+        code: row.get("code")?,
+        given_name: given,
+        family_name: family,
+        latin_name,
+        country_of_origin: row.get("country_of_origin")?,
+        score: 0.0,
+    })
+}
+
+fn titlecase(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn has_word_starting(hit: &VisitorSummary, prefix: &str) -> bool {
+    let names = format!("{} {} {}", hit.given_name, hit.family_name, hit.latin_name);
+    words(&names).any(|w| w.starts_with(prefix) || to_latin(&w).starts_with(&to_latin(prefix)))
+}
+
+/// 0..1 within a tier: how close the query is to the best-matching name word, plus a bonus
+/// when the name is written in the query's script.
+fn similarity(query: &str, hit: &VisitorSummary) -> f64 {
+    let q = fold(query);
+    let q_latin = to_latin(&q);
+    let written = format!("{} {}", hit.given_name, hit.family_name);
+    let best = words(&written)
+        .chain(words(&hit.latin_name))
+        .map(|w| {
+            let native = strsim::jaro_winkler(&q, &w);
+            let latin = strsim::jaro_winkler(&q_latin, &to_latin(&w));
+            native.max(latin)
+        })
+        .fold(0.0, f64::max);
+    let same_script = script(&q) == script(&written);
+    best * 0.6 + if same_script { 0.4 } else { 0.0 }
+}
+
+#[derive(PartialEq)]
+enum Script {
+    Latin,
+    Cyrillic,
+    Arabic,
+    Other,
+}
+
+fn script(text: &str) -> Script {
+    if has_rtl(text) {
+        Script::Arabic
+    } else if text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) {
+        Script::Cyrillic
+    } else if text.chars().any(|c| c.is_ascii_alphabetic()) {
+        Script::Latin
+    } else {
+        Script::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::test_support::db_with_staff;
+    use crate::domain::VisitorDraft;
+
+    fn register(
+        db: &mut Database,
+        actor: &Actor,
+        given: &str,
+        family: &str,
+        phone: &str,
+    ) -> Visitor {
+        let draft = VisitorDraft {
+            given_name: given.into(),
+            family_name: family.into(),
+            phone: phone.into(),
+            ..Default::default()
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let new = draft.validate(today).unwrap_or_else(|e| panic!("{e:?}"));
+        insert(db, actor, &new, "2026-11-23T10:00").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn codes(db: &Database, actor: &Actor, query: &str) -> Vec<String> {
+        search(db, actor, query, 20)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|h| h.code)
+            .collect()
+    }
+
+    #[test]
+    fn round_trip_keeps_every_answer() {
+        let (mut db, actor) = db_with_staff();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let draft = VisitorDraft {
+            given_name: "أحمد".into(),
+            family_name: "حسن".into(),
+            given_name_latin: "Ahmad".into(),
+            family_name_latin: "Hassan".into(),
+            sex: Answer::Given(Sex::Male),
+            birth: "12.03.1985".into(),
+            country_of_origin: Answer::Given("iq".into()),
+            nationality: Answer::DoesNotKnow,
+            legal_status: Answer::Given(LegalStatus::AsylumSeeker),
+            preferred_language: Answer::Given("ar".into()),
+            languages: vec!["en".into(), "ku".into()],
+            phone: "+359 88 123 4567".into(),
+            consents: vec![ConsentScope::Registration, ConsentScope::ShareWithReferrals],
+            consent_date: "12.11.2026".into(),
+            ..Default::default()
+        };
+        let new = draft.validate(today).unwrap_or_else(|e| panic!("{e:?}"));
+        let stored =
+            insert(&mut db, &actor, &new, "2026-11-23T10:00").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored.code, "B-000001");
+        let read =
+            find(&mut db, &actor, stored.id, "2026-11-23T10:01").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.details, new);
+        assert_eq!(read.details.country_of_origin, Answer::Given("IQ".into()));
+        assert_eq!(read, stored);
+    }
+
+    #[test]
+    fn cross_script_search() {
+        let (mut db, actor) = db_with_staff();
+        let ivan = register(&mut db, &actor, "Иван", "Петров", "");
+        let mohamed = register(&mut db, &actor, "Mohamed", "Ali", "");
+        let arabic = register(&mut db, &actor, "محمد", "حسين", "");
+        let elodie = register(&mut db, &actor, "Élodie", "Durand", "");
+        let cyr = register(&mut db, &actor, "Мохамед", "Юсуф", "");
+        assert_eq!(codes(&db, &actor, "ivan"), [ivan.code.clone()]);
+        assert_eq!(codes(&db, &actor, "ЕТРО"), [ivan.code.clone()]);
+        assert_eq!(codes(&db, &actor, "elodie"), [elodie.code.clone()]);
+        assert_eq!(codes(&db, &actor, "ÉLO"), [elodie.code]);
+        let found = codes(&db, &actor, "мохамед");
+        assert_eq!(found.first(), Some(&cyr.code), "same script first");
+        assert!(
+            found.contains(&mohamed.code) && found.contains(&arabic.code),
+            "{found:?}"
+        );
+        let found = codes(&db, &actor, "mohammed");
+        assert_eq!(found.first(), Some(&mohamed.code));
+        assert_eq!(
+            found.last(),
+            Some(&arabic.code),
+            "other script ranks below: {found:?}"
+        );
+        assert!(found.contains(&cyr.code));
+    }
+
+    #[test]
+    fn short_queries_match_word_starts() {
+        let (mut db, actor) = db_with_staff();
+        let ivan = register(&mut db, &actor, "Иван", "Петров", "");
+        register(&mut db, &actor, "Ali", "Rezai", "");
+        assert_eq!(codes(&db, &actor, "iv"), [ivan.code.clone()]);
+        assert_eq!(codes(&db, &actor, "П"), [ivan.code.clone()]);
+        assert_eq!(codes(&db, &actor, "ivan p"), [ivan.code]);
+        assert!(codes(&db, &actor, "zz").is_empty());
+    }
+
+    #[test]
+    fn phones_and_codes() {
+        let (mut db, actor) = db_with_staff();
+        let a = register(&mut db, &actor, "Ana", "", "+359 88 123 4567");
+        let b = register(&mut db, &actor, "Olena", "", "0877 55 44 33");
+        for q in [
+            "0881234567",
+            "088 123 4567",
+            "+359881234567",
+            "1234567",
+            "881 234",
+        ] {
+            assert_eq!(codes(&db, &actor, q), [a.code.clone()], "{q}");
+        }
+        assert_eq!(codes(&db, &actor, "+359 877 554433"), [b.code.clone()]);
+        assert_eq!(codes(&db, &actor, "B-000002"), [b.code.clone()]);
+        assert_eq!(codes(&db, &actor, "b2"), [b.code.clone()]);
+        assert_eq!(codes(&db, &actor, "000002"), [b.code]);
+        assert!(codes(&db, &actor, "B-999999").is_empty());
+    }
+
+    #[test]
+    fn quotes_and_operators_in_queries_are_plain_text() {
+        let (mut db, actor) = db_with_staff();
+        register(&mut db, &actor, "O\"Neil", "AND", "");
+        for q in ["\"", "O\"Ne", "AND OR NOT", "*", "a:b", "(((", "NEAR("] {
+            assert!(search(&db, &actor, q, 10).is_ok(), "{q}");
+        }
+    }
+}

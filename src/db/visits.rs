@@ -1,0 +1,184 @@
+//! Visits and the services rendered in them.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{Connection, Row, named_params};
+
+use super::{Database, Result, audit};
+use crate::domain::{
+    Actor, NewVisit, OrganisationId, ServiceTypeId, StaffId, Visit, VisitId, VisitService,
+    VisitorId, format_stamp, parse_stamp,
+};
+
+/// Columns of `Visit`; `first` is derived: no earlier visit by the same visitor. An anonymous
+/// visit links to nobody, so it counts as a first consultation.
+const VISIT_COLS: &str = "v.id, v.visitor_id, p.code, v.visited_at, v.staff_id, v.language, \
+     v.interpreter, v.duration_minutes, v.notes, \
+     v.visitor_id IS NULL OR NOT EXISTS (SELECT 1 FROM visits e WHERE e.visitor_id = v.visitor_id \
+         AND (e.visited_at < v.visited_at OR (e.visited_at = v.visited_at AND e.id < v.id))) AS first";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Visit> {
+    let at: String = row.get("visited_at")?;
+    Ok(Visit {
+        id: VisitId(row.get("id")?),
+        visitor: row.get::<_, Option<i64>>("visitor_id")?.map(VisitorId),
+        visitor_code: row.get("code")?,
+        at: parse_stamp(&at).unwrap_or_default(),
+        staff: StaffId(row.get("staff_id")?),
+        language: row.get("language")?,
+        interpreter: row.get("interpreter")?,
+        duration_minutes: row.get("duration_minutes")?,
+        first: row.get("first")?,
+        services: Vec::new(),
+        notes: row.get("notes")?,
+    })
+}
+
+/// Logs a visit and its services in one transaction (durable: `synchronous = FULL`).
+pub fn insert(db: &mut Database, actor: &Actor, visit: &NewVisit, now: &str) -> Result<VisitId> {
+    let tx = db.conn.transaction()?;
+    let id = insert_row(&tx, visit, now)?;
+    audit::record(&tx, actor, audit::Action::Create, "visits", Some(id.0), now)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Writes one visit with its services; the caller owns the transaction (also the demo's path).
+pub(crate) fn insert_row(conn: &Connection, visit: &NewVisit, now: &str) -> Result<VisitId> {
+    conn.prepare_cached(
+        "INSERT INTO visits (visitor_id, visited_at, staff_id, language, interpreter,
+             duration_minutes, notes, created_at)
+         VALUES (:visitor, :at, :staff, :language, :interpreter, :duration, :notes, :now)",
+    )?
+    .execute(named_params! {
+        ":visitor": visit.visitor.map(|v| v.0),
+        ":at": format_stamp(visit.at),
+        ":staff": visit.staff.0,
+        ":language": visit.language,
+        ":interpreter": visit.interpreter,
+        ":duration": visit.duration_minutes,
+        ":notes": visit.notes,
+        ":now": now,
+    })?;
+    let id = conn.last_insert_rowid();
+    let mut service = conn.prepare_cached(
+        "INSERT INTO services_rendered (visit_id, service_type_id, provider_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for line in &visit.services {
+        service.execute((id, line.service_type.0, line.provider.0))?;
+    }
+    Ok(VisitId(id))
+}
+
+fn with_services(db: &Database, mut visits: Vec<Visit>) -> Result<Vec<Visit>> {
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT service_type_id, provider_id FROM services_rendered WHERE visit_id = ?1 ORDER BY id",
+    )?;
+    for visit in &mut visits {
+        visit.services = stmt
+            .query_map([visit.id.0], |r| {
+                Ok(VisitService {
+                    service_type: ServiceTypeId(r.get(0)?),
+                    provider: OrganisationId(r.get(1)?),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(visits)
+}
+
+/// Every visit of one visitor, newest first.
+pub fn for_visitor(db: &Database, _actor: &Actor, visitor: VisitorId) -> Result<Vec<Visit>> {
+    let mut stmt = db.conn.prepare_cached(&format!(
+        "SELECT {VISIT_COLS} FROM visits v LEFT JOIN visitors p ON p.id = v.visitor_id
+         WHERE v.visitor_id = ?1 ORDER BY v.visited_at DESC, v.id DESC"
+    ))?;
+    let visits = stmt
+        .query_map([visitor.0], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    with_services(db, visits)
+}
+
+/// The visits of one day, in time order.
+pub fn on_day(db: &Database, _actor: &Actor, day: NaiveDate) -> Result<Vec<Visit>> {
+    let start = format_stamp(day.and_time(chrono::NaiveTime::MIN));
+    let end = format_stamp(
+        day.succ_opt()
+            .unwrap_or(day)
+            .and_time(chrono::NaiveTime::MIN),
+    );
+    let mut stmt = db.conn.prepare_cached(&format!(
+        "SELECT {VISIT_COLS} FROM visits v LEFT JOIN visitors p ON p.id = v.visitor_id
+         WHERE v.visited_at >= ?1 AND v.visited_at < ?2 ORDER BY v.visited_at, v.id"
+    ))?;
+    let visits = stmt
+        .query_map([start, end], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    with_services(db, visits)
+}
+
+/// The stamp a visit row gets as `created_at`.
+pub fn stamp(now: NaiveDateTime) -> String {
+    now.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{catalogue, test_support::db_with_staff, visitors};
+    use crate::domain::{ServiceLine, VisitDraft, VisitorDraft};
+
+    #[test]
+    fn visits_round_trip_with_services_and_first_is_derived() {
+        let (mut db, actor) = db_with_staff();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let now = today.and_hms_opt(12, 0, 0).unwrap_or_default();
+        let draft = VisitorDraft {
+            given_name: "Olena".into(),
+            ..Default::default()
+        };
+        let new = draft.validate(today).unwrap_or_else(|e| panic!("{e:?}"));
+        let visitor = visitors::insert(&mut db, &actor, &new, "2026-11-23T10:00")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let services = catalogue::service_types(&db).unwrap_or_default();
+        let providers = catalogue::providers(&db).unwrap_or_default();
+        assert_eq!(services.len(), 18);
+        let lines: Vec<ServiceLine> = services[..2]
+            .iter()
+            .map(|s| ServiceLine {
+                service_type: s.id,
+                provider: providers[0].id,
+            })
+            .collect();
+        let log = |db: &mut Database, time: &str, who: Option<VisitorId>| {
+            let draft = VisitDraft {
+                visitor: who,
+                date: "23.11.2026".into(),
+                time: time.into(),
+                staff: Some(actor.staff_id),
+                language: "uk".into(),
+                interpreter: true,
+                duration: "25".into(),
+                services: lines.clone(),
+                notes: "needs a GP".into(),
+            };
+            let visit = draft.validate(now).unwrap_or_else(|e| panic!("{e:?}"));
+            insert(db, &actor, &visit, &stamp(now)).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let second = log(&mut db, "11:00", Some(visitor.id));
+        let first = log(&mut db, "09:30", Some(visitor.id));
+        log(&mut db, "10:00", None);
+        let history = for_visitor(&db, &actor, visitor.id).unwrap_or_default();
+        assert_eq!(
+            history.iter().map(|v| (v.id, v.first)).collect::<Vec<_>>(),
+            [(second, false), (first, true)]
+        );
+        assert_eq!(history[0].services.len(), 2);
+        assert_eq!(history[0].duration_minutes, Some(25));
+        assert!(history[0].interpreter);
+        assert_eq!(history[0].notes, "needs a GP");
+        let day = on_day(&db, &actor, today).unwrap_or_default();
+        assert_eq!(day.len(), 3);
+        assert_eq!(day[1].visitor, None);
+        assert_eq!(day[0].visitor_code.as_deref(), Some("B-000001"));
+    }
+}

@@ -1,0 +1,788 @@
+//! A realistic generated database: a year at the bureau's pace by default (about 1,150
+//! visitors and 1,500 visits), names in the scripts people from each country write, returning
+//! visitors, and the services mix of the first-year evaluation. Larger sizes spread over more
+//! years (1,000,000 visitors ≈ ten years), for benchmarks. Every person in it is invented.
+
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, Weekday};
+use rand::distr::weighted::WeightedIndex;
+use rand::prelude::*;
+use rand::rngs::StdRng;
+
+use crate::db::{self, Database, catalogue};
+use crate::domain::visitors::Birth;
+use crate::domain::{
+    Actor, Answer, ConsentScope, LegalStatus, NewVisit, NewVisitor, OrganisationId, Role,
+    ServiceLine, Sex, StaffId, format_stamp,
+};
+
+/// How big and which random sequence.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    /// Number of registered visitors.
+    pub visitors: usize,
+    /// Random seed: the same seed gives the same database for the same `today`.
+    pub seed: u64,
+    /// The last day of the generated period; visits are dated up to it.
+    pub today: NaiveDate,
+}
+
+/// What was generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoSummary {
+    /// Visitors registered.
+    pub visitors: usize,
+    /// Visits logged (anonymous ones included).
+    pub visits: usize,
+}
+
+/// Visitors registered per year at the bureau's pace (first-year evaluation).
+pub const VISITORS_PER_YEAR: usize = 1150;
+
+struct Origin {
+    country: &'static str,
+    weight: u32,
+    language: &'static str,
+    script: Script,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Script {
+    Arabic,
+    Farsi,
+    Ukrainian,
+    Russian,
+    Latin,
+}
+
+const ORIGINS: &[Origin] = &[
+    Origin {
+        country: "IQ",
+        weight: 22,
+        language: "ar",
+        script: Script::Arabic,
+    },
+    Origin {
+        country: "SY",
+        weight: 20,
+        language: "ar",
+        script: Script::Arabic,
+    },
+    Origin {
+        country: "UA",
+        weight: 22,
+        language: "uk",
+        script: Script::Ukrainian,
+    },
+    Origin {
+        country: "AF",
+        weight: 16,
+        language: "fa",
+        script: Script::Farsi,
+    },
+    Origin {
+        country: "IR",
+        weight: 4,
+        language: "fa",
+        script: Script::Farsi,
+    },
+    Origin {
+        country: "MA",
+        weight: 2,
+        language: "ar",
+        script: Script::Arabic,
+    },
+    Origin {
+        country: "DZ",
+        weight: 2,
+        language: "fr",
+        script: Script::Latin,
+    },
+    Origin {
+        country: "RU",
+        weight: 3,
+        language: "ru",
+        script: Script::Russian,
+    },
+    Origin {
+        country: "BY",
+        weight: 1,
+        language: "ru",
+        script: Script::Russian,
+    },
+    Origin {
+        country: "TR",
+        weight: 3,
+        language: "en",
+        script: Script::Latin,
+    },
+    Origin {
+        country: "PK",
+        weight: 2,
+        language: "en",
+        script: Script::Latin,
+    },
+    Origin {
+        country: "NG",
+        weight: 1,
+        language: "en",
+        script: Script::Latin,
+    },
+    Origin {
+        country: "CU",
+        weight: 1,
+        language: "en",
+        script: Script::Latin,
+    },
+    Origin {
+        country: "CD",
+        weight: 1,
+        language: "fr",
+        script: Script::Latin,
+    },
+];
+
+/// (written, Latin) given names, male then female.
+const ARABIC_MALE: &[(&str, &str)] = &[
+    ("محمد", "Mohammed"),
+    ("أحمد", "Ahmad"),
+    ("علي", "Ali"),
+    ("حسن", "Hassan"),
+    ("حسين", "Hussein"),
+    ("عمر", "Omar"),
+    ("خالد", "Khaled"),
+    ("يوسف", "Youssef"),
+    ("مصطفى", "Mustafa"),
+    ("إبراهيم", "Ibrahim"),
+    ("سامر", "Samer"),
+    ("جمال", "Jamal"),
+    ("كريم", "Karim"),
+    ("وليد", "Walid"),
+];
+const ARABIC_FEMALE: &[(&str, &str)] = &[
+    ("فاطمة", "Fatima"),
+    ("مريم", "Maryam"),
+    ("زينب", "Zainab"),
+    ("نور", "Nour"),
+    ("سارة", "Sara"),
+    ("ليلى", "Layla"),
+    ("هدى", "Huda"),
+    ("رنا", "Rana"),
+    ("آية", "Aya"),
+    ("أمل", "Amal"),
+];
+const ARABIC_FAMILY: &[(&str, &str)] = &[
+    ("حسن", "Hassan"),
+    ("العلي", "Al-Ali"),
+    ("الأحمد", "Al-Ahmad"),
+    ("إبراهيم", "Ibrahim"),
+    ("الخطيب", "Al-Khatib"),
+    ("عبد الله", "Abdullah"),
+    ("الجبوري", "Al-Jubouri"),
+    ("الحسيني", "Al-Husseini"),
+    ("حمدان", "Hamdan"),
+    ("يوسف", "Youssef"),
+    ("الشامي", "Al-Shami"),
+    ("النجار", "Al-Najjar"),
+    ("قاسم", "Kassem"),
+];
+const FARSI_MALE: &[(&str, &str)] = &[
+    ("محمد", "Mohammad"),
+    ("علی", "Ali"),
+    ("رضا", "Reza"),
+    ("حسین", "Hossein"),
+    ("احمد", "Ahmad"),
+    ("مهدی", "Mahdi"),
+    ("جواد", "Javad"),
+    ("فرید", "Farid"),
+    ("نوید", "Navid"),
+    ("عبدالله", "Abdullah"),
+];
+const FARSI_FEMALE: &[(&str, &str)] = &[
+    ("زهرا", "Zahra"),
+    ("فاطمه", "Fatemeh"),
+    ("مریم", "Maryam"),
+    ("سکینه", "Sakina"),
+    ("شبنم", "Shabnam"),
+    ("لیلا", "Leila"),
+    ("نرگس", "Narges"),
+    ("پروانه", "Parvaneh"),
+];
+const FARSI_FAMILY: &[(&str, &str)] = &[
+    ("رضایی", "Rezaei"),
+    ("احمدی", "Ahmadi"),
+    ("حسینی", "Hosseini"),
+    ("محمدی", "Mohammadi"),
+    ("کریمی", "Karimi"),
+    ("نوری", "Noori"),
+    ("هاشمی", "Hashemi"),
+    ("عزیزی", "Azizi"),
+    ("رحیمی", "Rahimi"),
+    ("صدیقی", "Sediqi"),
+];
+const UKRAINIAN_MALE: &[&str] = &[
+    "Андрій",
+    "Олександр",
+    "Дмитро",
+    "Сергій",
+    "Іван",
+    "Богдан",
+    "Микола",
+    "Юрій",
+];
+const UKRAINIAN_FEMALE: &[&str] = &[
+    "Олена",
+    "Наталія",
+    "Ірина",
+    "Оксана",
+    "Тетяна",
+    "Юлія",
+    "Марія",
+    "Світлана",
+    "Ганна",
+];
+const UKRAINIAN_FAMILY: &[&str] = &[
+    "Коваленко",
+    "Шевченко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравченко",
+    "Мельник",
+    "Поліщук",
+    "Савчук",
+    "Гнатюк",
+];
+const RUSSIAN_MALE: &[&str] = &["Алексей", "Дмитрий", "Сергей", "Михаил", "Павел", "Николай"];
+const RUSSIAN_FEMALE: &[&str] = &["Екатерина", "Анна", "Ольга", "Елена", "Наталья", "Татьяна"];
+const RUSSIAN_FAMILY: &[&str] = &[
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Соколов",
+    "Лебедев",
+    "Новиков",
+];
+const LATIN_MALE: &[&str] = &[
+    "Mehmet", "Emre", "Imran", "Bilal", "Chinedu", "Yusuf", "Karim", "Jean", "Luis", "Tariq",
+];
+const LATIN_FEMALE: &[&str] = &[
+    "Ayşe", "Zeynep", "Amina", "Élodie", "Chiamaka", "Hira", "Yasmine", "María",
+];
+const LATIN_FAMILY: &[&str] = &[
+    "Yılmaz",
+    "Kaya",
+    "Khan",
+    "Okafor",
+    "Benali",
+    "Mbeki",
+    "Hernández",
+    "Kabila",
+    "Demir",
+    "Ahmed",
+];
+
+/// How an Arabic name sounds when a Bulgarian desk writes it in Cyrillic.
+fn bulgarian_spelling(latin: &str) -> String {
+    const MAP: &[(&str, &str)] = &[
+        ("kh", "х"),
+        ("sh", "ш"),
+        ("ch", "ч"),
+        ("ou", "у"),
+        ("oo", "у"),
+        ("ee", "и"),
+        ("ss", "с"),
+        ("mm", "м"),
+        ("a", "а"),
+        ("b", "б"),
+        ("d", "д"),
+        ("e", "е"),
+        ("f", "ф"),
+        ("g", "г"),
+        ("h", "х"),
+        ("i", "и"),
+        ("j", "дж"),
+        ("k", "к"),
+        ("l", "л"),
+        ("m", "м"),
+        ("n", "н"),
+        ("o", "о"),
+        ("r", "р"),
+        ("s", "с"),
+        ("t", "т"),
+        ("u", "у"),
+        ("v", "в"),
+        ("w", "у"),
+        ("y", "й"),
+        ("z", "з"),
+        ("q", "к"),
+        ("-", "-"),
+        ("'", ""),
+    ];
+    let lower = latin.to_lowercase();
+    let mut out = String::new();
+    let mut rest = lower.as_str();
+    'outer: while !rest.is_empty() {
+        for (from, to) in MAP {
+            if let Some(tail) = rest.strip_prefix(from) {
+                out.push_str(to);
+                rest = tail;
+                continue 'outer;
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    let mut chars = out.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
+}
+
+/// Service codes with their share of all services rendered (the evaluation's mix).
+const SERVICE_MIX: &[(&str, u32)] = &[
+    ("information", 24),
+    ("legal", 15),
+    ("accompaniment", 11),
+    ("referral", 10),
+    ("financial", 7),
+    ("humanitarian", 6),
+    ("interpretation", 5),
+    ("documents", 6),
+    ("labour", 4),
+    ("bulgarian_course", 3),
+    ("computer_course", 1),
+    ("medicines", 2),
+    ("food", 2),
+    ("health", 3),
+    ("education", 2),
+    ("social_benefits", 2),
+    ("psychosocial", 1),
+    ("housing", 2),
+];
+
+/// The NGO partners of the demo's core group (names only; no contact details are invented).
+const PARTNERS: &[(&str, &str)] = &[
+    ("Каритас София", "Caritas Sofia"),
+    (
+        "Български хелзинкски комитет",
+        "Bulgarian Helsinki Committee",
+    ),
+    (
+        "Център за правна помощ – Глас в България",
+        "Center for Legal Aid – Voice in Bulgaria",
+    ),
+    (
+        "Съвет на жените бежанки в България",
+        "Council of Refugee Women in Bulgaria",
+    ),
+    ("Фондация „Мисия Криле“", "Mission Wings Foundation"),
+    (
+        "Асоциация за интеграция на бежанци и мигранти",
+        "Association for Integration of Refugees and Migrants",
+    ),
+];
+
+fn pick<'a, T>(rng: &mut StdRng, list: &'a [T]) -> &'a T {
+    &list[rng.random_range(0..list.len())]
+}
+
+/// Fills an empty database (no visitors yet) with demo data.
+pub fn generate(db: &mut Database, options: DemoOptions) -> db::Result<DemoSummary> {
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    let years = options.visitors.div_ceil(VISITORS_PER_YEAR * 87).max(1) as u64;
+    let span_days = 365 * years;
+    let start = options.today - Days::new(span_days - 1);
+    let stamp = |at: NaiveDateTime| format_stamp(at);
+    let services = catalogue::service_types(db)?;
+    let mut batch = db.batch()?;
+    let created = format_stamp(start.and_hms_opt(8, 0, 0).unwrap_or_default());
+    let mut staff = Vec::new();
+    for (name, role) in [
+        ("Мария", Role::Admin),
+        ("Елена", Role::Desk),
+        ("Георги", Role::Desk),
+        ("Десислава", Role::Coordinator),
+    ] {
+        staff.push(batch.insert_staff(name, role, &created)?);
+    }
+    batch.insert_staff("Ахмад", Role::Volunteer, &created)?;
+    let mut partners = Vec::new();
+    for (bg, en) in PARTNERS {
+        partners.push(batch.insert_organisation("ngo", bg, en)?);
+    }
+    // The two seeded providers: the bureau itself (1) and the Red Cross desk (2).
+    let bureau = OrganisationId(1);
+    let red_cross = OrganisationId(2);
+    let service_ids: Vec<_> = SERVICE_MIX
+        .iter()
+        .filter_map(|(code, _)| {
+            services
+                .iter()
+                .find(|s| s.code == *code)
+                .map(|s| (s.id, s.code.clone()))
+        })
+        .collect();
+    let service_weights = WeightedIndex::new(SERVICE_MIX.iter().map(|(_, w)| *w))
+        .map_err(|e| db::Error::Storage(e.to_string()))?;
+    let origin_weights = WeightedIndex::new(ORIGINS.iter().map(|o| o.weight))
+        .map_err(|e| db::Error::Storage(e.to_string()))?;
+
+    let mut visits = 0usize;
+    for n in 0..options.visitors {
+        // Registrations spread evenly over the period, in order, so codes grow with time.
+        let day = start + Days::new((n as u64 * span_days) / options.visitors.max(1) as u64);
+        let first_at = desk_time(&mut rng, working_day(day));
+        let origin = &ORIGINS[origin_weights.sample(&mut rng)];
+        let visitor = person(&mut rng, origin, first_at.date());
+        let desk_worker = staff[rng.random_range(0..3)];
+        let actor = Actor {
+            staff_id: desk_worker,
+            role: Role::Desk,
+        };
+        let id = batch.insert_visitor(&actor, &visitor, &stamp(first_at))?;
+        let returns = match rng.random_range(0..100) {
+            0..=76 => 0,
+            77..=88 => 1,
+            89..=95 => 2,
+            _ => rng.random_range(3..7),
+        };
+        let mut at = first_at;
+        for visit_no in 0..=returns {
+            if visit_no > 0 {
+                let gap = Days::new(rng.random_range(3..60));
+                at = desk_time(&mut rng, working_day(at.date() + gap));
+                if at.date() > options.today {
+                    break;
+                }
+            }
+            let visit = visit_for(
+                &mut rng,
+                Some(id),
+                at,
+                &staff,
+                origin.language,
+                &service_ids,
+                &service_weights,
+                &partners,
+                bureau,
+                red_cross,
+            );
+            batch.insert_visit(&visit, &stamp(at))?;
+            visits += 1;
+        }
+        // About one visit in twenty is anonymous: counted, nobody recorded.
+        if rng.random_range(0..20) == 0 {
+            let at = desk_time(&mut rng, working_day(day));
+            let visit = visit_for(
+                &mut rng,
+                None,
+                at,
+                &staff,
+                origin.language,
+                &service_ids,
+                &service_weights,
+                &partners,
+                bureau,
+                red_cross,
+            );
+            batch.insert_visit(&visit, &stamp(at))?;
+            visits += 1;
+        }
+    }
+    // A morning at the desk today, so a newcomer sees the day filled in.
+    let today_visits = (options.visitors / 150).clamp(3, 14);
+    for _ in 0..today_visits {
+        let id = crate::domain::VisitorId(rng.random_range(1..=options.visitors.max(1) as i64));
+        let at = desk_time(&mut rng, options.today);
+        let visit = visit_for(
+            &mut rng,
+            (options.visitors > 0).then_some(id),
+            at,
+            &staff,
+            "ar",
+            &service_ids,
+            &service_weights,
+            &partners,
+            bureau,
+            red_cross,
+        );
+        batch.insert_visit(&visit, &stamp(at))?;
+        visits += 1;
+    }
+    batch.commit()?;
+    Ok(DemoSummary {
+        visitors: options.visitors,
+        visits,
+    })
+}
+
+/// The same day, or the next Monday if it falls on a weekend.
+fn working_day(day: NaiveDate) -> NaiveDate {
+    match day.weekday() {
+        Weekday::Sat => day + Days::new(2),
+        Weekday::Sun => day + Days::new(1),
+        _ => day,
+    }
+}
+
+fn desk_time(rng: &mut StdRng, day: NaiveDate) -> NaiveDateTime {
+    let minutes = rng.random_range(9 * 60..17 * 60);
+    day.and_hms_opt(minutes / 60, minutes % 60, 0)
+        .unwrap_or_default()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn visit_for(
+    rng: &mut StdRng,
+    visitor: Option<crate::domain::VisitorId>,
+    at: NaiveDateTime,
+    staff: &[StaffId],
+    language: &str,
+    services: &[(crate::domain::ServiceTypeId, String)],
+    weights: &WeightedIndex<u32>,
+    partners: &[OrganisationId],
+    bureau: OrganisationId,
+    red_cross: OrganisationId,
+) -> NewVisit {
+    let count = match rng.random_range(0..10) {
+        0..=5 => 1,
+        6..=8 => 2,
+        _ => 3,
+    };
+    let mut lines: Vec<ServiceLine> = Vec::new();
+    for _ in 0..count {
+        let (service_type, code) = &services[weights.sample(rng)];
+        let provider = match code.as_str() {
+            "legal" | "psychosocial" | "bulgarian_course" | "computer_course" | "housing" => {
+                *pick(rng, partners)
+            }
+            "financial" | "humanitarian" | "food" | "medicines" => red_cross,
+            _ if rng.random_bool(0.2) => *pick(rng, partners),
+            _ => bureau,
+        };
+        let line = ServiceLine {
+            service_type: *service_type,
+            provider,
+        };
+        if !lines.iter().any(|l| l.service_type == line.service_type) {
+            lines.push(line);
+        }
+    }
+    let interpreter = !matches!(language, "bg" | "ru" | "uk" | "en") && rng.random_bool(0.6);
+    NewVisit {
+        visitor,
+        at,
+        staff: staff[rng.random_range(0..3)],
+        language: if interpreter || rng.random_bool(0.5) {
+            language.to_owned()
+        } else {
+            "bg".to_owned()
+        },
+        interpreter,
+        duration_minutes: rng.random_bool(0.8).then(|| rng.random_range(5..90)),
+        services: lines,
+        notes: String::new(),
+    }
+}
+
+fn person(rng: &mut StdRng, origin: &Origin, registered: NaiveDate) -> NewVisitor {
+    let sex = if rng.random_bool(0.55) {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
+    let male = sex == Sex::Male;
+    let (given, family, given_latin, family_latin) = match origin.script {
+        Script::Arabic | Script::Farsi => {
+            let (males, females, families) = if origin.script == Script::Arabic {
+                (ARABIC_MALE, ARABIC_FEMALE, ARABIC_FAMILY)
+            } else {
+                (FARSI_MALE, FARSI_FEMALE, FARSI_FAMILY)
+            };
+            let (g, gl) = *pick(rng, if male { males } else { females });
+            let (f, fl) = *pick(rng, families);
+            match rng.random_range(0..100) {
+                // Written by the visitor in their own script, with a passport spelling.
+                0..=54 => (g.to_owned(), f.to_owned(), gl.to_owned(), fl.to_owned()),
+                // Written in Arabic script only.
+                55..=69 => (g.to_owned(), f.to_owned(), String::new(), String::new()),
+                // Written by the desk in Bulgarian Cyrillic, as heard.
+                70..=84 => (
+                    bulgarian_spelling(gl),
+                    bulgarian_spelling(fl),
+                    String::new(),
+                    String::new(),
+                ),
+                // Latin only.
+                _ => (gl.to_owned(), fl.to_owned(), String::new(), String::new()),
+            }
+        }
+        Script::Ukrainian | Script::Russian => {
+            let (males, females, families) = if origin.script == Script::Ukrainian {
+                (UKRAINIAN_MALE, UKRAINIAN_FEMALE, UKRAINIAN_FAMILY)
+            } else {
+                (RUSSIAN_MALE, RUSSIAN_FEMALE, RUSSIAN_FAMILY)
+            };
+            let g = *pick(rng, if male { males } else { females });
+            let mut f = (*pick(rng, families)).to_owned();
+            if !male && origin.script == Script::Russian {
+                f.push('а');
+            }
+            (g.to_owned(), f, String::new(), String::new())
+        }
+        Script::Latin => {
+            let g = *pick(rng, if male { LATIN_MALE } else { LATIN_FEMALE });
+            (
+                (*g).to_owned(),
+                (*pick(rng, LATIN_FAMILY)).to_owned(),
+                String::new(),
+                String::new(),
+            )
+        }
+    };
+    let age = match rng.random_range(0..100) {
+        0..=11 => rng.random_range(0..18),
+        12..=51 => rng.random_range(18..35),
+        52..=79 => rng.random_range(35..50),
+        80..=94 => rng.random_range(50..65),
+        _ => rng.random_range(65..85),
+    };
+    let birth = match rng.random_range(0..100) {
+        0..=59 => Answer::Given(Birth {
+            year: registered.year() - age,
+            date: None,
+        }),
+        60..=84 => {
+            let date = NaiveDate::from_ymd_opt(
+                registered.year() - age,
+                rng.random_range(1..13),
+                rng.random_range(1..29),
+            );
+            date.map_or(Answer::NotAsked, |d| {
+                Answer::Given(Birth {
+                    year: d.year(),
+                    date: Some(d),
+                })
+            })
+        }
+        85..=92 => Answer::DoesNotKnow,
+        93..=96 => Answer::Refused,
+        _ => Answer::NotAsked,
+    };
+    let legal_status = match (origin.country, rng.random_range(0..100)) {
+        (_, 95..) => Answer::Refused,
+        (_, 90..) => Answer::DoesNotKnow,
+        ("UA", _) => Answer::Given(LegalStatus::TemporaryProtection),
+        ("SY", n) if n < 55 => Answer::Given(LegalStatus::Humanitarian),
+        ("SY", _) => Answer::Given(LegalStatus::Refugee),
+        ("IQ" | "AF" | "IR", n) if n < 50 => Answer::Given(LegalStatus::AsylumSeeker),
+        ("IQ" | "AF" | "IR", n) if n < 75 => Answer::Given(LegalStatus::Refugee),
+        ("IQ" | "AF" | "IR", n) if n < 85 => Answer::Given(LegalStatus::Humanitarian),
+        (_, n) if n < 5 => Answer::Given(LegalStatus::Stateless),
+        (_, n) if n < 75 => Answer::Given(LegalStatus::ResidencePermit),
+        _ => Answer::Given(LegalStatus::Other),
+    };
+    let phone = match rng.random_range(0..100) {
+        0..=69 => Answer::Given(format!(
+            "+359 8{} {:03} {:04}",
+            rng.random_range(7..10),
+            rng.random_range(0..1000),
+            rng.random_range(0..10000)
+        )),
+        70..=84 => Answer::NotAsked,
+        _ => Answer::Refused,
+    };
+    let mut consents = vec![(ConsentScope::Registration, registered)];
+    if rng.random_bool(0.6) {
+        consents.push((ConsentScope::ShareWithReferrals, registered));
+    }
+    if phone.given().is_some() && rng.random_bool(0.7) {
+        consents.push((ConsentScope::ContactByPhone, registered));
+    }
+    let mut languages = Vec::new();
+    if rng.random_bool(0.3) {
+        languages.push("en".to_owned());
+    }
+    if matches!(origin.script, Script::Ukrainian) && rng.random_bool(0.6) {
+        languages.push("ru".to_owned());
+    }
+    NewVisitor {
+        given_name: given,
+        family_name: family,
+        given_name_latin: given_latin,
+        family_name_latin: family_latin,
+        sex: if rng.random_bool(0.03) {
+            Answer::Refused
+        } else {
+            Answer::Given(sex)
+        },
+        birth,
+        country_of_origin: Answer::Given(origin.country.to_owned()),
+        nationality: if rng.random_bool(0.04) {
+            Answer::Given("stateless".to_owned())
+        } else {
+            Answer::Given(origin.country.to_owned())
+        },
+        legal_status,
+        preferred_language: Answer::Given(origin.language.to_owned()),
+        languages,
+        phone,
+        consents,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{staff, visitors, visits};
+
+    #[test]
+    fn a_year_at_the_bureaus_pace() {
+        let mut db = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let summary = generate(
+            &mut db,
+            DemoOptions {
+                visitors: VISITORS_PER_YEAR,
+                seed: 7,
+                today,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(summary.visitors, 1150);
+        assert!((1350..1700).contains(&summary.visits), "{summary:?}");
+        let admin = staff::list(&db)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|s| s.role == Role::Admin);
+        let actor = admin
+            .map(|s| s.actor())
+            .unwrap_or_else(|| panic!("no admin"));
+        assert!(
+            !visits::on_day(&db, &actor, today)
+                .unwrap_or_default()
+                .is_empty()
+        );
+        // Cross-script names are there to be found.
+        let hits = visitors::search(&db, &actor, "mohammed", 50).unwrap_or_default();
+        assert!(
+            hits.iter()
+                .any(|h| crate::domain::text::has_rtl(&h.given_name))
+        );
+        assert!(hits.iter().any(|h| {
+            h.given_name
+                .chars()
+                .any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c)))
+        }));
+    }
+
+    #[test]
+    fn bulgarian_spelling_sounds_right() {
+        assert_eq!(bulgarian_spelling("Mohammed"), "Мохамед");
+        assert_eq!(bulgarian_spelling("Khaled"), "Халед");
+        assert_eq!(bulgarian_spelling("Hassan"), "Хасан");
+    }
+}

@@ -1,0 +1,318 @@
+//! The bureau's domain: visitors, visits, services, staff and the rules that validate what a
+//! person types. Nothing here knows about the database, the screen or paper.
+
+pub mod reference;
+pub mod text;
+pub mod visitors;
+pub mod visits;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+pub use visitors::{
+    Answer, ConsentScope, LegalStatus, NewVisitor, Sex, Visitor, VisitorDraft, VisitorSummary,
+};
+pub use visits::{NewVisit, ServiceLine, Visit, VisitDraft, VisitService};
+
+macro_rules! id_type {
+    ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
+        #[$doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub struct $name(pub i64);
+    )*};
+}
+
+id_type!(
+    /// A visitor's row id.
+    VisitorId,
+    /// A visit's row id.
+    VisitId,
+    /// A staff member's row id.
+    StaffId,
+    /// An organisation's row id.
+    OrganisationId,
+    /// A service type's row id.
+    ServiceTypeId,
+);
+
+/// Who is acting: every library call that reads or writes personal data takes one, so roles and
+/// the audit trail hang on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The staff member at the desk.
+    pub staff_id: StaffId,
+    /// Their role, for access checks.
+    pub role: Role,
+}
+
+/// What a staff member may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// Desk social worker.
+    Desk,
+    /// Coordinator: also reports and settings.
+    Coordinator,
+    /// Administrator: also staff and erasure.
+    Admin,
+    /// Volunteer: escorts, limited view.
+    Volunteer,
+}
+
+impl Role {
+    /// The code stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Desk => "desk",
+            Role::Coordinator => "coordinator",
+            Role::Admin => "admin",
+            Role::Volunteer => "volunteer",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Some(match code {
+            "desk" => Role::Desk,
+            "coordinator" => Role::Coordinator,
+            "admin" => Role::Admin,
+            "volunteer" => Role::Volunteer,
+            _ => return None,
+        })
+    }
+}
+
+/// A member of staff, as listed at the desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staff {
+    /// Row id.
+    pub id: StaffId,
+    /// First name, as printed on slips.
+    pub display_name: String,
+    /// What they may do.
+    pub role: Role,
+    /// Still working here.
+    pub active: bool,
+}
+
+impl Staff {
+    /// This staff member acting at the desk.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            staff_id: self.id,
+            role: self.role,
+        }
+    }
+}
+
+/// An entry of the service catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceType {
+    /// Row id.
+    pub id: ServiceTypeId,
+    /// Stable code used by reports.
+    pub code: String,
+    /// Name in Bulgarian.
+    pub name_bg: String,
+    /// Name in English.
+    pub name_en: String,
+}
+
+impl ServiceType {
+    /// The name in the given UI language (Bulgarian or, for anything else, English).
+    pub fn name(&self, locale: &str) -> &str {
+        if locale == "bg" {
+            &self.name_bg
+        } else {
+            &self.name_en
+        }
+    }
+}
+
+/// An organisation that provides services or receives referrals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    /// Row id.
+    pub id: OrganisationId,
+    /// Kind code ('ngo', 'hospital', …).
+    pub kind: String,
+    /// Name in Bulgarian.
+    pub name_bg: String,
+    /// Name in English.
+    pub name_en: String,
+}
+
+impl Organisation {
+    /// The name in the given UI language.
+    pub fn name(&self, locale: &str) -> &str {
+        if locale == "bg" {
+            &self.name_bg
+        } else {
+            &self.name_en
+        }
+    }
+}
+
+/// One problem with one field of a form, shown beside that field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Which field (a stable name the screen matches on, e.g. `"given_name"`).
+    pub field: &'static str,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+/// The kinds of input problem, each with a sentence in `i18n/*.yml` under `problem.*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// A required field is empty.
+    Required,
+    /// Longer than the field allows.
+    TooLong {
+        /// The limit in characters.
+        max: usize,
+    },
+    /// Contains control characters (tabs, escapes…).
+    ControlCharacters,
+    /// Not a date that exists.
+    BadDate,
+    /// Not a time of day.
+    BadTime,
+    /// A birth year outside 1900..=this year.
+    BirthYearOutOfRange,
+    /// A date in the future where only the past makes sense.
+    InFuture,
+    /// A number was expected.
+    NotANumber,
+    /// A duration outside 1..=600 minutes.
+    DurationOutOfRange,
+    /// Not a code from the list.
+    UnknownCode,
+    /// A phone number with no digits or too few of them.
+    BadPhone,
+    /// A visit needs at least one service.
+    NoServices,
+    /// Nobody was chosen as the staff member at the desk.
+    NoStaff,
+}
+
+impl Problem {
+    /// The i18n key of the sentence for this problem.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Problem::Required => "problem.required",
+            Problem::TooLong { .. } => "problem.too_long",
+            Problem::ControlCharacters => "problem.control_characters",
+            Problem::BadDate => "problem.bad_date",
+            Problem::BadTime => "problem.bad_time",
+            Problem::BirthYearOutOfRange => "problem.birth_year_out_of_range",
+            Problem::InFuture => "problem.in_future",
+            Problem::NotANumber => "problem.not_a_number",
+            Problem::DurationOutOfRange => "problem.duration_out_of_range",
+            Problem::UnknownCode => "problem.unknown_code",
+            Problem::BadPhone => "problem.bad_phone",
+            Problem::NoServices => "problem.no_services",
+            Problem::NoStaff => "problem.no_staff",
+        }
+    }
+}
+
+/// Checks a free-text field: trims it, refuses control characters and overlong text.
+/// Newlines are allowed only where `multiline` says so.
+pub fn clean_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    multiline: bool,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    let trimmed = value.trim();
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r')))
+    {
+        errors.push(FieldError {
+            field,
+            problem: Problem::ControlCharacters,
+        });
+    } else if trimmed.chars().count() > max {
+        errors.push(FieldError {
+            field,
+            problem: Problem::TooLong { max },
+        });
+    }
+    trimmed.to_owned()
+}
+
+/// Reads a date as a Bulgarian desk types it: `dd.mm.yyyy` (also `d.m.yyyy`) or ISO `yyyy-mm-dd`.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    NaiveDate::parse_from_str(t, "%d.%m.%Y")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
+        .ok()
+        .filter(|d| d.year_ce().1 >= 1000)
+}
+
+/// The stored form of a visit or appointment time, `YYYY-MM-DDTHH:MM`.
+pub fn format_stamp(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Reads a stored time stamp back.
+pub fn parse_stamp(text: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+}
+
+/// A date in the UI language's usual form: `23.11.2026` in Bulgarian, `2026-11-23` otherwise.
+pub fn format_date(date: NaiveDate, locale: &str) -> String {
+    if locale == "bg" {
+        date.format("%d.%m.%Y").to_string()
+    } else {
+        date.format("%Y-%m-%d").to_string()
+    }
+}
+
+use chrono::Datelike as _;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn dates_parse_in_both_forms_and_refuse_impossible_ones() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 12);
+        assert_eq!(parse_date("12.03.2026"), d);
+        assert_eq!(parse_date("12.3.2026"), d);
+        assert_eq!(parse_date("2026-03-12"), d);
+        assert_eq!(parse_date("31.02.2026"), None);
+        assert_eq!(parse_date("soon"), None);
+    }
+
+    #[test]
+    fn clean_text_catches_control_characters_and_length() {
+        let mut errors = Vec::new();
+        assert_eq!(clean_text("f", "  Иван ", 10, false, &mut errors), "Иван");
+        assert!(errors.is_empty());
+        clean_text("f", "a\u{7}b", 10, false, &mut errors);
+        clean_text("f", &"x".repeat(100_000), 100, false, &mut errors);
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].problem, Problem::ControlCharacters);
+        assert_eq!(errors[1].problem, Problem::TooLong { max: 100 });
+    }
+
+    proptest! {
+        #[test]
+        fn parse_date_never_panics(s in "\\PC{0,30}") {
+            let _ = parse_date(&s);
+        }
+
+        #[test]
+        fn parse_date_reads_what_format_date_writes(days in 0i64..80_000) {
+            let date = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default() + chrono::Days::new(days as u64);
+            prop_assert_eq!(parse_date(&format_date(date, "bg")), Some(date));
+            prop_assert_eq!(parse_date(&format_date(date, "en")), Some(date));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Reference lists: ISO 3166-1 countries and ISO 639-1 languages with English and Bulgarian
+//! names, from Debian's iso-codes (see `assets/data/README.md`). Loaded once, on first use.
+
+use std::sync::OnceLock;
+
+use super::text::{fold, to_latin};
+
+/// One entry of a reference list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The ISO code ("IQ", "ar").
+    pub code: String,
+    /// English name.
+    pub name_en: String,
+    /// Bulgarian name.
+    pub name_bg: String,
+    /// Folded names and code, for filtering as the person types.
+    keys: String,
+}
+
+impl Entry {
+    /// The name in the UI language.
+    pub fn name(&self, locale: &str) -> &str {
+        if locale == "bg" {
+            &self.name_bg
+        } else {
+            &self.name_en
+        }
+    }
+
+    /// True when the typed filter matches the code or either name, in either script.
+    pub fn matches(&self, filter: &str) -> bool {
+        let folded = fold(filter.trim());
+        folded.is_empty() || self.keys.contains(&folded) || self.keys.contains(&to_latin(&folded))
+    }
+}
+
+fn load(csv_text: &str) -> Vec<Entry> {
+    csv::Reader::from_reader(csv_text.as_bytes())
+        .records()
+        .filter_map(Result::ok)
+        .filter(|r| r.len() == 3)
+        .map(|r| {
+            let (code, name_en, name_bg) = (&r[0], &r[1], &r[2]);
+            let keys = format!(
+                "{} {} {} {}",
+                code.to_lowercase(),
+                fold(name_en),
+                fold(name_bg),
+                to_latin(name_bg)
+            );
+            Entry {
+                code: code.to_owned(),
+                name_en: name_en.to_owned(),
+                name_bg: name_bg.to_owned(),
+                keys,
+            }
+        })
+        .collect()
+}
+
+/// Every ISO 3166-1 country, by code.
+pub fn countries() -> &'static [Entry] {
+    static LIST: OnceLock<Vec<Entry>> = OnceLock::new();
+    LIST.get_or_init(|| load(include_str!("../../assets/data/countries.csv")))
+}
+
+/// Every ISO 639-1 language, by code.
+pub fn languages() -> &'static [Entry] {
+    static LIST: OnceLock<Vec<Entry>> = OnceLock::new();
+    LIST.get_or_init(|| load(include_str!("../../assets/data/languages.csv")))
+}
+
+/// Finds an entry by code.
+pub fn find<'a>(list: &'a [Entry], code: &str) -> Option<&'a Entry> {
+    list.iter().find(|e| e.code.eq_ignore_ascii_case(code))
+}
+
+/// The name for a code in the UI language, or the code itself if unknown.
+pub fn name_of(list: &[Entry], code: &str, locale: &str) -> String {
+    find(list, code).map_or_else(|| code.to_owned(), |e| e.name(locale).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_lists_are_loaded() {
+        assert!(countries().len() >= 249);
+        assert!(languages().len() >= 180);
+        assert_eq!(name_of(countries(), "IQ", "bg"), "Ирак");
+        assert_eq!(name_of(countries(), "SY", "en"), "Syria");
+        assert_eq!(name_of(languages(), "fa", "en"), "Persian");
+    }
+
+    #[test]
+    fn filters_match_either_language_and_script() {
+        let iraq = find(countries(), "IQ")
+            .map(|e| (e.matches("ира"), e.matches("iraq"), e.matches("IRA")));
+        assert_eq!(iraq, Some((true, true, true)));
+        let ukraine = find(countries(), "UA");
+        assert!(ukraine.is_some_and(|e| e.matches("укр") && !e.matches("zzz")));
+    }
+}

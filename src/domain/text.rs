@@ -1,0 +1,219 @@
+//! Text keys for search: folding, transliteration, consonant skeletons, phone digits and bureau
+//! codes. The same functions build the stored keys and the query keys, so they always agree.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Lower-cases and strips diacritics, keeping the script: "Élodie" → "elodie", "Йордан" stays
+/// Cyrillic ("иордан" is not wanted, so Cyrillic short i is kept whole).
+pub fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c) || matches!(c, '\u{0306}'))
+        .collect::<String>()
+        .nfc()
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Transliterates any script to lower-case ASCII: "Иван" → "ivan", "محمد" → "mhmd".
+pub fn to_latin(text: &str) -> String {
+    any_ascii::any_ascii(text).to_lowercase()
+}
+
+/// The words of a name, folded, without punctuation.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(fold)
+}
+
+/// A consonant skeleton of one word, so that spellings across scripts meet: "Mohammed",
+/// "Мохамед" and "محمد" all give "mhmd". Arabic script writes no short vowels, so vowels are
+/// dropped everywhere; digraphs that transliterate one letter are folded to one letter.
+pub fn skeleton(word: &str) -> String {
+    let latin = to_latin(word);
+    let mut folded = latin
+        .replace("dzh", "j")
+        .replace("dj", "j")
+        .replace("zh", "j")
+        .replace("kh", "h")
+        .replace("gh", "g")
+        .replace("ph", "f")
+        .replace("th", "t")
+        .replace("ch", "c")
+        .replace("sh", "s")
+        .replace("ts", "c");
+    folded.retain(|c| c.is_ascii_alphabetic());
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        let c = match c {
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' => continue,
+            'w' => 'v',
+            'q' | 'c' => 'k',
+            'z' => 's',
+            other => other,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Skeletons of every word of a text, space-separated.
+pub fn skeletons(text: &str) -> String {
+    words(text)
+        .map(|w| skeleton(&w))
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The digits of a phone number in a form that ignores how it was typed: spaces, dashes,
+/// brackets, the Bulgarian country code (`+359`, `00359`) and the trunk `0` are removed, so
+/// "+359 88 123 4567", "0881234567" and "88 123 45 67" all give "881234567".
+pub fn phone_digits(text: &str) -> String {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let trimmed = if let Some(rest) = digits.strip_prefix("00359") {
+        rest
+    } else if text.trim_start().starts_with('+') {
+        digits.strip_prefix("359").unwrap_or(&digits)
+    } else if let Some(rest) = digits.strip_prefix("359").filter(|r| r.len() >= 8) {
+        rest
+    } else {
+        digits.as_str()
+    };
+    trimmed.trim_start_matches('0').to_owned()
+}
+
+/// True when the text looks like a phone number or a number a person reads out: only digits,
+/// spaces and phone punctuation, with at least one digit.
+pub fn is_number_like(text: &str) -> bool {
+    let mut digits = 0;
+    for c in text.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            ' ' | '+' | '-' | '(' | ')' | '/' | '.' => {}
+            _ => return false,
+        }
+    }
+    digits > 0
+}
+
+/// The bureau code for a visitor id: `B-000457`. Six digits at least, more when needed.
+pub fn visitor_code(id: i64) -> String {
+    format!("B-{id:06}")
+}
+
+/// Reads a bureau code as typed ("B-000457", "b457", "B 457") back to the visitor id.
+pub fn parse_visitor_code(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let rest = t.strip_prefix(['B', 'b', 'Б', 'б'])?;
+    let digits = rest.trim_start_matches(['-', ' ']);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 12 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The code as stored in the search index: lower case, no dash ("b000457").
+pub fn code_key(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// True when the text contains a right-to-left letter (Arabic, Farsi, Hebrew…).
+pub fn has_rtl(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn fold_removes_diacritics_but_keeps_script() {
+        assert_eq!(fold("Élodie"), "elodie");
+        assert_eq!(fold("ПЕТРОВ"), "петров");
+        assert_eq!(fold("Йордан"), "йордан");
+        assert_eq!(fold("أحمد"), fold("أحمد"));
+    }
+
+    #[test]
+    fn skeletons_meet_across_scripts() {
+        let expected = "mhmd";
+        for name in [
+            "Mohammed",
+            "Muhammad",
+            "Мохамед",
+            "Мухаммад",
+            "محمد",
+            "Mohamed",
+        ] {
+            assert_eq!(skeleton(name), expected, "{name}");
+        }
+        assert_eq!(skeleton("Hassan"), skeleton("حسن"));
+        assert_eq!(skeleton("Хасан"), skeleton("Hassan"));
+        assert_eq!(skeleton("Ahmad"), skeleton("أحمد"));
+        assert_eq!(skeleton("Jamal"), skeleton("Джамал"));
+    }
+
+    #[test]
+    fn phone_digits_ignore_country_code_and_spacing() {
+        for typed in [
+            "+359 88 123 4567",
+            "0881234567",
+            "88 123 45 67",
+            "00359 881 234 567",
+            "(088) 123-4567",
+        ] {
+            assert_eq!(phone_digits(typed), "881234567", "{typed}");
+        }
+        assert_eq!(phone_digits("+964 770 123 4567"), "9647701234567");
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        assert_eq!(visitor_code(457), "B-000457");
+        assert_eq!(visitor_code(1_234_567), "B-1234567");
+        assert_eq!(parse_visitor_code("B-000457"), Some(457));
+        assert_eq!(parse_visitor_code("b457"), Some(457));
+        assert_eq!(parse_visitor_code("Б-457"), Some(457));
+        assert_eq!(parse_visitor_code("Bob"), None);
+        assert_eq!(code_key("B-000457"), "b000457");
+    }
+
+    #[test]
+    fn rtl_is_detected() {
+        assert!(has_rtl("أحمد حسن"));
+        assert!(has_rtl("احمد 2024"));
+        assert!(!has_rtl("Иван 12"));
+    }
+
+    proptest! {
+        #[test]
+        fn codes_parse_back(id in 0i64..10_000_000_000) {
+            prop_assert_eq!(parse_visitor_code(&visitor_code(id)), Some(id));
+        }
+
+        #[test]
+        fn keys_never_panic_and_are_ascii(s in "\\PC{0,40}") {
+            prop_assert!(skeleton(&s).is_ascii());
+            prop_assert!(to_latin(&s).is_ascii());
+            let digits = phone_digits(&s);
+            prop_assert!(digits.chars().all(|c| c.is_ascii_digit()));
+            let _ = fold(&s);
+        }
+
+        #[test]
+        fn phone_digits_ignore_separators(n in "[1-9][0-9]{6,10}") {
+            let spaced: String = n.chars().flat_map(|c| [c, ' ']).collect();
+            prop_assert_eq!(phone_digits(&spaced), phone_digits(&n));
+            prop_assert_eq!(phone_digits(&format!("0{n}")), phone_digits(&n));
+        }
+    }
+}

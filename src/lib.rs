@@ -1,0 +1,17 @@
+//! bureau-desk: the reception desk of a one-stop information and services bureau for refugees,
+//! migrants and third-country nationals.
+//!
+//! The library holds the domain, storage, the desk's state and commands, the demo generator and
+//! the command line; `ui` draws the desk with egui and knows nothing of SQL.
+
+rust_i18n::i18n!("i18n", fallback = "en");
+
+pub mod app;
+pub mod cli;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod ui;
+
+/// The UI languages, each complete in `i18n/`.
+pub const UI_LANGUAGES: [&str; 2] = ["bg", "en"];

@@ -1,0 +1,317 @@
+//! The desk (home screen): search on the left with the day below it, the visitor card on the
+//! right.
+
+use egui::{RichText, ScrollArea, TextEdit, Ui};
+use rust_i18n::t;
+
+use super::theme;
+use super::widgets::name_label;
+use crate::app::{Card, Command, Desk};
+use crate::domain::reference::{countries, languages, name_of};
+use crate::domain::visitors::{Answer, ConsentScope, LegalStatus, Sex};
+use crate::domain::{Visit, VisitorSummary, format_date};
+
+/// Draws the desk screen.
+pub fn desk_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
+    egui::Panel::left("search_column")
+        .exact_size(theme::LEFT_COLUMN_WIDTH)
+        .resizable(false)
+        .show(ui, |ui| {
+            search_ui(ui, desk, commands);
+            ui.separator();
+            day_ui(ui, desk, commands);
+        });
+    egui::CentralPanel::default().show(ui, |ui| match &desk.card {
+        Some(card) => card_ui(ui, desk, card, commands),
+        None => {
+            ui.add_space(12.0);
+            ui.heading(t!("desk.nobody_selected", locale = &desk.locale));
+            ui.label(
+                RichText::new(t!("desk.shortcuts_hint", locale = &desk.locale)).color(theme::MUTED),
+            );
+        }
+    });
+}
+
+fn search_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
+    let locale = desk.locale.clone();
+    let label = ui.label(t!("desk.search", locale = &locale));
+    let response = ui
+        .add(
+            TextEdit::singleline(&mut desk.query)
+                .hint_text(t!("desk.search_hint", locale = &locale))
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    if desk.focus_search {
+        response.request_focus();
+        desk.focus_search = false;
+    }
+    if response.changed() {
+        commands.push(Command::Search);
+    }
+    let rows = desk.results.len();
+    let list_height = (ui.available_height() * 0.55).max(theme::ROW_HEIGHT * 3.0);
+    if rows == 0 && !desk.query.trim().is_empty() {
+        ui.label(RichText::new(t!("desk.no_results", locale = &locale)).color(theme::MUTED));
+    }
+    ScrollArea::vertical()
+        .id_salt("results")
+        .max_height(list_height)
+        .auto_shrink([false, true])
+        .show_rows(ui, theme::ROW_HEIGHT, rows, |ui, range| {
+            for index in range {
+                if let Some(hit) = desk.results.get(index) {
+                    result_row(ui, hit, index == desk.selected, commands);
+                }
+            }
+        });
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button(t!("desk.new_visitor", locale = &locale))
+            .clicked()
+        {
+            commands.push(Command::NewVisitor);
+        }
+        if ui
+            .button(t!("desk.anonymous_visit", locale = &locale))
+            .clicked()
+        {
+            commands.push(Command::StartVisit(None));
+        }
+    });
+}
+
+fn result_row(ui: &mut Ui, hit: &VisitorSummary, selected: bool, commands: &mut Vec<Command>) {
+    let response = ui
+        .horizontal(|ui| {
+            ui.set_min_height(theme::ROW_HEIGHT);
+            let code = ui.selectable_label(
+                selected,
+                RichText::new(&hit.code).color(theme::CODE).monospace(),
+            );
+            name_label(
+                ui,
+                &format!("{} {}", hit.given_name, hit.family_name)
+                    .trim()
+                    .to_owned(),
+                theme::BODY_SIZE,
+            );
+            if !hit.latin_name.is_empty() {
+                ui.label(RichText::new(&hit.latin_name).color(theme::MUTED));
+            }
+            if hit.country_of_origin.len() == 2 {
+                ui.label(
+                    RichText::new(&hit.country_of_origin)
+                        .small()
+                        .color(theme::MUTED),
+                );
+            }
+            code
+        })
+        .inner;
+    if selected {
+        response.scroll_to_me(None);
+    }
+    if response.clicked() {
+        commands.push(Command::OpenVisitor(hit.id));
+    }
+}
+
+fn day_ui(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
+    let locale = desk.locale.as_str();
+    ui.strong(t!("desk.today", locale = locale, count = desk.today.len()));
+    ScrollArea::vertical()
+        .id_salt("today")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for visit in &desk.today {
+                let services = services_text(desk, visit);
+                let who = visit
+                    .visitor_code
+                    .clone()
+                    .unwrap_or_else(|| t!("desk.anonymous", locale = locale).into_owned());
+                let line = format!("{}  {}  {}", visit.at.format("%H:%M"), who, services);
+                let response = ui.selectable_label(false, line);
+                if let (true, Some(id)) = (response.clicked(), visit.visitor) {
+                    commands.push(Command::OpenVisitor(id));
+                }
+            }
+        });
+}
+
+fn services_text(desk: &Desk, visit: &Visit) -> String {
+    visit
+        .services
+        .iter()
+        .map(|s| desk.service_name(s.service_type))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn answer_text<T>(answer: &Answer<T>, given: impl Fn(&T) -> String, locale: &str) -> String {
+    match answer {
+        Answer::Given(v) => given(v),
+        other => other
+            .no_answer()
+            .map(|a| t!(a.label_key(), locale = locale).into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+fn card_ui(ui: &mut Ui, desk: &Desk, card: &Card, commands: &mut Vec<Command>) {
+    let locale = desk.locale.as_str();
+    let v = &card.visitor;
+    let d = &v.details;
+    ui.horizontal(|ui| {
+        name_label(ui, &v.full_name(), theme::HEADING_SIZE + 2.0);
+        let latin = v.latin_name();
+        if !latin.is_empty() && latin != v.full_name() {
+            ui.label(
+                RichText::new(format!("· {latin}"))
+                    .size(theme::HEADING_SIZE)
+                    .color(theme::MUTED),
+            );
+        }
+        ui.label(
+            RichText::new(&v.code)
+                .size(theme::HEADING_SIZE)
+                .color(theme::CODE)
+                .monospace(),
+        );
+    });
+    let country = answer_text(
+        &d.country_of_origin,
+        |c| name_of(countries(), c, locale),
+        locale,
+    );
+    let status = answer_text(
+        &d.legal_status,
+        |s: &LegalStatus| t!(s.label_key(), locale = locale).into_owned(),
+        locale,
+    );
+    let language = answer_text(
+        &d.preferred_language,
+        |c| name_of(languages(), c, locale),
+        locale,
+    );
+    ui.label(format!(
+        "{}: {country} · {}: {status} · {}: {language}",
+        t!("visitor.country_of_origin", locale = locale),
+        t!("visitor.legal_status", locale = locale),
+        t!("visitor.preferred_language", locale = locale),
+    ));
+    let sex = answer_text(
+        &d.sex,
+        |s: &Sex| t!(s.label_key(), locale = locale).into_owned(),
+        locale,
+    );
+    let birth = answer_text(
+        &d.birth,
+        |b| {
+            b.date
+                .map_or_else(|| b.year.to_string(), |dt| format_date(dt, locale))
+        },
+        locale,
+    );
+    let nationality = answer_text(
+        &d.nationality,
+        |c| {
+            if c == "stateless" {
+                t!("form.stateless", locale = locale).into_owned()
+            } else {
+                name_of(countries(), c, locale)
+            }
+        },
+        locale,
+    );
+    let phone = answer_text(&d.phone, Clone::clone, locale);
+    ui.label(format!(
+        "{}: {sex} · {}: {birth} · {}: {nationality} · {}: {phone}",
+        t!("visitor.sex", locale = locale),
+        t!("visitor.birth", locale = locale),
+        t!("visitor.nationality", locale = locale),
+        t!("visitor.phone", locale = locale),
+    ));
+    let consents: Vec<String> = ConsentScope::ALL
+        .iter()
+        .map(|scope| {
+            let mark = if v.has_consent(*scope) { "✔" } else { "✘" };
+            format!("{} {mark}", t!(scope.label_key(), locale = locale))
+        })
+        .collect();
+    let consent_date = d
+        .consents
+        .first()
+        .map(|(_, date)| format!(" ({})", format_date(*date, locale)))
+        .unwrap_or_default();
+    ui.label(format!(
+        "{}: {}{consent_date}",
+        t!("visitor.consent", locale = locale),
+        consents.join("  ")
+    ));
+    ui.separator();
+    if ui
+        .button(RichText::new(t!("card.log_visit", locale = locale)).strong())
+        .clicked()
+    {
+        commands.push(Command::StartVisit(Some(v.id)));
+    }
+    ui.add_space(8.0);
+    ui.strong(t!(
+        "card.history",
+        locale = locale,
+        count = card.visits.len()
+    ));
+    if card.visits.is_empty() {
+        ui.label(RichText::new(t!("card.no_visits", locale = locale)).color(theme::MUTED));
+    }
+    ScrollArea::vertical()
+        .id_salt("history")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for visit in &card.visits {
+                history_row(ui, desk, visit);
+            }
+        });
+}
+
+fn history_row(ui: &mut Ui, desk: &Desk, visit: &Visit) {
+    let locale = desk.locale.as_str();
+    let kind = if visit.first {
+        "card.first"
+    } else {
+        "card.follow_up"
+    };
+    let interpreter = if visit.interpreter {
+        format!(" · {}", t!("card.with_interpreter", locale = locale))
+    } else {
+        String::new()
+    };
+    let duration = visit
+        .duration_minutes
+        .map(|m| format!(" · {}", t!("card.minutes", locale = locale, minutes = m)))
+        .unwrap_or_default();
+    ui.label(
+        RichText::new(format!(
+            "{} {} · {} · {}{interpreter}{duration} · {}",
+            format_date(visit.at.date(), locale),
+            visit.at.format("%H:%M"),
+            t!(kind, locale = locale),
+            name_of(languages(), &visit.language, locale),
+            desk.staff_name(visit.staff),
+        ))
+        .strong(),
+    );
+    for service in &visit.services {
+        ui.label(format!(
+            "   • {} — {}",
+            desk.service_name(service.service_type),
+            desk.provider_name(service.provider)
+        ));
+    }
+    if !visit.notes.is_empty() {
+        name_label(ui, &visit.notes, theme::SMALL_SIZE);
+    }
+    ui.add_space(4.0);
+}

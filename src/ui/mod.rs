@@ -1,0 +1,162 @@
+//! The desk's window: a top bar and one of a fixed set of screens. Screens only draw the desk's
+//! state and push `Command`s; the app runs them after the frame.
+
+mod desk;
+mod staff_picker;
+pub mod theme;
+mod visit_form;
+mod visitor_form;
+pub mod widgets;
+
+use egui::{Key, Modifiers, RichText, Ui};
+use rust_i18n::t;
+
+use crate::app::{Command, Desk, Notice, Screen};
+
+pub use desk::desk_ui;
+pub use staff_picker::staff_picker_ui;
+pub use visit_form::visit_form_ui;
+pub use visitor_form::visitor_form_ui;
+
+/// The eframe application: the desk state and the commands pushed during a frame.
+pub struct BureauApp {
+    /// The desk's state.
+    pub desk: Desk,
+    commands: Vec<Command>,
+}
+
+impl BureauApp {
+    /// Wraps a desk; if the last staff member is known, they are at the desk again.
+    pub fn new(mut desk: Desk) -> Self {
+        if let Some(last) = desk.last_staff() {
+            desk.run(Command::ChooseStaff(last));
+        }
+        BureauApp {
+            desk,
+            commands: Vec::new(),
+        }
+    }
+
+    /// Draws one frame and then runs what the person asked for.
+    pub fn show(&mut self, ui: &mut Ui) {
+        self.shortcuts(ui);
+        top_bar(ui, &self.desk, &mut self.commands);
+        let desk = &mut self.desk;
+        let commands = &mut self.commands;
+        match desk.screen {
+            Screen::ChooseStaff => {
+                egui::CentralPanel::default().show(ui, |ui| staff_picker_ui(ui, desk, commands));
+            }
+            Screen::Desk => desk_ui(ui, desk, commands),
+            Screen::VisitorForm => {
+                egui::CentralPanel::default().show(ui, |ui| visitor_form_ui(ui, desk, commands));
+            }
+            Screen::VisitForm => {
+                egui::CentralPanel::default().show(ui, |ui| visit_form_ui(ui, desk, commands));
+            }
+        }
+        for command in self.commands.drain(..) {
+            self.desk.run(command);
+        }
+    }
+
+    /// Keyboard shortcuts, checked before the widgets so a text field does not swallow them.
+    fn shortcuts(&mut self, ui: &mut Ui) {
+        let desk = &self.desk;
+        let push = &mut self.commands;
+        ui.input_mut(|input| {
+            let save = input.consume_key(Modifiers::COMMAND, Key::Enter);
+            let escape = input.consume_key(Modifiers::NONE, Key::Escape);
+            match desk.screen {
+                Screen::ChooseStaff => {}
+                Screen::Desk => {
+                    if input.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::A) {
+                        push.push(Command::StartVisit(None));
+                    } else if input.consume_key(Modifiers::COMMAND, Key::N) {
+                        push.push(Command::NewVisitor);
+                    } else if save {
+                        if let Some(card) = &desk.card {
+                            push.push(Command::StartVisit(Some(card.visitor.id)));
+                        }
+                    } else if escape {
+                        push.push(Command::ClearSearch);
+                    } else if input.consume_key(Modifiers::NONE, Key::ArrowDown) {
+                        push.push(Command::MoveSelection(1));
+                    } else if input.consume_key(Modifiers::NONE, Key::ArrowUp) {
+                        push.push(Command::MoveSelection(-1));
+                    } else if !desk.results.is_empty()
+                        && input.consume_key(Modifiers::NONE, Key::Enter)
+                    {
+                        push.push(Command::OpenSelected);
+                    }
+                }
+                Screen::VisitorForm => {
+                    if save {
+                        push.push(Command::SaveVisitor);
+                    } else if escape {
+                        push.push(Command::Cancel);
+                    }
+                }
+                Screen::VisitForm => {
+                    if save {
+                        push.push(Command::SaveVisit);
+                    } else if escape {
+                        push.push(Command::Cancel);
+                    }
+                }
+            }
+        });
+    }
+}
+
+impl eframe::App for BureauApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}
+
+fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
+    let locale = desk.locale.as_str();
+    egui::Panel::top("top_bar").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.heading(t!("app.title", locale = locale));
+            ui.separator();
+            if let Some(notice) = &desk.notice {
+                match notice {
+                    Notice::Saved(key, code) => {
+                        ui.colored_label(theme::SUCCESS, t!(*key, locale = locale, code = code));
+                    }
+                    Notice::Failed(key) => {
+                        ui.colored_label(theme::ERROR, t!(*key, locale = locale));
+                    }
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                for lang in crate::UI_LANGUAGES.iter().rev() {
+                    let text = RichText::new(lang.to_uppercase());
+                    if ui
+                        .selectable_label(desk.locale == *lang, text)
+                        .on_hover_text(t!("app.ui_language", locale = lang))
+                        .clicked()
+                    {
+                        commands.push(Command::SetLanguage((*lang).to_owned()));
+                    }
+                }
+                if let Some(staff) = &desk.at_desk {
+                    let mut chosen = staff.id;
+                    egui::ComboBox::from_id_salt("staff_at_desk")
+                        .selected_text(&staff.display_name)
+                        .show_ui(ui, |ui| {
+                            for s in &desk.staff {
+                                ui.selectable_value(&mut chosen, s.id, &s.display_name);
+                            }
+                        });
+                    if chosen != staff.id {
+                        commands.push(Command::ChooseStaff(chosen));
+                    }
+                    ui.label(t!("app.at_desk", locale = locale));
+                }
+            });
+        });
+    });
+}

@@ -1,0 +1,239 @@
+//! The visit form: when, who, which language, the services rendered (picked by typing), notes.
+
+use egui::{RichText, ScrollArea, TextEdit, Ui};
+use rust_i18n::t;
+
+use super::theme;
+use super::widgets::{field_error, name_label, text_field};
+use crate::app::{Command, Desk};
+use crate::domain::ServiceLine;
+use crate::domain::reference::{find, languages};
+use crate::domain::text::{fold, to_latin};
+
+/// Draws the visit form.
+pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
+    let locale = desk.locale.clone();
+    let locale = locale.as_str();
+    match &desk.visit_form.visitor {
+        Some((code, name)) => {
+            ui.horizontal(|ui| {
+                ui.heading(t!("visit_form.title", locale = locale));
+                ui.label(
+                    RichText::new(code)
+                        .size(theme::HEADING_SIZE)
+                        .color(theme::CODE)
+                        .monospace(),
+                );
+                name_label(ui, name, theme::HEADING_SIZE);
+            });
+        }
+        None => {
+            ui.heading(t!("visit_form.title_anonymous", locale = locale));
+        }
+    }
+    let services = desk.services.clone();
+    let providers = desk.providers.clone();
+    let staff = desk.staff.clone();
+    let desk_languages = desk.desk_languages.clone();
+    let form = &mut desk.visit_form;
+    let errors = form.errors.clone();
+    ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.columns(2, |columns| {
+                let ui = &mut columns[0];
+                let d = &mut form.draft;
+                ui.label(t!("visit_form.services", locale = locale));
+                let mut remove = None;
+                for (index, line) in d.services.iter().enumerate() {
+                    ui.horizontal(|ui| {
+                        let service = services
+                            .iter()
+                            .find(|s| s.id == line.service_type)
+                            .map_or("?", |s| s.name(locale));
+                        let provider = providers
+                            .iter()
+                            .find(|p| p.id == line.provider)
+                            .map_or("?", |p| p.name(locale));
+                        ui.label(format!("• {service} — {provider}"));
+                        if ui
+                            .small_button("✕")
+                            .on_hover_text(t!("form.remove", locale = locale))
+                            .clicked()
+                        {
+                            remove = Some(index);
+                        }
+                    });
+                }
+                if let Some(index) = remove {
+                    commands.push(Command::RemoveService(index));
+                }
+                let label = ui.label(t!("visit_form.add_service", locale = locale));
+                let response = ui
+                    .add(
+                        TextEdit::singleline(&mut form.service_filter)
+                            .hint_text(t!("form.type_to_filter", locale = locale))
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label.id);
+                if d.services.is_empty()
+                    && form.service_filter.is_empty()
+                    && !ui.ctx().memory(|m| m.focused().is_some())
+                {
+                    response.request_focus();
+                }
+                let filter = fold(form.service_filter.trim());
+                let matching: Vec<_> = services
+                    .iter()
+                    .filter(|s| {
+                        filter.is_empty()
+                            || [&s.name_bg, &s.name_en, &s.code].iter().any(|n| {
+                                fold(n).contains(&filter)
+                                    || to_latin(n).contains(&to_latin(&filter))
+                            })
+                    })
+                    .collect();
+                let provider = form.provider.or_else(|| providers.first().map(|p| p.id));
+                let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if enter && !filter.is_empty() {
+                    if let (Some(first), Some(provider)) = (matching.first(), provider) {
+                        commands.push(Command::AddService(ServiceLine {
+                            service_type: first.id,
+                            provider,
+                        }));
+                    }
+                    response.request_focus();
+                }
+                ui.horizontal_wrapped(|ui| {
+                    for service in &matching {
+                        if ui.small_button(service.name(locale)).clicked()
+                            && let Some(provider) = provider
+                        {
+                            commands.push(Command::AddService(ServiceLine {
+                                service_type: service.id,
+                                provider,
+                            }));
+                        }
+                    }
+                });
+                field_error(ui, &errors, "services", locale);
+                let provider_label = ui.label(t!("visit_form.provider", locale = locale));
+                let selected = providers
+                    .iter()
+                    .find(|p| Some(p.id) == provider)
+                    .map_or("?", |p| p.name(locale));
+                egui::ComboBox::from_id_salt("provider")
+                    .selected_text(selected)
+                    .width(ui.available_width())
+                    .show_ui(ui, |ui| {
+                        for p in &providers {
+                            ui.selectable_value(&mut form.provider, Some(p.id), p.name(locale));
+                        }
+                    })
+                    .response
+                    .labelled_by(provider_label.id);
+
+                let label = ui.label(t!("visit_form.notes", locale = locale));
+                ui.add(
+                    TextEdit::multiline(&mut d.notes)
+                        .desired_rows(3)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+                field_error(ui, &errors, "notes", locale);
+
+                let ui = &mut columns[1];
+                text_field(
+                    ui,
+                    &t!("visit_form.date", locale = locale),
+                    &mut d.date,
+                    &errors,
+                    "date",
+                    locale,
+                );
+                text_field(
+                    ui,
+                    &t!("visit_form.time", locale = locale),
+                    &mut d.time,
+                    &errors,
+                    "time",
+                    locale,
+                );
+                let staff_label = ui.label(t!("visit_form.staff", locale = locale));
+                let staff_name = staff
+                    .iter()
+                    .find(|s| Some(s.id) == d.staff)
+                    .map_or(String::new(), |s| s.display_name.clone());
+                egui::ComboBox::from_id_salt("visit_staff")
+                    .selected_text(staff_name)
+                    .show_ui(ui, |ui| {
+                        for s in &staff {
+                            ui.selectable_value(&mut d.staff, Some(s.id), &s.display_name);
+                        }
+                    })
+                    .response
+                    .labelled_by(staff_label.id);
+                field_error(ui, &errors, "staff", locale);
+
+                ui.label(t!("visit_form.language", locale = locale));
+                ui.horizontal_wrapped(|ui| {
+                    for code in &desk_languages {
+                        let name =
+                            find(languages(), code).map_or(code.as_str(), |e| e.name(locale));
+                        if ui.selectable_label(d.language == *code, name).clicked() {
+                            d.language = code.clone();
+                        }
+                    }
+                });
+                ui.add(
+                    TextEdit::singleline(&mut form.language_filter)
+                        .hint_text(t!("visit_form.other_language", locale = locale)),
+                );
+                if !form.language_filter.trim().is_empty() {
+                    ui.horizontal_wrapped(|ui| {
+                        let filter = form.language_filter.clone();
+                        for entry in languages().iter().filter(|e| e.matches(&filter)).take(6) {
+                            if ui.small_button(entry.name(locale)).clicked() {
+                                d.language = entry.code.clone();
+                                form.language_filter.clear();
+                            }
+                        }
+                    });
+                }
+                if !desk_languages.contains(&d.language) {
+                    ui.label(
+                        find(languages(), &d.language)
+                            .map_or(d.language.as_str(), |e| e.name(locale)),
+                    );
+                }
+                field_error(ui, &errors, "language", locale);
+                ui.checkbox(
+                    &mut d.interpreter,
+                    t!("visit_form.interpreter", locale = locale),
+                );
+                text_field(
+                    ui,
+                    &t!("visit_form.duration", locale = locale),
+                    &mut d.duration,
+                    &errors,
+                    "duration",
+                    locale,
+                );
+            });
+            ui.separator();
+            if !errors.is_empty() {
+                ui.colored_label(theme::ERROR, t!("form.fix_errors", locale = locale));
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .button(RichText::new(t!("form.save", locale = locale)).strong())
+                    .clicked()
+                {
+                    commands.push(Command::SaveVisit);
+                }
+                if ui.button(t!("form.cancel", locale = locale)).clicked() {
+                    commands.push(Command::Cancel);
+                }
+            });
+        });
+}

@@ -1,0 +1,160 @@
+//! Small pieces shared by the screens: labelled fields with their error, name labels that draw
+//! right-to-left text correctly, and the filter-as-you-type code picker.
+
+use egui::{Response, RichText, TextEdit, Ui};
+use rust_i18n::t;
+
+use super::theme;
+use crate::domain::reference::Entry;
+use crate::domain::text::has_rtl;
+use crate::domain::visitors::NoAnswer;
+use crate::domain::{Answer, FieldError, Problem};
+
+/// A label above a single-line field, tied to it for screen readers and tests, with the
+/// field's error (if any) below it.
+pub fn text_field(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    errors: &[FieldError],
+    field: &str,
+    locale: &str,
+) -> Response {
+    let label = ui.label(label);
+    let response = ui
+        .add(TextEdit::singleline(value).desired_width(f32::INFINITY))
+        .labelled_by(label.id);
+    if has_rtl(value) {
+        // egui draws typed Arabic words left to right; show the correct order beside it.
+        ui.horizontal(|ui| {
+            ui.small(t!("form.rtl_preview", locale = locale));
+            name_label(ui, value, theme::BODY_SIZE);
+        });
+    }
+    field_error(ui, errors, field, locale);
+    response
+}
+
+/// The error sentence for `field`, in the error colour, if there is one.
+pub fn field_error(ui: &mut Ui, errors: &[FieldError], field: &str, locale: &str) {
+    for error in errors.iter().filter(|e| e.field == field) {
+        ui.colored_label(theme::ERROR, problem_text(error.problem, locale));
+    }
+}
+
+/// The sentence for a problem.
+pub fn problem_text(problem: Problem, locale: &str) -> String {
+    match problem {
+        Problem::TooLong { max } => {
+            t!(problem.label_key(), locale = locale, max = max).into_owned()
+        }
+        Problem::BirthYearOutOfRange => {
+            let year = chrono::Datelike::year(&chrono::Local::now());
+            t!(problem.label_key(), locale = locale, year = year).into_owned()
+        }
+        other => t!(other.label_key(), locale = locale).into_owned(),
+    }
+}
+
+/// Draws a name or short text; right-to-left text is drawn with the Arabic font first so its
+/// letters join and its words run right to left.
+pub fn name_label(ui: &mut Ui, text: &str, size: f32) -> Response {
+    let mut rich = RichText::new(text).size(size);
+    if has_rtl(text) {
+        rich = rich.family(theme::rtl_family());
+    }
+    ui.label(rich)
+}
+
+/// The "not asked / doesn't know / prefers not to say" choices beside an optional field.
+pub fn no_answer_choices(ui: &mut Ui, current: Option<NoAnswer>, locale: &str) -> Option<NoAnswer> {
+    let mut picked = None;
+    ui.horizontal_wrapped(|ui| {
+        for choice in NoAnswer::ALL {
+            let text =
+                RichText::new(t!(choice.label_key(), locale = locale)).size(theme::SMALL_SIZE);
+            if ui.selectable_label(current == Some(choice), text).clicked() {
+                picked = Some(choice);
+            }
+        }
+    });
+    picked
+}
+
+/// A code picker that filters as the person types ("ира" or "iraq" → Iraq). Enter picks the first
+/// match; a chosen value shows as a button that clears it. `extra` entries (e.g. "stateless")
+/// come first.
+#[allow(clippy::too_many_arguments)]
+pub fn code_picker(
+    ui: &mut Ui,
+    label: &str,
+    filter: &mut String,
+    value: &mut Answer<String>,
+    list: &[Entry],
+    preferred: &[String],
+    errors: &[FieldError],
+    field: &str,
+    locale: &str,
+) {
+    let label_response = ui.label(label);
+    match value.clone() {
+        Answer::Given(code) => {
+            let name = list
+                .iter()
+                .find(|e| e.code.eq_ignore_ascii_case(&code))
+                .map_or_else(
+                    || t!("form.stateless", locale = locale).into_owned(),
+                    |e| e.name(locale).to_owned(),
+                );
+            let text = format!("{name} ✕");
+            if ui
+                .button(text)
+                .on_hover_text(t!("form.clear", locale = locale))
+                .clicked()
+            {
+                *value = Answer::NotAsked;
+            }
+        }
+        other => {
+            let response = ui
+                .add(
+                    TextEdit::singleline(filter)
+                        .hint_text(t!("form.type_to_filter", locale = locale))
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label_response.id);
+            let matches: Vec<&Entry> = if filter.trim().is_empty() {
+                preferred
+                    .iter()
+                    .filter_map(|c| list.iter().find(|e| &e.code == c))
+                    .collect()
+            } else {
+                list.iter().filter(|e| e.matches(filter)).take(6).collect()
+            };
+            let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if enter
+                && !filter.trim().is_empty()
+                && let Some(first) = matches.first()
+            {
+                *value = Answer::Given(first.code.clone());
+                filter.clear();
+            }
+            ui.horizontal_wrapped(|ui| {
+                for entry in &matches {
+                    if ui.small_button(entry.name(locale)).clicked() {
+                        *value = Answer::Given(entry.code.clone());
+                        filter.clear();
+                    }
+                }
+            });
+            if let Some(choice) = no_answer_choices(ui, other.no_answer(), locale) {
+                *value = match choice {
+                    NoAnswer::NotAsked => Answer::NotAsked,
+                    NoAnswer::DoesNotKnow => Answer::DoesNotKnow,
+                    NoAnswer::Refused => Answer::Refused,
+                };
+            }
+        }
+    }
+    field_error(ui, errors, field, locale);
+}
