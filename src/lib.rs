@@ -15,3 +15,13 @@ pub mod ui;
 
 /// The UI languages, each complete in `i18n/`.
 pub const UI_LANGUAGES: [&str; 2] = ["bg", "en"];
+
+/// The text of an i18n key in a language, with `%{name}` placeholders filled from `args`.
+/// For callers outside this crate (tests, tools); screens use `t!` directly.
+pub fn translate(locale: &str, key: &str, args: &[(&str, &str)]) -> String {
+    let mut text = rust_i18n::t!(key, locale = locale).into_owned();
+    for (name, value) in args {
+        text = text.replace(&format!("%{{{name}}}"), value);
+    }
+    text
+}

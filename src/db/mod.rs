@@ -171,26 +171,6 @@ impl Database {
     }
 }
 
-#[cfg(test)]
-pub(crate) mod test_support {
-    use super::Database;
-    use crate::domain::{Actor, Role, StaffId};
-
-    /// A fresh in-memory database with one desk worker, and that worker acting.
-    pub fn db_with_staff() -> (Database, Actor) {
-        let mut db = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-        let staff = super::staff::insert(&mut db, "Мария", Role::Desk, "2026-11-23T09:00")
-            .unwrap_or_else(|e| panic!("{e}"));
-        (
-            db,
-            Actor {
-                staff_id: StaffId(staff.id.0),
-                role: Role::Desk,
-            },
-        )
-    }
-}
-
 /// Many writes in one transaction, for bulk generation (the demo): all land or none does.
 pub struct Batch<'a> {
     tx: rusqlite::Transaction<'a>,
@@ -268,5 +248,25 @@ impl Batch<'_> {
     pub fn commit(self) -> Result<()> {
         self.tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Database;
+    use crate::domain::{Actor, Role, StaffId};
+
+    /// A fresh in-memory database with one desk worker, and that worker acting.
+    pub fn db_with_staff() -> (Database, Actor) {
+        let mut db = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let staff = super::staff::insert(&mut db, "Мария", Role::Desk, "2026-11-23T09:00")
+            .unwrap_or_else(|e| panic!("{e}"));
+        (
+            db,
+            Actor {
+                staff_id: StaffId(staff.id.0),
+                role: Role::Desk,
+            },
+        )
     }
 }

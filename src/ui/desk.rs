@@ -92,9 +92,7 @@ fn result_row(ui: &mut Ui, hit: &VisitorSummary, selected: bool, commands: &mut 
             );
             name_label(
                 ui,
-                &format!("{} {}", hit.given_name, hit.family_name)
-                    .trim()
-                    .to_owned(),
+                format!("{} {}", hit.given_name, hit.family_name).trim(),
                 theme::BODY_SIZE,
             );
             if !hit.latin_name.is_empty() {
@@ -236,7 +234,11 @@ fn card_ui(ui: &mut Ui, desk: &Desk, card: &Card, commands: &mut Vec<Command>) {
     let consents: Vec<String> = ConsentScope::ALL
         .iter()
         .map(|scope| {
-            let mark = if v.has_consent(*scope) { "✔" } else { "✘" };
+            let mark = if v.has_consent(*scope) {
+                t!("card.consent_yes", locale = locale)
+            } else {
+                t!("card.consent_no", locale = locale)
+            };
             format!("{} {mark}", t!(scope.label_key(), locale = locale))
         })
         .collect();

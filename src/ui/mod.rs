@@ -143,18 +143,22 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                     }
                 }
                 if let Some(staff) = &desk.at_desk {
-                    let mut chosen = staff.id;
-                    egui::ComboBox::from_id_salt("staff_at_desk")
-                        .selected_text(&staff.display_name)
-                        .show_ui(ui, |ui| {
-                            for s in &desk.staff {
-                                ui.selectable_value(&mut chosen, s.id, &s.display_name);
-                            }
-                        });
-                    if chosen != staff.id {
-                        commands.push(Command::ChooseStaff(chosen));
-                    }
-                    ui.label(t!("app.at_desk", locale = locale));
+                    ui.horizontal(|ui| {
+                        let label = ui.label(t!("app.at_desk", locale = locale));
+                        let mut chosen = staff.id;
+                        egui::ComboBox::from_id_salt("staff_at_desk")
+                            .selected_text(&staff.display_name)
+                            .show_ui(ui, |ui| {
+                                for s in &desk.staff {
+                                    ui.selectable_value(&mut chosen, s.id, &s.display_name);
+                                }
+                            })
+                            .response
+                            .labelled_by(label.id);
+                        if chosen != staff.id {
+                            commands.push(Command::ChooseStaff(chosen));
+                        }
+                    });
                 }
             });
         });

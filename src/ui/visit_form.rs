@@ -4,7 +4,7 @@ use egui::{RichText, ScrollArea, TextEdit, Ui};
 use rust_i18n::t;
 
 use super::theme;
-use super::widgets::{field_error, name_label, text_field};
+use super::widgets::{action_bar, field_error, name_label, text_field};
 use crate::app::{Command, Desk};
 use crate::domain::ServiceLine;
 use crate::domain::reference::{find, languages};
@@ -37,6 +37,7 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
     let desk_languages = desk.desk_languages.clone();
     let form = &mut desk.visit_form;
     let errors = form.errors.clone();
+    action_bar(ui, !errors.is_empty(), Command::SaveVisit, commands, locale);
     ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -57,7 +58,7 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                             .map_or("?", |p| p.name(locale));
                         ui.label(format!("• {service} — {provider}"));
                         if ui
-                            .small_button("✕")
+                            .small_button("×")
                             .on_hover_text(t!("form.remove", locale = locale))
                             .clicked()
                         {
@@ -219,21 +220,6 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                     "duration",
                     locale,
                 );
-            });
-            ui.separator();
-            if !errors.is_empty() {
-                ui.colored_label(theme::ERROR, t!("form.fix_errors", locale = locale));
-            }
-            ui.horizontal(|ui| {
-                if ui
-                    .button(RichText::new(t!("form.save", locale = locale)).strong())
-                    .clicked()
-                {
-                    commands.push(Command::SaveVisit);
-                }
-                if ui.button(t!("form.cancel", locale = locale)).clicked() {
-                    commands.push(Command::Cancel);
-                }
             });
         });
 }

@@ -5,7 +5,7 @@ use egui::{RichText, ScrollArea, Ui};
 use rust_i18n::t;
 
 use super::theme;
-use super::widgets::{code_picker, field_error, name_label, no_answer_choices, text_field};
+use super::widgets::{action_bar, code_picker, name_label, no_answer_choices, text_field};
 use crate::app::{Command, Desk};
 use crate::domain::reference::{countries, languages, name_of};
 use crate::domain::visitors::{Answer, ConsentScope, LegalStatus, NoAnswer, Sex};
@@ -17,6 +17,13 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
     let preferred = desk.desk_languages.clone();
     let form = &mut desk.visitor_form;
     ui.heading(t!("visitor_form.title", locale = locale));
+    action_bar(
+        ui,
+        !form.errors.is_empty(),
+        Command::SaveVisitor,
+        commands,
+        locale,
+    );
     ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -200,7 +207,7 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                     let mut remove = None;
                     for (i, code) in d.languages.iter().enumerate() {
                         if ui
-                            .small_button(format!("{} ✕", name_of(languages(), code, locale)))
+                            .small_button(format!("{} ×", name_of(languages(), code, locale)))
                             .clicked()
                         {
                             remove = Some(i);
@@ -258,22 +265,6 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                     });
                 }
             }
-            ui.separator();
-            if !form.errors.is_empty() {
-                ui.colored_label(theme::ERROR, t!("form.fix_errors", locale = locale));
-            }
-            field_error(ui, &form.errors, "form", locale);
-            ui.horizontal(|ui| {
-                if ui
-                    .button(RichText::new(t!("form.save", locale = locale)).strong())
-                    .clicked()
-                {
-                    commands.push(Command::SaveVisitor);
-                }
-                if ui.button(t!("form.cancel", locale = locale)).clicked() {
-                    commands.push(Command::Cancel);
-                }
-            });
         });
 }
 

@@ -5,6 +5,7 @@ use egui::{Response, RichText, TextEdit, Ui};
 use rust_i18n::t;
 
 use super::theme;
+use crate::app::Command;
 use crate::domain::reference::Entry;
 use crate::domain::text::has_rtl;
 use crate::domain::visitors::NoAnswer;
@@ -106,7 +107,7 @@ pub fn code_picker(
                     || t!("form.stateless", locale = locale).into_owned(),
                     |e| e.name(locale).to_owned(),
                 );
-            let text = format!("{name} ✕");
+            let text = format!("{name} ×");
             if ui
                 .button(text)
                 .on_hover_text(t!("form.clear", locale = locale))
@@ -157,4 +158,30 @@ pub fn code_picker(
         }
     }
     field_error(ui, errors, field, locale);
+}
+
+/// Save and Cancel, always visible above a form, with the "nothing was saved" line when the
+/// last attempt failed.
+pub fn action_bar(
+    ui: &mut Ui,
+    failed: bool,
+    save: Command,
+    commands: &mut Vec<Command>,
+    locale: &str,
+) {
+    ui.horizontal(|ui| {
+        if ui
+            .button(RichText::new(t!("form.save", locale = locale)).strong())
+            .clicked()
+        {
+            commands.push(save);
+        }
+        if ui.button(t!("form.cancel", locale = locale)).clicked() {
+            commands.push(Command::Cancel);
+        }
+        if failed {
+            ui.colored_label(theme::ERROR, t!("form.fix_errors", locale = locale));
+        }
+    });
+    ui.separator();
 }

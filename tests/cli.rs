@@ -1,0 +1,106 @@
+//! The command line, run as a person would run it.
+
+use std::process::Command;
+
+fn bureau_desk() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_bureau-desk"))
+}
+
+#[test]
+fn demo_then_search_as_json() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.sqlite");
+    let out = bureau_desk()
+        .args(["demo", "--db"])
+        .arg(&db)
+        .args(["--visitors", "300", "--seed", "5"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = bureau_desk()
+        .args(["search", "--db"])
+        .arg(&db)
+        .args(["мохамед", "--limit", "5", "--json"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(!lines.is_empty() && lines.len() <= 5);
+    let scores: Vec<f64> = lines
+        .iter()
+        .map(|l| l["score"].as_f64().unwrap_or(-1.0))
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+    for line in &lines {
+        for key in ["id", "code", "given_name", "family_name", "score"] {
+            assert!(line.get(key).is_some(), "{key} in {line}");
+        }
+    }
+
+    // The demo refuses to overwrite an existing file.
+    let again = bureau_desk()
+        .args(["demo", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!again.status.success());
+}
+
+#[test]
+fn bad_files_and_arguments_fail_in_one_sentence_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let missing = dir.path().join("missing.sqlite");
+    let out = bureau_desk()
+        .args(["search", "--db"])
+        .arg(&missing)
+        .arg("ivan")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(!missing.exists());
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "hello, this is not a database at all, sorry")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = bureau_desk()
+        .args(["search", "--db"])
+        .arg(&text)
+        .arg("ivan")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a bureau-desk database"));
+
+    let out = bureau_desk()
+        .args(["--db"])
+        .arg(&missing)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    assert!(!missing.exists());
+
+    let out = bureau_desk()
+        .args(["demo", "--db"])
+        .arg(dir.path().join("x.sqlite"))
+        .args(["--visitors", "many"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+}

@@ -1,0 +1,156 @@
+//! Storage: upgrades from older files, refusing newer or foreign files.
+
+use std::path::Path;
+
+use bureau_desk::db::{self, Database, OpenMode, staff, visitors};
+use bureau_desk::domain::Role;
+use rusqlite::Connection;
+
+/// The shape of a database: every object and every table's columns.
+fn shape(path: &Path) -> Vec<String> {
+    let conn = Connection::open(path).unwrap_or_else(|e| panic!("{e}"));
+    let mut objects: Vec<(String, String, String)> = conn
+        .prepare("SELECT type, name, tbl_name FROM sqlite_master ORDER BY type, name")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    objects.sort();
+    let mut shape = Vec::new();
+    for (kind, name, table) in objects {
+        shape.push(format!("{kind} {name} on {table}"));
+        if kind == "table" {
+            let columns: Vec<String> = conn
+                .prepare(&format!("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{name}')"))
+                .and_then(|mut s| {
+                    s.query_map([], |r| {
+                        Ok(format!(
+                            "  {} {} {} {:?} {}",
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, i64>(2)?,
+                            r.get::<_, Option<String>>(3)?,
+                            r.get::<_, i64>(4)?
+                        ))
+                    })?
+                    .collect()
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            shape.extend(columns);
+        }
+    }
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap_or(-1);
+    shape.push(format!("user_version {version}"));
+    shape
+}
+
+#[test]
+fn a_version_1_file_upgrades_to_exactly_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let old = dir.path().join("v1.sqlite");
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(include_str!("fixtures/schema_v1.sql"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(
+        "INSERT INTO staff (id, display_name, created_at) VALUES (1, 'Мария', '2025-01-01T09:00');
+         INSERT INTO visitors (id, code, given_name, family_name, created_at, created_by, updated_at)
+             VALUES (1, 'B-000001', 'Иван', 'Петров', '2025-01-01T09:00', 1, '2025-01-01T09:00');
+         INSERT INTO visitor_search (rowid, native, latin, skeleton, phone, code)
+             VALUES (1, 'иван петров', 'ivan petrov', 'vn ptrv', '', 'b000001');",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+
+    let fresh = dir.path().join("fresh.sqlite");
+    drop(Database::open(&fresh, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}")));
+    let upgraded = Database::open(&old, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(upgraded.schema_version().ok(), Some(2));
+
+    // The upgrade filled the short-query index for people already registered.
+    let actor = staff::list(&upgraded).unwrap_or_default()[0].actor();
+    let hits = visitors::search(&upgraded, &actor, "iv", 5).unwrap_or_default();
+    assert_eq!(
+        hits.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(),
+        ["B-000001"]
+    );
+    drop(upgraded);
+    assert_eq!(shape(&old), shape(&fresh));
+}
+
+#[test]
+fn a_newer_file_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("newer.sqlite");
+    drop(Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}")));
+    Connection::open(&path)
+        .and_then(|c| c.pragma_update(None, "user_version", 99))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let result = Database::open(&path, OpenMode::Existing);
+    assert!(matches!(
+        result,
+        Err(db::Error::TooNew {
+            found: 99,
+            supported: 2
+        })
+    ));
+    let version: i64 = Connection::open(&path)
+        .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+        .unwrap_or_default();
+    assert_eq!(version, 99);
+}
+
+#[test]
+fn foreign_and_missing_files_are_refused_without_creating_anything() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let text = dir.path().join("notes.txt");
+    std::fs::write(
+        &text,
+        "this is not a database, just some text that is long enough",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        Database::open(&text, OpenMode::Existing),
+        Err(db::Error::NotADatabase(_))
+    ));
+
+    let other = dir.path().join("other.sqlite");
+    Connection::open(&other)
+        .and_then(|c| c.execute_batch("CREATE TABLE foo (x)"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        Database::open(&other, OpenMode::Existing),
+        Err(db::Error::NotADatabase(_))
+    ));
+
+    let missing = dir.path().join("missing.sqlite");
+    assert!(matches!(
+        Database::open(&missing, OpenMode::Existing),
+        Err(db::Error::Missing(_))
+    ));
+    assert!(!missing.exists());
+}
+
+#[test]
+fn pragmas_make_a_logged_visit_durable() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("desk.sqlite");
+    let mut database =
+        Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    staff::insert(&mut database, "Мария", Role::Desk, "2026-11-23T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(database);
+    let conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap_or_default();
+    assert_eq!(mode, "wal");
+    let fk_violations: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap_or(-1);
+    assert_eq!(fk_violations, 0);
+}

@@ -1,0 +1,6 @@
+//! Integration tests: one binary with a module per topic.
+
+mod cli;
+mod i18n;
+mod storage;
+mod ui;
