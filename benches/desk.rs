@@ -1,2 +1,213 @@
-//! Benchmarks.
-fn main() {}
+//! Desk benchmarks on a generated database (`demo`, 1,000,000 visitors by default; set
+//! `BENCH_VISITORS` for a smaller run): search-as-you-type against a plain LIKE scan, logging a
+//! visit durably, and drawing the desk with a long result list. Prints p50/p95 per measure;
+//! the figures are recorded in `docs/benchmarks.md`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use bureau_desk::app::{Clock, Desk, Screen};
+use bureau_desk::db::{Database, OpenMode, staff, visitors, visits};
+use bureau_desk::demo::{self, DemoOptions};
+use bureau_desk::domain::{NewVisit, ServiceLine, VisitorId, VisitorSummary};
+use bureau_desk::ui::{BureauApp, theme};
+use chrono::NaiveDate;
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index.min(samples.len() - 1)]
+}
+
+fn report(name: &str, samples: &mut [Duration]) -> (Duration, Duration) {
+    let p50 = percentile(samples, 0.50);
+    let p95 = percentile(samples, 0.95);
+    println!(
+        "{name:<48} n={:<6} p50={:>9.3?} p95={:>9.3?}",
+        samples.len(),
+        p50,
+        p95
+    );
+    (p50, p95)
+}
+
+fn database(visitors: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let path = dir.join(format!("visitors-{visitors}.sqlite"));
+    if !path.exists() {
+        let _ = std::fs::create_dir_all(&dir);
+        let started = Instant::now();
+        let mut db =
+            Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let summary = demo::generate(
+            &mut db,
+            DemoOptions {
+                visitors,
+                seed: 2021,
+                today,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        println!(
+            "generated {} visitors, {} visits in {:.1?}",
+            summary.visitors,
+            summary.visits,
+            started.elapsed()
+        );
+    }
+    path
+}
+
+/// Queries of 2 to 20 characters as a desk types them: Latin, Cyrillic, Arabic, Farsi, phone
+/// digits and codes, each typed one keystroke at a time.
+const QUERIES: &[&str] = &[
+    "mohammed",
+    "мохамед",
+    "محمد",
+    "ahmad hassan",
+    "Олена Коваленко",
+    "fatima",
+    "رضایی",
+    "hosseini",
+    "ivan",
+    "Шевченко",
+    "0887 123",
+    "+359 88",
+    "B-004571",
+    "zeynep kaya",
+    "al-khatib",
+    "Ахмад Хасан",
+];
+
+fn main() {
+    let size: usize = std::env::var("BENCH_VISITORS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let path = database(size);
+    let mut db = Database::open(&path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+    let actor = staff::list(&db).unwrap_or_default()[0].actor();
+    println!("database: {} visitors ({})", size, path.display());
+
+    let mut ours = Vec::new();
+    let mut like = Vec::new();
+    for query in QUERIES {
+        let chars: Vec<char> = query.chars().collect();
+        for len in 2..=chars.len().min(20) {
+            let prefix: String = chars[..len].iter().collect();
+            let started = Instant::now();
+            let hits = visitors::search(&db, &actor, &prefix, 50).unwrap_or_default();
+            ours.push(started.elapsed());
+            std::hint::black_box(hits);
+            let started = Instant::now();
+            let scan = visitors::scan_like(&db, &prefix, 50).unwrap_or_default();
+            like.push(started.elapsed());
+            std::hint::black_box(scan);
+        }
+    }
+    let (_, ours_p95) = report("search as you type (2-20 chars)", &mut ours);
+    let (_, like_p95) = report("plain LIKE '%q%' scan, same keystrokes", &mut like);
+    println!(
+        "{:<48} {:.1}x faster at p95",
+        "ratio",
+        like_p95.as_secs_f64() / ours_p95.as_secs_f64()
+    );
+
+    let services: Vec<ServiceLine> = {
+        let desk = Desk::new(
+            Database::open(&path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}")),
+            Clock::System,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        desk.services
+            .iter()
+            .take(3)
+            .map(|s| ServiceLine {
+                service_type: s.id,
+                provider: desk.providers[0].id,
+            })
+            .collect()
+    };
+    let mut logging = Vec::new();
+    let at = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(11, 0, 0))
+        .unwrap_or_default();
+    for n in 0..300 {
+        let visit = NewVisit {
+            visitor: Some(VisitorId(1 + (n * 3331) % size as i64)),
+            at,
+            staff: actor.staff_id,
+            language: "ar".into(),
+            interpreter: true,
+            duration_minutes: Some(20),
+            services: services.clone(),
+            notes: String::new(),
+        };
+        let started = Instant::now();
+        visits::insert(&mut db, &actor, &visit, "2026-11-23T11:00:00")
+            .unwrap_or_else(|e| panic!("{e}"));
+        logging.push(started.elapsed());
+    }
+    report(
+        "log a visit with 3 services (WAL, synchronous=FULL)",
+        &mut logging,
+    );
+
+    for rows in [200usize, 100_000] {
+        let mut app = {
+            let mut desk = Desk::new(
+                Database::open_in_memory().unwrap_or_else(|e| panic!("{e}")),
+                Clock::System,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            desk.screen = Screen::Desk;
+            desk.results = (0..rows)
+                .map(|i| VisitorSummary {
+                    id: VisitorId(i as i64),
+                    code: format!("B-{i:06}"),
+                    given_name: if i % 2 == 0 {
+                        "محمد".into()
+                    } else {
+                        "Олена".into()
+                    },
+                    family_name: if i % 2 == 0 {
+                        "حسن".into()
+                    } else {
+                        "Коваленко".into()
+                    },
+                    latin_name: "Mhmd Hsn".into(),
+                    country_of_origin: "IQ".into(),
+                    score: 1.0,
+                })
+                .collect();
+            BureauApp::new(desk)
+        };
+        let ctx = egui::Context::default();
+        theme::install(&ctx);
+        let input = || egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1366.0, 768.0),
+            )),
+            ..Default::default()
+        };
+        for _ in 0..5 {
+            ctx.run_ui(input(), |ui| app.show(ui))
+                .textures_delta
+                .clear();
+        }
+        let mut frames = Vec::new();
+        for _ in 0..200 {
+            let started = Instant::now();
+            let mut output = ctx.run_ui(input(), |ui| app.show(ui));
+            frames.push(started.elapsed());
+            output.textures_delta.clear();
+            std::hint::black_box(output);
+        }
+        report(
+            &format!("desk frame with {rows} results in the list"),
+            &mut frames,
+        );
+    }
+}

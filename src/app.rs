@@ -221,11 +221,6 @@ impl Desk {
         self.at_desk.as_ref().map(Staff::actor)
     }
 
-    /// The database (read-only use: tests and the command line).
-    pub fn database(&self) -> &Database {
-        &self.db
-    }
-
     /// Carries out one command; a failure becomes a notice, never a panic, and never loses
     /// what was typed.
     pub fn run(&mut self, command: Command) {

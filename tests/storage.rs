@@ -125,6 +125,14 @@ fn foreign_and_missing_files_are_refused_without_creating_anything() {
         Err(db::Error::NotADatabase(_))
     ));
 
+    let empty = dir.path().join("empty.sqlite");
+    std::fs::write(&empty, "").unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        Database::open(&empty, OpenMode::Existing),
+        Err(db::Error::NotADatabase(_))
+    ));
+    assert_eq!(std::fs::metadata(&empty).map(|m| m.len()).unwrap_or(1), 0);
+
     let missing = dir.path().join("missing.sqlite");
     assert!(matches!(
         Database::open(&missing, OpenMode::Existing),

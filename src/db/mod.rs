@@ -103,7 +103,12 @@ impl Database {
         if !exists && mode == OpenMode::Existing {
             return Err(Error::Missing(path.to_owned()));
         }
-        if exists && !path.is_file() {
+        // A directory, or an empty file where an existing database was meant, is not one.
+        let empty = exists
+            && std::fs::metadata(path)
+                .map(|m| m.len() == 0)
+                .unwrap_or(false);
+        if exists && (!path.is_file() || (empty && mode == OpenMode::Existing)) {
             return Err(Error::NotADatabase(path.to_owned()));
         }
         if !exists && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {

@@ -363,6 +363,21 @@ pub fn search(
     Ok(hits)
 }
 
+/// The naive baseline the benchmark compares `search` with: a plain `LIKE '%q%'` scan over the
+/// names and phone as stored. Not used by the desk.
+pub fn scan_like(db: &Database, query: &str, limit: usize) -> Result<Vec<i64>> {
+    let pattern = format!("%{}%", query.replace(['%', '_'], ""));
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT id FROM visitors WHERE given_name LIKE ?1 OR family_name LIKE ?1
+             OR given_name_latin LIKE ?1 OR family_name_latin LIKE ?1 OR phone LIKE ?1
+         ORDER BY id DESC LIMIT ?2",
+    )?;
+    let ids = stmt
+        .query_map((pattern, limit as i64), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
 fn exists(db: &Database, id: i64) -> Result<bool> {
     Ok(db
         .conn
@@ -573,6 +588,19 @@ mod tests {
         assert_eq!(read.details, new);
         assert_eq!(read.details.country_of_origin, Answer::Given("IQ".into()));
         assert_eq!(read, stored);
+        let trail = audit::latest(&db, 2).unwrap_or_default();
+        let actions: Vec<_> = trail
+            .iter()
+            .map(|e| (e.action.as_str(), e.entity.as_str(), e.entity_id))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("view", "visitors", Some(1)),
+                ("create", "visitors", Some(1))
+            ]
+        );
+        assert!(trail.iter().all(|e| e.staff_id == actor.staff_id.0));
     }
 
     #[test]

@@ -227,7 +227,7 @@ fn card_ui(ui: &mut Ui, desk: &Desk, card: &Card, commands: &mut Vec<Command>) {
     ui.label(format!(
         "{}: {sex} · {}: {birth} · {}: {nationality} · {}: {phone}",
         t!("visitor.sex", locale = locale),
-        t!("visitor.birth", locale = locale),
+        t!("card.born", locale = locale),
         t!("visitor.nationality", locale = locale),
         t!("visitor.phone", locale = locale),
     ));
@@ -239,7 +239,7 @@ fn card_ui(ui: &mut Ui, desk: &Desk, card: &Card, commands: &mut Vec<Command>) {
             } else {
                 t!("card.consent_no", locale = locale)
             };
-            format!("{} {mark}", t!(scope.label_key(), locale = locale))
+            format!("{}: {mark}", t!(scope.label_key(), locale = locale))
         })
         .collect();
     let consent_date = d
@@ -250,7 +250,7 @@ fn card_ui(ui: &mut Ui, desk: &Desk, card: &Card, commands: &mut Vec<Command>) {
     ui.label(format!(
         "{}: {}{consent_date}",
         t!("visitor.consent", locale = locale),
-        consents.join("  ")
+        consents.join(" · ")
     ));
     ui.separator();
     if ui
