@@ -30,3 +30,23 @@ pub fn set(db: &Database, key: &str, value: &str) -> Result<()> {
         .execute((key, value))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_new_files_start_in_bulgarian() {
+        let db = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(get(&db, UI_LANGUAGE).ok().flatten().as_deref(), Some("bg"));
+        assert_eq!(
+            get(&db, DESK_LANGUAGES).ok().flatten().as_deref(),
+            Some("bg en fr ar fa uk ru")
+        );
+        set(&db, UI_LANGUAGE, "en").unwrap_or_else(|e| panic!("{e}"));
+        set(&db, LAST_STAFF, "3").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(get(&db, UI_LANGUAGE).ok().flatten().as_deref(), Some("en"));
+        assert_eq!(get(&db, LAST_STAFF).ok().flatten().as_deref(), Some("3"));
+        assert_eq!(get(&db, "no.such.key").ok().flatten(), None);
+    }
+}

@@ -56,3 +56,27 @@ pub fn insert(db: &mut Database, name: &str, role: Role, now: &str) -> Result<St
     )?;
     find(db, StaffId(db.conn.last_insert_rowid()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_round_trip_and_names_are_checked() {
+        let mut db = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let maria = insert(&mut db, " Мария ", Role::Coordinator, "2026-11-23T09:00")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(maria.display_name, "Мария");
+        assert_eq!(find(&db, maria.id).ok(), Some(maria.clone()));
+        assert_eq!(list(&db).unwrap_or_default(), [maria]);
+        assert!(matches!(
+            insert(&mut db, "   ", Role::Desk, "2026-11-23T09:00"),
+            Err(Error::Invalid(_))
+        ));
+        assert!(matches!(
+            insert(&mut db, "a\u{0}b", Role::Desk, "2026-11-23T09:00"),
+            Err(Error::Invalid(_))
+        ));
+        assert!(matches!(find(&db, StaffId(99)), Err(Error::NotFound)));
+    }
+}
