@@ -1,6 +1,7 @@
 //! The bureau's domain: visitors, visits, services, staff and the rules that validate what a
 //! person types. Nothing here knows about the database, the screen or paper.
 
+pub mod bidi;
 pub mod reference;
 pub mod text;
 pub mod visitors;

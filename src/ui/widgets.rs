@@ -6,6 +6,7 @@ use rust_i18n::t;
 
 use super::theme;
 use crate::app::Command;
+use crate::domain::bidi::visual_runs;
 use crate::domain::reference::Entry;
 use crate::domain::text::has_rtl;
 use crate::domain::visitors::NoAnswer;
@@ -57,14 +58,25 @@ pub fn problem_text(problem: Problem, locale: &str) -> String {
     }
 }
 
-/// Draws a name or short text; right-to-left text is drawn with the Arabic font first so its
-/// letters join and its words run right to left.
+/// Draws a name or one line of text in any script: Latin and Cyrillic as they are; text with
+/// Arabic or Farsi is split into direction runs in visual order, each right-to-left run drawn with
+/// the Arabic font first so its letters join and its words run right to left.
 pub fn name_label(ui: &mut Ui, text: &str, size: f32) -> Response {
-    let mut rich = RichText::new(text).size(size);
-    if has_rtl(text) {
-        rich = rich.family(theme::rtl_family());
+    if !has_rtl(text) {
+        return ui.label(RichText::new(text).size(size));
     }
-    ui.label(rich)
+    let runs = visual_runs(text);
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 0.0;
+        for run in runs {
+            let mut rich = RichText::new(run.text).size(size);
+            if run.rtl {
+                rich = rich.family(theme::rtl_family());
+            }
+            ui.label(rich);
+        }
+    })
+    .response
 }
 
 /// The "not asked / doesn't know / prefers not to say" choices beside an optional field.
