@@ -4,7 +4,7 @@
 
 use chrono::{Local, NaiveDateTime};
 
-use crate::db::{self, Database, catalogue, settings, staff, visitors, visits};
+use crate::db::{self, Database, catalogue, organisations, settings, staff, visitors, visits};
 use crate::domain::{
     Actor, FieldError, Organisation, ServiceLine, ServiceType, Staff, StaffId, Visit, VisitDraft,
     Visitor, VisitorDraft, VisitorId, VisitorSummary, format_date,
@@ -190,7 +190,7 @@ impl Desk {
         let desk = Desk {
             staff: staff::list(&db)?,
             services: catalogue::service_types(&db)?,
-            providers: catalogue::providers(&db)?,
+            providers: organisations::providers(&db)?,
             db,
             clock,
             locale,

@@ -1,26 +1,16 @@
-//! The service catalogue and the organisations that provide services.
+//! The service catalogue.
 
 use rusqlite::Row;
 
 use super::{Database, Result};
-use crate::domain::{Organisation, OrganisationId, ServiceType, ServiceTypeId};
+use crate::domain::{ServiceType, ServiceTypeId};
 
 const SERVICE_COLS: &str = "id, code, name_bg, name_en";
-const ORGANISATION_COLS: &str = "id, kind, name_bg, name_en";
 
 fn service_from_row(row: &Row<'_>) -> rusqlite::Result<ServiceType> {
     Ok(ServiceType {
         id: ServiceTypeId(row.get("id")?),
         code: row.get("code")?,
-        name_bg: row.get("name_bg")?,
-        name_en: row.get("name_en")?,
-    })
-}
-
-fn organisation_from_row(row: &Row<'_>) -> rusqlite::Result<Organisation> {
-    Ok(Organisation {
-        id: OrganisationId(row.get("id")?),
-        kind: row.get("kind")?,
         name_bg: row.get("name_bg")?,
         name_en: row.get("name_en")?,
     })
@@ -33,18 +23,6 @@ pub fn service_types(db: &Database) -> Result<Vec<ServiceType>> {
     ))?;
     let rows = stmt
         .query_map([], service_from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
-}
-
-/// Organisations that provide services at the desk: the bureau and its NGO partners.
-pub fn providers(db: &Database) -> Result<Vec<Organisation>> {
-    let mut stmt = db.conn.prepare_cached(&format!(
-        "SELECT {ORGANISATION_COLS} FROM organisations
-         WHERE active = 1 AND kind IN ('bureau', 'ngo') ORDER BY kind = 'ngo', id"
-    ))?;
-    let rows = stmt
-        .query_map([], organisation_from_row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

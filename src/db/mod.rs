@@ -6,6 +6,8 @@
 pub mod audit;
 pub mod catalogue;
 pub mod migrations;
+pub mod organisations;
+pub mod referrals;
 pub mod settings;
 pub mod staff;
 pub mod visitors;

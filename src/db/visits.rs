@@ -140,7 +140,7 @@ mod tests {
         let visitor = visitors::insert(&mut db, &actor, &new, "2026-11-23T10:00")
             .unwrap_or_else(|e| panic!("{e}"));
         let services = catalogue::service_types(&db).unwrap_or_default();
-        let providers = catalogue::providers(&db).unwrap_or_default();
+        let providers = crate::db::organisations::providers(&db).unwrap_or_default();
         assert_eq!(services.len(), 18);
         let lines: Vec<ServiceLine> = services[..2]
             .iter()

@@ -1,8 +1,39 @@
 //! The bureau's domain: visitors, visits, services, staff and the rules that validate what a
 //! person types. Nothing here knows about the database, the screen or paper.
 
+/// Declares an enum stored as a text code, with `ALL`, `code`, `from_code` and `label_key`.
+macro_rules! code_enum {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal { $($(#[$vdoc:meta])* $variant:ident => $code:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vdoc])* $variant),* }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The stored code.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            /// Reads a stored code.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)* _ => None }
+            }
+
+            /// The i18n key of its label.
+            pub fn label_key(self) -> &'static str {
+                match self { $($name::$variant => concat!($prefix, ".", $code)),* }
+            }
+        }
+    };
+}
+
 pub mod bidi;
+pub mod directory;
 pub mod reference;
+pub mod referrals;
 pub mod text;
 pub mod visitors;
 pub mod visits;
@@ -10,6 +41,7 @@ pub mod visits;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+pub use directory::{Organisation, OrganisationDetails, OrganisationDraft, OrganisationKind};
 pub use visitors::{
     Answer, ConsentScope, LegalStatus, NewVisitor, Sex, Visitor, VisitorDraft, VisitorSummary,
 };
@@ -129,30 +161,6 @@ impl ServiceType {
     }
 }
 
-/// An organisation that provides services or receives referrals.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Organisation {
-    /// Row id.
-    pub id: OrganisationId,
-    /// Kind code ('ngo', 'hospital', …).
-    pub kind: String,
-    /// Name in Bulgarian.
-    pub name_bg: String,
-    /// Name in English.
-    pub name_en: String,
-}
-
-impl Organisation {
-    /// The name in the given UI language.
-    pub fn name(&self, locale: &str) -> &str {
-        if locale == "bg" {
-            &self.name_bg
-        } else {
-            &self.name_en
-        }
-    }
-}
-
 /// One problem with one field of a form, shown beside that field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -194,6 +202,8 @@ pub enum Problem {
     NoServices,
     /// Nobody was chosen as the staff member at the desk.
     NoStaff,
+    /// Not an e-mail address.
+    BadEmail,
 }
 
 impl Problem {
@@ -213,6 +223,7 @@ impl Problem {
             Problem::BadPhone => "problem.bad_phone",
             Problem::NoServices => "problem.no_services",
             Problem::NoStaff => "problem.no_staff",
+            Problem::BadEmail => "problem.bad_email",
         }
     }
 }

@@ -103,34 +103,6 @@ impl Answer<String> {
     }
 }
 
-macro_rules! code_enum {
-    ($(#[$doc:meta])* $name:ident, $prefix:literal { $($(#[$vdoc:meta])* $variant:ident => $code:literal),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($(#[$vdoc])* $variant),* }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            /// The stored code.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            /// Reads a stored code.
-            pub fn from_code(code: &str) -> Option<Self> {
-                match code { $($code => Some($name::$variant),)* _ => None }
-            }
-
-            /// The i18n key of its label.
-            pub fn label_key(self) -> &'static str {
-                match self { $($name::$variant => concat!($prefix, ".", $code)),* }
-            }
-        }
-    };
-}
-
 code_enum!(
     /// Sex as the person states it.
     Sex, "sex" {

@@ -1,0 +1,553 @@
+//! Referrals and accompaniments: booking, outcomes, and the lists the desk shows.
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{Connection, OptionalExtension, Row, named_params};
+
+use super::{Database, Error, Result, audit};
+use crate::domain::referrals::{
+    Accompaniment, AccompanimentId, AccompanimentStatus, NewAccompaniment, NewReferral, Referral,
+    ReferralId, ReferralStatus, accompaniment_reference, referral_reference,
+};
+use crate::domain::{
+    Actor, OrganisationId, ServiceTypeId, StaffId, VisitId, VisitorId, format_stamp, parse_stamp,
+};
+
+const REFERRAL_COLS: &str = "r.id, r.reference, r.visit_id, v.visitor_id, r.organisation_id, \
+     r.service_type_id, r.reason, r.appointment_at, r.follow_up_on, r.shares_details, r.status, \
+     r.status_changed_at, r.status_changed_by, r.issued_by, r.issued_at";
+
+const ACCOMPANIMENT_COLS: &str = "a.id, a.reference, a.visit_id, v.visitor_id, p.code, \
+     a.organisation_id, a.purpose, a.scheduled_at, a.meeting_point, a.escort_staff_id, \
+     a.interpreter_language, a.status, a.outcome_note, a.booked_by, a.booked_at";
+
+fn stamp_of(row: &Row<'_>, column: &str) -> rusqlite::Result<Option<chrono::NaiveDateTime>> {
+    Ok(row
+        .get::<_, Option<String>>(column)?
+        .and_then(|s| parse_stamp(&s)))
+}
+
+fn referral_from_row(row: &Row<'_>) -> rusqlite::Result<Referral> {
+    let status: String = row.get("status")?;
+    Ok(Referral {
+        id: ReferralId(row.get("id")?),
+        reference: row.get("reference")?,
+        visit: VisitId(row.get("visit_id")?),
+        visitor: row.get::<_, Option<i64>>("visitor_id")?.map(VisitorId),
+        organisation: OrganisationId(row.get("organisation_id")?),
+        service_type: ServiceTypeId(row.get("service_type_id")?),
+        reason: row.get("reason")?,
+        appointment_at: stamp_of(row, "appointment_at")?,
+        follow_up_on: row
+            .get::<_, Option<String>>("follow_up_on")?
+            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        shares_details: row.get("shares_details")?,
+        status: ReferralStatus::from_code(&status).unwrap_or(ReferralStatus::Issued),
+        status_changed_at: stamp_of(row, "status_changed_at")?,
+        status_changed_by: row.get::<_, Option<i64>>("status_changed_by")?.map(StaffId),
+        issued_by: StaffId(row.get("issued_by")?),
+        issued_at: stamp_of(row, "issued_at")?.unwrap_or_default(),
+    })
+}
+
+fn accompaniment_from_row(row: &Row<'_>) -> rusqlite::Result<Accompaniment> {
+    let status: String = row.get("status")?;
+    Ok(Accompaniment {
+        id: AccompanimentId(row.get("id")?),
+        reference: row.get("reference")?,
+        visit: VisitId(row.get("visit_id")?),
+        visitor: row.get::<_, Option<i64>>("visitor_id")?.map(VisitorId),
+        visitor_code: row.get("code")?,
+        organisation: OrganisationId(row.get("organisation_id")?),
+        purpose: row.get("purpose")?,
+        scheduled_at: stamp_of(row, "scheduled_at")?.unwrap_or_default(),
+        meeting_point: row.get("meeting_point")?,
+        escort: row.get::<_, Option<i64>>("escort_staff_id")?.map(StaffId),
+        interpreter_language: row.get("interpreter_language")?,
+        status: AccompanimentStatus::from_code(&status).unwrap_or(AccompanimentStatus::Planned),
+        outcome_note: row.get("outcome_note")?,
+        booked_by: StaffId(row.get("booked_by")?),
+        booked_at: stamp_of(row, "booked_at")?.unwrap_or_default(),
+    })
+}
+
+/// Whether the visitor of a visit has consented to share their details with referrals.
+fn visit_allows_sharing(conn: &Connection, visit: VisitId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM visits v JOIN consents c ON c.visitor_id = v.visitor_id
+             WHERE v.id = ?1 AND c.scope = 'share_with_referrals' AND c.withdrawn_on IS NULL",
+        )?
+        .query_row([visit.0], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Issues a referral in one transaction; whether details may be shared is taken from the
+/// visitor's consent on record at this moment.
+pub fn insert_referral(
+    db: &mut Database,
+    actor: &Actor,
+    referral: &NewReferral,
+    now: chrono::NaiveDateTime,
+) -> Result<ReferralId> {
+    let tx = db.conn.transaction()?;
+    let id = write_referral(&tx, actor.staff_id, referral, now)?;
+    audit::record(
+        &tx,
+        actor,
+        audit::Action::Create,
+        "referrals",
+        Some(id.0),
+        &format_stamp(now),
+    )?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Writes one referral; the caller owns the transaction (also the demo's path).
+pub(crate) fn write_referral(
+    conn: &Connection,
+    issued_by: StaffId,
+    r: &NewReferral,
+    now: chrono::NaiveDateTime,
+) -> Result<ReferralId> {
+    let id: i64 = conn.query_row(
+        "SELECT coalesce(max(id), 0) + 1 FROM referrals",
+        [],
+        |row| row.get(0),
+    )?;
+    let shares = visit_allows_sharing(conn, r.visit)?;
+    conn.prepare_cached(
+        "INSERT INTO referrals (id, reference, visit_id, organisation_id, service_type_id, reason,
+             appointment_at, follow_up_on, shares_details, issued_by, issued_at)
+         VALUES (:id, :reference, :visit, :organisation, :service, :reason, :appointment,
+             :follow_up, :shares, :staff, :now)",
+    )?
+    .execute(named_params! {
+        ":id": id,
+        ":reference": referral_reference(now.year(), id),
+        ":visit": r.visit.0,
+        ":organisation": r.organisation.0,
+        ":service": r.service_type.0,
+        ":reason": r.reason,
+        ":appointment": r.appointment_at.map(format_stamp),
+        ":follow_up": r.follow_up_on.to_string(),
+        ":shares": shares,
+        ":staff": issued_by.0,
+        ":now": format_stamp(now),
+    })?;
+    Ok(ReferralId(id))
+}
+
+fn referrals_where(
+    db: &Database,
+    filter: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Referral>> {
+    let mut stmt = db.conn.prepare_cached(&format!(
+        "SELECT {REFERRAL_COLS} FROM referrals r JOIN visits v ON v.id = r.visit_id {filter}"
+    ))?;
+    let rows = stmt
+        .query_map(params, referral_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// One referral.
+pub fn find_referral(db: &Database, _actor: &Actor, id: ReferralId) -> Result<Referral> {
+    referrals_where(db, "WHERE r.id = ?1", &[&id.0])?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+/// A visitor's referrals, newest first.
+pub fn referrals_for_visitor(
+    db: &Database,
+    _actor: &Actor,
+    visitor: VisitorId,
+) -> Result<Vec<Referral>> {
+    referrals_where(
+        db,
+        "WHERE v.visitor_id = ?1 ORDER BY r.issued_at DESC, r.id DESC",
+        &[&visitor.0],
+    )
+}
+
+/// Issued referrals whose follow-up date has come, oldest first.
+pub fn referrals_to_follow_up(
+    db: &Database,
+    _actor: &Actor,
+    today: NaiveDate,
+) -> Result<Vec<Referral>> {
+    referrals_where(
+        db,
+        "WHERE r.status = 'issued' AND r.follow_up_on <= ?1 ORDER BY r.follow_up_on, r.id",
+        &[&today.to_string()],
+    )
+}
+
+/// Records a referral's outcome, with who and when.
+pub fn set_referral_status(
+    db: &mut Database,
+    actor: &Actor,
+    id: ReferralId,
+    status: ReferralStatus,
+    now: chrono::NaiveDateTime,
+) -> Result<()> {
+    let tx = db.conn.transaction()?;
+    let changed = tx.execute(
+        "UPDATE referrals SET status = ?1, status_changed_at = ?2, status_changed_by = ?3 WHERE id = ?4",
+        (status.code(), format_stamp(now), actor.staff_id.0, id.0),
+    )?;
+    if changed == 0 {
+        return Err(Error::NotFound);
+    }
+    audit::record(
+        &tx,
+        actor,
+        audit::Action::Update,
+        "referrals",
+        Some(id.0),
+        &format_stamp(now),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Books an accompaniment in one transaction.
+pub fn insert_accompaniment(
+    db: &mut Database,
+    actor: &Actor,
+    a: &NewAccompaniment,
+    now: chrono::NaiveDateTime,
+) -> Result<AccompanimentId> {
+    let tx = db.conn.transaction()?;
+    let id = write_accompaniment(&tx, actor.staff_id, a, now)?;
+    audit::record(
+        &tx,
+        actor,
+        audit::Action::Create,
+        "accompaniments",
+        Some(id.0),
+        &format_stamp(now),
+    )?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Writes one accompaniment; the caller owns the transaction (also the demo's path).
+pub(crate) fn write_accompaniment(
+    conn: &Connection,
+    booked_by: StaffId,
+    a: &NewAccompaniment,
+    now: chrono::NaiveDateTime,
+) -> Result<AccompanimentId> {
+    let id: i64 = conn.query_row(
+        "SELECT coalesce(max(id), 0) + 1 FROM accompaniments",
+        [],
+        |row| row.get(0),
+    )?;
+    conn.prepare_cached(
+        "INSERT INTO accompaniments (id, reference, visit_id, organisation_id, purpose, scheduled_at,
+             meeting_point, escort_staff_id, interpreter_language, booked_by, booked_at)
+         VALUES (:id, :reference, :visit, :organisation, :purpose, :at, :meeting, :escort,
+             :language, :staff, :now)",
+    )?
+    .execute(named_params! {
+        ":id": id,
+        ":reference": accompaniment_reference(now.year(), id),
+        ":visit": a.visit.0,
+        ":organisation": a.organisation.0,
+        ":purpose": a.purpose,
+        ":at": format_stamp(a.scheduled_at),
+        ":meeting": a.meeting_point,
+        ":escort": a.escort.map(|s| s.0),
+        ":language": a.interpreter_language,
+        ":staff": booked_by.0,
+        ":now": format_stamp(now),
+    })?;
+    Ok(AccompanimentId(id))
+}
+
+fn accompaniments_where(
+    db: &Database,
+    filter: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Accompaniment>> {
+    let mut stmt = db.conn.prepare_cached(&format!(
+        "SELECT {ACCOMPANIMENT_COLS} FROM accompaniments a JOIN visits v ON v.id = a.visit_id
+         LEFT JOIN visitors p ON p.id = v.visitor_id {filter}"
+    ))?;
+    let rows = stmt
+        .query_map(params, accompaniment_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// One accompaniment.
+pub fn find_accompaniment(
+    db: &Database,
+    _actor: &Actor,
+    id: AccompanimentId,
+) -> Result<Accompaniment> {
+    accompaniments_where(db, "WHERE a.id = ?1", &[&id.0])?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+/// Accompaniments scheduled from `from` up to (not including) `until`, in time order.
+pub fn accompaniments_between(
+    db: &Database,
+    _actor: &Actor,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<Accompaniment>> {
+    accompaniments_where(
+        db,
+        "WHERE a.scheduled_at >= ?1 AND a.scheduled_at < ?2 ORDER BY a.scheduled_at, a.id",
+        &[&from.to_string(), &until.to_string()],
+    )
+}
+
+/// A visitor's accompaniments, newest first.
+pub fn accompaniments_for_visitor(
+    db: &Database,
+    _actor: &Actor,
+    visitor: VisitorId,
+) -> Result<Vec<Accompaniment>> {
+    accompaniments_where(
+        db,
+        "WHERE v.visitor_id = ?1 ORDER BY a.scheduled_at DESC, a.id DESC",
+        &[&visitor.0],
+    )
+}
+
+/// Records an accompaniment's outcome and note.
+pub fn set_accompaniment_status(
+    db: &mut Database,
+    actor: &Actor,
+    id: AccompanimentId,
+    status: AccompanimentStatus,
+    note: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<()> {
+    let tx = db.conn.transaction()?;
+    let changed = tx.execute(
+        "UPDATE accompaniments SET status = ?1, outcome_note = ?2, status_changed_at = ?3,
+             status_changed_by = ?4 WHERE id = ?5",
+        (
+            status.code(),
+            note,
+            format_stamp(now),
+            actor.staff_id.0,
+            id.0,
+        ),
+    )?;
+    if changed == 0 {
+        return Err(Error::NotFound);
+    }
+    audit::record(
+        &tx,
+        actor,
+        audit::Action::Update,
+        "accompaniments",
+        Some(id.0),
+        &format_stamp(now),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::test_support::db_with_staff;
+    use crate::db::{visitors, visits};
+    use crate::domain::referrals::{AccompanimentDraft, ReferralDraft};
+    use crate::domain::{ConsentScope, ServiceLine, VisitDraft, VisitorDraft};
+
+    fn at(day: u32, hour: u32) -> chrono::NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, day)
+            .and_then(|d| d.and_hms_opt(hour, 0, 0))
+            .unwrap_or_default()
+    }
+
+    /// A visitor (with or without consent to share) and a visit of theirs.
+    fn visit(db: &mut Database, actor: &Actor, share: bool) -> (VisitorId, VisitId) {
+        let consents = if share {
+            vec![ConsentScope::Registration, ConsentScope::ShareWithReferrals]
+        } else {
+            vec![ConsentScope::Registration]
+        };
+        let draft = VisitorDraft {
+            given_name: "Olena".into(),
+            consents,
+            ..Default::default()
+        };
+        let new = draft
+            .validate(at(23, 9).date())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let visitor =
+            visitors::insert(db, actor, &new, "2026-11-23T09:00").unwrap_or_else(|e| panic!("{e}"));
+        let draft = VisitDraft {
+            visitor: Some(visitor.id),
+            date: "23.11.2026".into(),
+            time: "09:30".into(),
+            staff: Some(actor.staff_id),
+            language: "uk".into(),
+            services: vec![ServiceLine {
+                service_type: ServiceTypeId(4),
+                provider: OrganisationId(1),
+            }],
+            ..Default::default()
+        };
+        let new = draft
+            .validate(at(23, 10))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let id =
+            visits::insert(db, actor, &new, "2026-11-23T09:30").unwrap_or_else(|e| panic!("{e}"));
+        (visitor.id, id)
+    }
+
+    #[test]
+    fn referrals_round_trip_follow_up_and_outcome() {
+        let (mut db, actor) = db_with_staff();
+        let (sharing, visit_a) = visit(&mut db, &actor, true);
+        let (_, visit_b) = visit(&mut db, &actor, false);
+        let draft = |visit| ReferralDraft {
+            visit: Some(visit),
+            organisation: Some(OrganisationId(2)),
+            service_type: Some(ServiceTypeId(14)),
+            reason: "Registration with a GP".into(),
+            appointment_date: "24.11.2026".into(),
+            appointment_time: "10:30".into(),
+            follow_up: "25.11.2026".into(),
+        };
+        let new = draft(visit_a)
+            .validate(at(23, 10).date())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let a =
+            insert_referral(&mut db, &actor, &new, at(23, 10)).unwrap_or_else(|e| panic!("{e}"));
+        let new_b = draft(visit_b)
+            .validate(at(23, 10).date())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let b =
+            insert_referral(&mut db, &actor, &new_b, at(23, 11)).unwrap_or_else(|e| panic!("{e}"));
+
+        let stored = find_referral(&db, &actor, a).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored.reference, "R-2026-000001");
+        assert!(stored.shares_details, "consent to share was on record");
+        assert_eq!(
+            stored.appointment_at,
+            Some(at(24, 10) + chrono::Duration::minutes(30))
+        );
+        assert_eq!(stored.visitor, Some(sharing));
+        assert!(
+            !find_referral(&db, &actor, b)
+                .map(|r| r.shares_details)
+                .unwrap_or(true),
+            "no consent, no sharing"
+        );
+
+        assert!(
+            referrals_to_follow_up(&db, &actor, at(24, 9).date())
+                .unwrap_or_default()
+                .is_empty()
+        );
+        let due = referrals_to_follow_up(&db, &actor, at(25, 9).date()).unwrap_or_default();
+        assert_eq!(due.iter().map(|r| r.id).collect::<Vec<_>>(), [a, b]);
+
+        set_referral_status(&mut db, &actor, a, ReferralStatus::Attended, at(25, 12))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let done = find_referral(&db, &actor, a).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (done.status, done.status_changed_by, done.status_changed_at),
+            (
+                ReferralStatus::Attended,
+                Some(actor.staff_id),
+                Some(at(25, 12))
+            )
+        );
+        assert_eq!(
+            referrals_to_follow_up(&db, &actor, at(25, 9).date())
+                .unwrap_or_default()
+                .len(),
+            1
+        );
+        assert_eq!(
+            referrals_for_visitor(&db, &actor, sharing)
+                .unwrap_or_default()
+                .len(),
+            1
+        );
+        assert!(matches!(
+            set_referral_status(
+                &mut db,
+                &actor,
+                ReferralId(99),
+                ReferralStatus::Cancelled,
+                at(25, 12)
+            ),
+            Err(Error::NotFound)
+        ));
+    }
+
+    #[test]
+    fn accompaniments_round_trip_by_day_and_outcome() {
+        let (mut db, actor) = db_with_staff();
+        let (visitor, visit_id) = visit(&mut db, &actor, true);
+        let draft = AccompanimentDraft {
+            visit: Some(visit_id),
+            organisation: Some(OrganisationId(2)),
+            purpose: "Registration at the migration directorate".into(),
+            date: "24.11.2026".into(),
+            time: "08:45".into(),
+            meeting_point: "At the bureau's entrance".into(),
+            escort: Some(actor.staff_id),
+            interpreter_language: "uk".into(),
+        };
+        let new = draft.validate().unwrap_or_else(|e| panic!("{e:?}"));
+        let id = insert_accompaniment(&mut db, &actor, &new, at(23, 10))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stored = find_accompaniment(&db, &actor, id).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored.reference, "A-2026-000001");
+        assert_eq!(stored.visitor_code.as_deref(), Some("B-000001"));
+        assert_eq!(
+            (stored.scheduled_at, stored.status),
+            (new.scheduled_at, AccompanimentStatus::Planned)
+        );
+        let tomorrow = at(24, 0).date();
+        assert_eq!(
+            accompaniments_between(
+                &db,
+                &actor,
+                tomorrow,
+                tomorrow.succ_opt().unwrap_or(tomorrow)
+            )
+            .unwrap_or_default()
+            .len(),
+            1
+        );
+        assert!(
+            accompaniments_between(&db, &actor, at(23, 0).date(), tomorrow)
+                .unwrap_or_default()
+                .is_empty()
+        );
+        set_accompaniment_status(
+            &mut db,
+            &actor,
+            id,
+            AccompanimentStatus::Done,
+            "Registered; card in 2 weeks.",
+            at(24, 12),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let done = accompaniments_for_visitor(&db, &actor, visitor).unwrap_or_default();
+        assert_eq!(
+            done.iter()
+                .map(|a| (a.status, a.outcome_note.as_str()))
+                .collect::<Vec<_>>(),
+            [(AccompanimentStatus::Done, "Registered; card in 2 weeks.")]
+        );
+    }
+}
