@@ -81,6 +81,7 @@ const QUERIES: &[&str] = &[
 ];
 
 fn main() {
+    let only_search = std::env::args().any(|a| a == "--search-only");
     let size: usize = std::env::var("BENCH_VISITORS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -92,6 +93,7 @@ fn main() {
 
     let mut ours = Vec::new();
     let mut like = Vec::new();
+    let mut slowest = Vec::new();
     for query in QUERIES {
         let chars: Vec<char> = query.chars().collect();
         for len in 2..=chars.len().min(20) {
@@ -99,6 +101,7 @@ fn main() {
             let started = Instant::now();
             let hits = visitors::search(&db, &actor, &prefix, 50).unwrap_or_default();
             ours.push(started.elapsed());
+            slowest.push((started.elapsed(), prefix.clone()));
             std::hint::black_box(hits);
             let started = Instant::now();
             let scan = visitors::scan_like(&db, &prefix, 50).unwrap_or_default();
@@ -107,6 +110,14 @@ fn main() {
         }
     }
     let (_, ours_p95) = report("search as you type (2-20 chars)", &mut ours);
+    slowest.sort();
+    let worst: Vec<String> = slowest
+        .iter()
+        .rev()
+        .take(5)
+        .map(|(d, q)| format!("{q:?} {d:.1?}"))
+        .collect();
+    println!("{:<48} {}", "  slowest keystrokes", worst.join(", "));
     let (_, like_p95) = report("plain LIKE '%q%' scan, same keystrokes", &mut like);
     println!(
         "{:<48} {:.1}x faster at p95",
@@ -114,6 +125,9 @@ fn main() {
         like_p95.as_secs_f64() / ours_p95.as_secs_f64()
     );
 
+    if only_search {
+        return;
+    }
     let services: Vec<ServiceLine> = {
         let desk = Desk::new(
             Database::open(&path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}")),

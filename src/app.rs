@@ -174,7 +174,7 @@ pub struct Desk {
 }
 
 /// How many results the search list holds.
-pub const RESULT_LIMIT: usize = 200;
+pub const RESULT_LIMIT: usize = 50;
 
 impl Desk {
     /// Opens the desk on a database; the UI language and last staff member come from it.

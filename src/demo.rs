@@ -513,6 +513,7 @@ pub fn generate(db: &mut Database, options: DemoOptions) -> db::Result<DemoSumma
         visits += 1;
     }
     batch.commit()?;
+    db.optimize_search_index()?;
     Ok(DemoSummary {
         visitors: options.visitors,
         visits,

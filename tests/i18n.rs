@@ -40,12 +40,15 @@ fn i18n_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/i18n"))
 }
 
-#[test]
-fn every_translation_has_exactly_the_reference_keys() {
-    let reference = keys(&i18n_dir().join("en.yml"));
-    assert!(reference.len() > 50);
-    for entry in std::fs::read_dir(i18n_dir()).unwrap_or_else(|e| panic!("{e}")) {
+/// Checks every file in a folder against the folder's `en.yml`; returns the languages found.
+fn same_keys_as_english(dir: &Path) -> Vec<String> {
+    let reference = keys(&dir.join("en.yml"));
+    let mut languages = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{e}")) {
         let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        if path.is_dir() {
+            continue;
+        }
         let found = keys(&path);
         let missing: Vec<_> = reference.difference(&found).collect();
         let extra: Vec<_> = found.difference(&reference).collect();
@@ -54,13 +57,30 @@ fn every_translation_has_exactly_the_reference_keys() {
             "{}: missing {missing:?}, extra {extra:?}",
             path.display()
         );
+        languages.extend(path.file_stem().map(|s| s.to_string_lossy().into_owned()));
     }
-    for lang in bureau_desk::UI_LANGUAGES {
-        assert!(
-            i18n_dir().join(format!("{lang}.yml")).exists(),
-            "{lang} is a UI language"
-        );
-    }
+    languages.sort();
+    languages
+}
+
+/// Every key of the screens (`i18n/*.yml`) and of the slips (`i18n/slip/*.yml`).
+fn all_keys() -> BTreeSet<String> {
+    let mut all = keys(&i18n_dir().join("en.yml"));
+    all.extend(keys(&i18n_dir().join("slip/en.yml")));
+    all
+}
+
+#[test]
+fn every_translation_has_exactly_the_reference_keys() {
+    assert!(keys(&i18n_dir().join("en.yml")).len() > 50);
+    let mut expected: Vec<String> = bureau_desk::UI_LANGUAGES
+        .iter()
+        .map(|l| (*l).to_owned())
+        .collect();
+    expected.sort();
+    assert_eq!(same_keys_as_english(i18n_dir()), expected);
+    let slips = same_keys_as_english(&i18n_dir().join("slip"));
+    assert_eq!(slips, ["ar", "bg", "en", "fa", "fr", "ru", "uk"]);
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -76,7 +96,7 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn every_key_the_code_uses_exists() {
-    let reference = keys(&i18n_dir().join("en.yml"));
+    let reference = all_keys();
     let mut files = Vec::new();
     rust_files(
         Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),

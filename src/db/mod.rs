@@ -160,6 +160,9 @@ impl Database {
         }
         // A logged visit must survive a power cut.
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // The search index of a large file stays in memory: 64 MB of page cache, reads mapped.
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "mmap_size", 268_435_456)?;
         let mut db = Database { conn };
         if fresh {
             db.conn
@@ -168,6 +171,14 @@ impl Database {
             migrations::upgrade(&mut db.conn, version)?;
         }
         Ok(db)
+    }
+
+    /// Merges the search index into one segment: worth it after a bulk load (the demo), where
+    /// it makes searches on a large file markedly faster. Normal use keeps it merged enough.
+    pub fn optimize_search_index(&self) -> Result<()> {
+        self.conn
+            .execute_batch("INSERT INTO visitor_search (visitor_search) VALUES ('optimize')")?;
+        Ok(())
     }
 
     /// The schema version of the open file.

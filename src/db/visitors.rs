@@ -143,7 +143,7 @@ fn index(conn: &Connection, id: i64, code: &str, v: &NewVisitor) -> Result<()> {
         id,
         fold(&names),
         to_latin(&names),
-        skeletons(&names),
+        skeleton_keys(&names),
         phone,
         code_key(code),
     ))?;
@@ -282,6 +282,71 @@ enum Tier {
 /// How many candidates each way of matching contributes before ranking.
 const CANDIDATES_PER_TIER: i64 = 150;
 
+/// Marks the start of a word in the skeleton column, so a skeleton matches word starts only
+/// ("hmd" for Ahmad must not match inside "mhmd" for Mohammed).
+const WORD_START: char = '#';
+
+/// The skeleton column's text: every word's skeleton, each marked as a word start.
+fn skeleton_keys(names: &str) -> String {
+    skeletons(names)
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{WORD_START}{s}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The searches for one query, best tier first. Scores are tier × 10 plus a similarity
+/// below 1, so once the better tiers have found `limit` people, the others cannot enter the
+/// result and are not run: that keeps common names fast on a large file.
+fn plan(query: &str) -> Vec<(Tier, String)> {
+    let mut plan = Vec::new();
+    if is_number_like(query) {
+        let phone = phone_digits(query);
+        let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+        if phone.chars().count() >= 3 {
+            plan.push((Tier::Native, format!("phone : {}", quote(&phone))));
+        }
+        if digits.chars().count() >= 3 {
+            plan.push((Tier::Native, format!("code : {}", quote(&digits))));
+        }
+        return plan;
+    }
+    // The whole query is a substring of the names (so "al-kh" or "ivan p" match as typed);
+    // its words ANDed also match names written family name first.
+    let phrase = fold(query);
+    let latin_phrase = to_latin(&phrase);
+    let long: Vec<String> = words(query).filter(|w| w.chars().count() >= 3).collect();
+    plan.push((Tier::Native, format!("native : {}", quote(&phrase))));
+    if long.len() > 1 {
+        plan.push((
+            Tier::Native,
+            column_and("native", long.iter().map(String::as_str)),
+        ));
+    }
+    plan.push((Tier::Latin, format!("latin : {}", quote(&latin_phrase))));
+    if long.len() > 1 {
+        let latin: Vec<String> = long.iter().map(|w| to_latin(w)).collect();
+        plan.push((
+            Tier::Latin,
+            column_and("latin", latin.iter().map(String::as_str)),
+        ));
+    }
+    let skel: Vec<String> = long
+        .iter()
+        .map(|w| skeleton(w))
+        .filter(|s| s.chars().count() >= 2)
+        .map(|s| format!("{WORD_START}{s}"))
+        .collect();
+    if !skel.is_empty() {
+        plan.push((
+            Tier::Skeleton,
+            column_and("skeleton", skel.iter().map(String::as_str)),
+        ));
+    }
+    plan
+}
+
 /// Finds visitors by any part of a name (any script, case and diacritics ignored), a phone
 /// number or a bureau code; best first. The actor is taken for the audit trail of searches.
 pub fn search(
@@ -295,65 +360,34 @@ pub fn search(
         return Ok(Vec::new());
     }
     let mut tiers: HashMap<i64, Tier> = HashMap::new();
-    let mut add = |ids: Vec<i64>, tier: Tier| {
+    let add = |tiers: &mut HashMap<i64, Tier>, ids: Vec<i64>, tier: Tier| {
         for id in ids {
             let entry = tiers.entry(id).or_insert(tier);
             *entry = (*entry).max(tier);
         }
     };
-    if let Some(id) =
-        parse_visitor_code(query).filter(|_| !query.chars().all(|c| c.is_ascii_digit()))
+    let typed_code =
+        parse_visitor_code(query).filter(|_| !query.chars().all(|c| c.is_ascii_digit()));
+    if let Some(id) = typed_code
+        && exists(db, id)?
     {
-        add(vec![id], Tier::Exact);
+        add(&mut tiers, vec![id], Tier::Exact);
     }
-    if is_number_like(query) {
-        let phone = phone_digits(query);
-        let digits: String = query.chars().filter(char::is_ascii_digit).collect();
-        let mut terms = Vec::new();
-        if phone.chars().count() >= 3 {
-            terms.push(format!("phone : {}", quote(&phone)));
-        }
-        if digits.chars().count() >= 3 {
-            terms.push(format!("code : {}", quote(&digits)));
-        }
-        if !terms.is_empty() {
-            add(fts(db, &terms.join(" OR "))?, Tier::Native);
-        }
+    let phrase = fold(query);
+    if !is_number_like(query) && phrase.chars().count() < 3 {
+        add(&mut tiers, prefix_words(db, &phrase)?, Tier::Native);
     } else {
-        let folded: Vec<String> = words(query).collect();
-        let long: Vec<&String> = folded.iter().filter(|w| w.chars().count() >= 3).collect();
-        if long.is_empty() {
-            add(prefix_words(db, &folded)?, Tier::Native);
-        } else {
-            add(
-                fts(db, &column_and("native", long.iter().map(|w| w.as_str())))?,
-                Tier::Native,
-            );
-            let latin: Vec<String> = long.iter().map(|w| to_latin(w)).collect();
-            add(
-                fts(db, &column_and("latin", latin.iter().map(String::as_str)))?,
-                Tier::Latin,
-            );
-            let skel: Vec<String> = long.iter().map(|w| skeleton(w)).collect();
-            if skel.iter().all(|s| s.chars().count() >= 3) {
-                add(
-                    fts(db, &column_and("skeleton", skel.iter().map(String::as_str)))?,
-                    Tier::Skeleton,
-                );
+        let mut plan = plan(query).into_iter().peekable();
+        while let Some((tier, expression)) = plan.next() {
+            add(&mut tiers, fts(db, &expression)?, tier);
+            let next_is_worse = plan.peek().is_some_and(|(next, _)| *next < tier);
+            let found = tiers.values().filter(|t| **t >= tier).count();
+            if next_is_worse && found >= limit {
+                break;
             }
         }
     }
-    if let Some((&id, _)) = tiers.iter().find(|(_, t)| **t == Tier::Exact)
-        && !exists(db, id)?
-    {
-        tiers.remove(&id);
-    }
     let mut hits = summaries(db, tiers.keys().copied())?;
-    let short_words: Vec<String> = words(query).filter(|w| w.chars().count() < 3).collect();
-    hits.retain(|hit| {
-        tiers.get(&hit.id.0) == Some(&Tier::Exact)
-            || short_words.iter().all(|w| has_word_starting(hit, w))
-    });
     for hit in &mut hits {
         let tier = tiers.get(&hit.id.0).copied().unwrap_or(Tier::Skeleton);
         hit.score = f64::from(tier as u8) * 10.0 + similarity(query, hit);
@@ -410,24 +444,31 @@ fn fts(db: &Database, expression: &str) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-/// Visitors with a name word starting with each of the (1–2 character) query words.
-fn prefix_words(db: &Database, query_words: &[String]) -> Result<Vec<i64>> {
-    let Some(first) = query_words.first() else {
-        return Ok(Vec::new());
-    };
-    let mut stmt = db.conn.prepare_cached(
-        "SELECT DISTINCT visitor_id FROM visitor_name_words
-         WHERE word >= ?1 AND word < ?1 || char(1114111) ORDER BY visitor_id DESC LIMIT ?2",
-    )?;
-    let mut ids: Vec<i64> = stmt
-        .query_map((first, CANDIDATES_PER_TIER), |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let latin = to_latin(first);
-    if latin != *first {
+/// Visitors with a name word starting with a 1–2 character query (exact words first). The
+/// index is read in its own order: sorting a large range would cost more than it ranks.
+fn prefix_words(db: &Database, prefix: &str) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    let latin = to_latin(prefix);
+    for key in [prefix, latin.as_str()] {
+        let mut exact = db.conn.prepare_cached(
+            "SELECT visitor_id FROM visitor_name_words WHERE word = ?1 ORDER BY visitor_id DESC LIMIT ?2",
+        )?;
         ids.extend(
-            stmt.query_map((latin, CANDIDATES_PER_TIER), |r| r.get::<_, i64>(0))?
+            exact
+                .query_map((key, CANDIDATES_PER_TIER), |r| r.get::<_, i64>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?,
         );
+        let mut starting = db.conn.prepare_cached(
+            "SELECT visitor_id FROM visitor_name_words WHERE word > ?1 AND word < ?1 || char(1114111) LIMIT ?2",
+        )?;
+        ids.extend(
+            starting
+                .query_map((key, CANDIDATES_PER_TIER), |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+        );
+        if latin == prefix {
+            break;
+        }
     }
     Ok(ids)
 }
@@ -481,11 +522,6 @@ fn titlecase(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn has_word_starting(hit: &VisitorSummary, prefix: &str) -> bool {
-    let names = format!("{} {} {}", hit.given_name, hit.family_name, hit.latin_name);
-    words(&names).any(|w| w.starts_with(prefix) || to_latin(&w).starts_with(&to_latin(prefix)))
 }
 
 /// 0..1 within a tier: how close the query is to the best-matching name word, plus a bonus

@@ -74,16 +74,14 @@ pub fn skeletons(text: &str) -> String {
 /// "+359 88 123 4567", "0881234567" and "88 123 45 67" all give "881234567".
 pub fn phone_digits(text: &str) -> String {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    let trimmed = if let Some(rest) = digits.strip_prefix("00359") {
-        rest
-    } else if text.trim_start().starts_with('+') {
-        digits.strip_prefix("359").unwrap_or(&digits)
-    } else if let Some(rest) = digits.strip_prefix("359").filter(|r| r.len() >= 8) {
-        rest
-    } else {
-        digits.as_str()
-    };
-    trimmed.trim_start_matches('0').to_owned()
+    // "00359…", "+359…" and "0359…" all lose their zeros, then the country code when a
+    // full national number (8 digits or more) follows it.
+    let national = digits.trim_start_matches('0');
+    let national = national
+        .strip_prefix("359")
+        .filter(|rest| rest.len() >= 8)
+        .unwrap_or(national);
+    national.trim_start_matches('0').to_owned()
 }
 
 /// True when the text looks like a phone number or a number a person reads out: only digits,
