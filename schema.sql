@@ -284,10 +284,15 @@ INSERT INTO organisations (kind, name_bg, name_en) VALUES
                'Bureau for Information and Services for Third-Country Nationals'),
     ('ngo', 'Български Червен кръст', 'Bulgarian Red Cross');
 
--- The desk's settings: UI language, the languages services are offered in (data, not code).
+-- The desk's settings: UI language, the languages services are offered in (data, not code),
+-- the slips' paper size and the bureau's name on them (address, phone and hours are set by the
+-- coordinator).
 INSERT INTO settings (key, value) VALUES
     ('ui.language', 'bg'),
-    ('desk.languages', 'bg en fr ar fa uk ru');
+    ('desk.languages', 'bg en fr ar fa uk ru'),
+    ('slip.paper', 'A5'),
+    ('bureau.name_bg', 'Бюро за информация и услуги за граждани на трети страни'),
+    ('bureau.name_en', 'Bureau for Information and Services for Third-Country Nationals');
 
 -- Marks the file as a bureau-desk database ('BDSK'), so other SQLite files are refused.
 PRAGMA application_id = 1111774027;

@@ -2,13 +2,24 @@
 //! `Command`s; `Desk::run` carries them out after the frame and refreshes what the screens show,
 //! so no query ever runs while drawing. Nothing here knows about egui.
 
-use chrono::{Local, NaiveDateTime};
+use std::path::{Path, PathBuf};
 
-use crate::db::{self, Database, catalogue, organisations, settings, staff, visitors, visits};
-use crate::domain::{
-    Actor, FieldError, Organisation, ServiceLine, ServiceType, Staff, StaffId, Visit, VisitDraft,
-    Visitor, VisitorDraft, VisitorId, VisitorSummary, format_date,
+use chrono::{Days, Local, NaiveDateTime};
+
+use crate::db::{
+    self, Database, catalogue, organisations, referrals, settings, staff, visitors, visits,
 };
+use crate::domain::referrals::{
+    Accompaniment, AccompanimentDraft, AccompanimentId, AccompanimentStatus, Referral,
+    ReferralDraft, ReferralId, ReferralStatus,
+};
+use crate::domain::slips::{SLIP_LANGUAGES, SlipData};
+use crate::domain::{
+    Actor, ConsentScope, FieldError, Organisation, OrganisationDraft, OrganisationId, ServiceLine,
+    ServiceType, Staff, StaffId, Visit, VisitDraft, VisitId, Visitor, VisitorDraft, VisitorId,
+    VisitorSummary, format_date,
+};
+use crate::slip::{self, Paper};
 
 /// The screens of the desk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +32,23 @@ pub enum Screen {
     VisitorForm,
     /// Log a visit.
     VisitForm,
+    /// Issue a referral from a visit.
+    ReferralForm,
+    /// Book an accompaniment from a visit.
+    AccompanimentForm,
+    /// The organisations the bureau works with.
+    Directory,
+    /// The coming week's accompaniments.
+    Week,
+}
+
+/// Which slip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlipTarget {
+    /// A referral slip.
+    Referral(ReferralId),
+    /// An accompaniment confirmation.
+    Accompaniment(AccompanimentId),
 }
 
 /// Every user action, one variant each.
@@ -58,6 +86,32 @@ pub enum Command {
     SaveVisit,
     /// Leave a form without saving and go back to the desk.
     Cancel,
+    /// Open the referral form for a visit.
+    StartReferral(VisitId),
+    /// Validate and save the referral form.
+    SaveReferral,
+    /// Open the accompaniment form for a visit.
+    StartAccompaniment(VisitId),
+    /// Validate and save the accompaniment form.
+    SaveAccompaniment,
+    /// Record a referral's outcome.
+    SetReferralStatus(ReferralId, ReferralStatus),
+    /// Record an accompaniment's outcome.
+    SetAccompanimentStatus(AccompanimentId, AccompanimentStatus),
+    /// Write the slip to the slips folder and open it in the system's PDF viewer.
+    PrintSlip(SlipTarget),
+    /// Write the slip to the path typed in `slip_save_path`.
+    SaveSlipAs(SlipTarget),
+    /// Show the directory.
+    OpenDirectory,
+    /// Show the coming week's accompaniments.
+    OpenWeek,
+    /// Go back to the desk.
+    OpenDesk,
+    /// Open the organisation form (`None` for a new organisation).
+    EditOrganisation(Option<OrganisationId>),
+    /// Validate and save the organisation form.
+    SaveOrganisation,
 }
 
 /// Where "now" comes from: the system clock, or a fixed time in tests.
@@ -95,6 +149,10 @@ pub struct Card {
     pub visitor: Visitor,
     /// Every visit, newest first.
     pub visits: Vec<Visit>,
+    /// Every referral, newest first.
+    pub referrals: Vec<Referral>,
+    /// Every accompaniment, newest first.
+    pub accompaniments: Vec<Accompaniment>,
 }
 
 /// The new-visitor form.
@@ -133,6 +191,56 @@ pub struct VisitForm {
     pub provider: Option<crate::domain::OrganisationId>,
 }
 
+/// The referral form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReferralForm {
+    /// What has been typed.
+    pub draft: ReferralDraft,
+    /// Problems from the last save attempt.
+    pub errors: Vec<FieldError>,
+    /// Code and name of the visitor, for the heading; `None` when anonymous.
+    pub visitor: Option<(String, String)>,
+    /// The visitor consented to share their details with the destination.
+    pub may_share: bool,
+    /// Filter text of the destination picker.
+    pub destination_filter: String,
+    /// Print the slip right after saving.
+    pub print_after_save: bool,
+}
+
+/// The accompaniment form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccompanimentForm {
+    /// What has been typed.
+    pub draft: AccompanimentDraft,
+    /// Problems from the last save attempt.
+    pub errors: Vec<FieldError>,
+    /// Code and name of the visitor, for the heading.
+    pub visitor: Option<(String, String)>,
+    /// Filter text of the institution picker.
+    pub destination_filter: String,
+}
+
+/// The organisation form of the directory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrganisationForm {
+    /// What has been typed.
+    pub draft: OrganisationDraft,
+    /// Problems from the last save attempt.
+    pub errors: Vec<FieldError>,
+    /// Filter text of the languages picker.
+    pub language_filter: String,
+}
+
+/// Where slips go and whether they are opened for printing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlipOutput {
+    /// Folder the printed slips are written to.
+    pub folder: PathBuf,
+    /// Open each slip in the system's PDF viewer (off in tests).
+    pub open_viewer: bool,
+}
+
 /// Everything the desk shows, and the database behind it.
 pub struct Desk {
     db: Database,
@@ -167,6 +275,30 @@ pub struct Desk {
     pub visitor_form: VisitorForm,
     /// The visit form.
     pub visit_form: VisitForm,
+    /// The referral form.
+    pub referral_form: ReferralForm,
+    /// The accompaniment form.
+    pub accompaniment_form: AccompanimentForm,
+    /// Organisations a visitor can be referred or accompanied to.
+    pub destinations: Vec<Organisation>,
+    /// The whole directory.
+    pub directory: Vec<Organisation>,
+    /// The organisation being edited, if any.
+    pub organisation_form: Option<OrganisationForm>,
+    /// Issued referrals whose follow-up date has come.
+    pub follow_ups: Vec<Referral>,
+    /// Accompaniments of today and tomorrow.
+    pub accompaniments_soon: Vec<Accompaniment>,
+    /// Accompaniments of the coming week (from today).
+    pub week: Vec<Accompaniment>,
+    /// The two slip languages: the visitor's side and the clerk's side.
+    pub slip_languages: (String, String),
+    /// Path typed for "save as".
+    pub slip_save_path: String,
+    /// Where printed slips go.
+    pub slip_output: SlipOutput,
+    /// The last slip written.
+    pub last_slip: Option<PathBuf>,
     /// The last message.
     pub notice: Option<Notice>,
     /// The search field should take the keyboard focus on the next frame.
@@ -191,7 +323,6 @@ impl Desk {
             staff: staff::list(&db)?,
             services: catalogue::service_types(&db)?,
             providers: organisations::providers(&db)?,
-            db,
             clock,
             locale,
             at_desk: None,
@@ -205,8 +336,24 @@ impl Desk {
             today: Vec::new(),
             visitor_form: VisitorForm::default(),
             visit_form: VisitForm::default(),
+            referral_form: ReferralForm::default(),
+            accompaniment_form: AccompanimentForm::default(),
+            destinations: organisations::destinations(&db)?,
+            directory: Vec::new(),
+            organisation_form: None,
+            follow_ups: Vec::new(),
+            accompaniments_soon: Vec::new(),
+            week: Vec::new(),
+            slip_languages: ("bg".to_owned(), "bg".to_owned()),
+            slip_save_path: String::new(),
+            slip_output: SlipOutput {
+                folder: std::env::temp_dir().join("bureau-desk-slips"),
+                open_viewer: false,
+            },
+            last_slip: None,
             notice: None,
             focus_search: true,
+            db,
         };
         Ok(desk)
     }
@@ -295,9 +442,15 @@ impl Desk {
                 let stamp = self.stamp();
                 let visitor = visitors::find(&mut self.db, &actor, id, &stamp)?;
                 let history = visits::for_visitor(&self.db, &actor, id)?;
+                let issued = referrals::referrals_for_visitor(&self.db, &actor, id)?;
+                let booked = referrals::accompaniments_for_visitor(&self.db, &actor, id)?;
+                let preferred = visitor.details.preferred_language.given().cloned();
+                self.slip_languages = default_slip_languages(preferred.as_deref());
                 self.card = Some(Card {
                     visitor,
                     visits: history,
+                    referrals: issued,
+                    accompaniments: booked,
                 });
                 self.screen = Screen::Desk;
             }
@@ -409,15 +562,233 @@ impl Desk {
                     }
                 }
             }
-            Command::Cancel => {
+            Command::Cancel | Command::OpenDesk => {
                 self.screen = if self.at_desk.is_some() {
                     Screen::Desk
                 } else {
                     Screen::ChooseStaff
                 };
+                self.organisation_form = None;
                 self.focus_search = true;
+                self.refresh_day()?;
+            }
+            Command::StartReferral(visit) => {
+                let today = self.now().date();
+                let (visitor, may_share) = self.card_for_visit(visit);
+                self.referral_form = ReferralForm {
+                    draft: ReferralDraft {
+                        visit: Some(visit),
+                        ..ReferralDraft::default()
+                    },
+                    visitor,
+                    may_share,
+                    ..ReferralForm::default()
+                };
+                self.referral_form.draft.follow_up = format_date(today + Days::new(7), "bg");
+                self.destinations = organisations::destinations(&self.db)?;
+                self.screen = Screen::ReferralForm;
+            }
+            Command::SaveReferral => {
+                let Some(actor) = self.actor() else {
+                    return Ok(());
+                };
+                match self.referral_form.draft.validate(self.now().date()) {
+                    Err(errors) => self.referral_form.errors = errors,
+                    Ok(new) => {
+                        let now = self.now();
+                        let id = referrals::insert_referral(&mut self.db, &actor, &new, now)?;
+                        let print = self.referral_form.print_after_save;
+                        self.referral_form = ReferralForm::default();
+                        self.notice = Some(Notice::Saved("notice.referral_saved", String::new()));
+                        self.after_booking()?;
+                        if print {
+                            self.try_run(Command::PrintSlip(SlipTarget::Referral(id)))?;
+                        }
+                    }
+                }
+            }
+            Command::StartAccompaniment(visit) => {
+                let (visitor, _) = self.card_for_visit(visit);
+                let tomorrow = self.now().date() + Days::new(1);
+                self.accompaniment_form = AccompanimentForm {
+                    draft: AccompanimentDraft {
+                        visit: Some(visit),
+                        date: format_date(tomorrow, "bg"),
+                        escort: self.actor().map(|a| a.staff_id),
+                        ..AccompanimentDraft::default()
+                    },
+                    visitor,
+                    ..AccompanimentForm::default()
+                };
+                self.destinations = organisations::destinations(&self.db)?;
+                self.screen = Screen::AccompanimentForm;
+            }
+            Command::SaveAccompaniment => {
+                let Some(actor) = self.actor() else {
+                    return Ok(());
+                };
+                match self.accompaniment_form.draft.validate() {
+                    Err(errors) => self.accompaniment_form.errors = errors,
+                    Ok(new) => {
+                        let now = self.now();
+                        referrals::insert_accompaniment(&mut self.db, &actor, &new, now)?;
+                        self.accompaniment_form = AccompanimentForm::default();
+                        self.notice =
+                            Some(Notice::Saved("notice.accompaniment_saved", String::new()));
+                        self.after_booking()?;
+                    }
+                }
+            }
+            Command::SetReferralStatus(id, status) => {
+                let Some(actor) = self.actor() else {
+                    return Ok(());
+                };
+                let now = self.now();
+                referrals::set_referral_status(&mut self.db, &actor, id, status, now)?;
+                self.refresh_open_card()?;
+                self.refresh_day()?;
+            }
+            Command::SetAccompanimentStatus(id, status) => {
+                let Some(actor) = self.actor() else {
+                    return Ok(());
+                };
+                let now = self.now();
+                referrals::set_accompaniment_status(&mut self.db, &actor, id, status, "", now)?;
+                self.refresh_open_card()?;
+                self.refresh_day()?;
+                if self.screen == Screen::Week {
+                    self.try_run(Command::OpenWeek)?;
+                }
+            }
+            Command::PrintSlip(target) => {
+                let folder = self.slip_output.folder.clone();
+                std::fs::create_dir_all(&folder)?;
+                let data = self.slip_data(target)?;
+                let path = folder.join(format!("{}.pdf", data.reference));
+                self.write_slip(&data, &path)?;
+                if self.slip_output.open_viewer {
+                    open::that_detached(&path)?;
+                }
+                self.notice = Some(Notice::Saved("notice.slip_printed", data.reference.clone()));
+            }
+            Command::SaveSlipAs(target) => {
+                let path = PathBuf::from(self.slip_save_path.trim());
+                if path.as_os_str().is_empty() || path.is_dir() {
+                    self.notice = Some(Notice::Failed("error.slip_path"));
+                    return Ok(());
+                }
+                let data = self.slip_data(target)?;
+                self.write_slip(&data, &path)?;
+                self.notice = Some(Notice::Saved(
+                    "notice.slip_saved",
+                    path.display().to_string(),
+                ));
+            }
+            Command::OpenDirectory => {
+                self.directory = organisations::list(&self.db)?;
+                self.organisation_form = None;
+                self.screen = Screen::Directory;
+            }
+            Command::OpenWeek => {
+                let Some(actor) = self.actor() else {
+                    return Ok(());
+                };
+                let today = self.now().date();
+                self.week = referrals::accompaniments_between(
+                    &self.db,
+                    &actor,
+                    today,
+                    today + Days::new(7),
+                )?;
+                self.screen = Screen::Week;
+            }
+            Command::EditOrganisation(id) => {
+                let draft = match id {
+                    Some(id) => OrganisationDraft::edit(&organisations::find(&self.db, id)?),
+                    None => OrganisationDraft {
+                        active: true,
+                        ..OrganisationDraft::default()
+                    },
+                };
+                self.organisation_form = Some(OrganisationForm {
+                    draft,
+                    ..OrganisationForm::default()
+                });
+            }
+            Command::SaveOrganisation => {
+                let Some(actor) = self.actor() else {
+                    return Ok(());
+                };
+                let stamp = visits::stamp(self.now());
+                let Some(form) = self.organisation_form.as_mut() else {
+                    return Ok(());
+                };
+                match form.draft.validate() {
+                    Err(errors) => form.errors = errors,
+                    Ok(details) => {
+                        let id = form.draft.id;
+                        organisations::save(&mut self.db, &actor, id, &details, &stamp)?;
+                        self.organisation_form = None;
+                        self.directory = organisations::list(&self.db)?;
+                        self.destinations = organisations::destinations(&self.db)?;
+                        self.providers = organisations::providers(&self.db)?;
+                        self.notice =
+                            Some(Notice::Saved("notice.organisation_saved", details.name_bg));
+                    }
+                }
             }
         }
+        Ok(())
+    }
+    /// The open card's visitor, if the visit is theirs: code and name for a form's heading, and
+    /// whether they consented to share their details with referrals.
+    fn card_for_visit(&self, visit: VisitId) -> (Option<(String, String)>, bool) {
+        self.card
+            .as_ref()
+            .filter(|c| c.visits.iter().any(|v| v.id == visit))
+            .map_or((None, false), |c| {
+                (
+                    Some((c.visitor.code.clone(), c.visitor.full_name())),
+                    c.visitor.has_consent(ConsentScope::ShareWithReferrals),
+                )
+            })
+    }
+
+    /// After a referral or accompaniment was saved: back to the card and the day.
+    fn after_booking(&mut self) -> db::Result<()> {
+        self.screen = Screen::Desk;
+        self.focus_search = true;
+        self.refresh_open_card()?;
+        self.refresh_day()
+    }
+
+    fn refresh_open_card(&mut self) -> db::Result<()> {
+        if let Some(id) = self.card.as_ref().map(|c| c.visitor.id) {
+            self.try_run(Command::OpenVisitor(id))?;
+        }
+        Ok(())
+    }
+
+    fn slip_data(&mut self, target: SlipTarget) -> db::Result<SlipData> {
+        let actor = self.actor().ok_or(db::Error::NotFound)?;
+        let now = self.now();
+        match target {
+            SlipTarget::Referral(id) => referrals::referral_slip(&mut self.db, &actor, id, now),
+            SlipTarget::Accompaniment(id) => {
+                referrals::accompaniment_slip(&mut self.db, &actor, id, now)
+            }
+        }
+    }
+
+    fn write_slip(&mut self, data: &SlipData, path: &Path) -> db::Result<()> {
+        let paper = Paper::from_setting(
+            &settings::get(&self.db, settings::SLIP_PAPER)?.unwrap_or_default(),
+        );
+        let (first, second) = &self.slip_languages;
+        let bytes =
+            slip::render(data, first, second, paper).map_err(|e| db::Error::Slip(e.to_string()))?;
+        std::fs::write(path, bytes)?;
+        self.last_slip = Some(path.to_owned());
         Ok(())
     }
 
@@ -425,7 +796,11 @@ impl Desk {
         let Some(actor) = self.actor() else {
             return Ok(());
         };
-        self.today = visits::on_day(&self.db, &actor, self.now().date())?;
+        let today = self.now().date();
+        self.today = visits::on_day(&self.db, &actor, today)?;
+        self.follow_ups = referrals::referrals_to_follow_up(&self.db, &actor, today)?;
+        self.accompaniments_soon =
+            referrals::accompaniments_between(&self.db, &actor, today, today + Days::new(2))?;
         Ok(())
     }
 
@@ -454,6 +829,16 @@ impl Desk {
             .map_or("?", |p| p.name(&self.locale))
     }
 
+    /// Name of any organisation in the UI language (the directory is small).
+    pub fn organisation_name(&self, id: OrganisationId) -> &str {
+        self.destinations
+            .iter()
+            .chain(&self.providers)
+            .chain(&self.directory)
+            .find(|o| o.id == id)
+            .map_or("?", |o| o.name(&self.locale))
+    }
+
     /// Name of a staff member.
     pub fn staff_name(&self, id: StaffId) -> &str {
         self.staff
@@ -461,4 +846,15 @@ impl Desk {
             .find(|s| s.id == id)
             .map_or("?", |s| s.display_name.as_str())
     }
+}
+
+/// The slip languages for a visitor: their preferred language (if there is slip text in it)
+/// and Bulgarian for the receiving clerk; English stands in for other languages.
+pub fn default_slip_languages(preferred: Option<&str>) -> (String, String) {
+    let first = match preferred {
+        Some(code) if SLIP_LANGUAGES.contains(&code) => code,
+        Some(_) => "en",
+        None => "bg",
+    };
+    (first.to_owned(), "bg".to_owned())
 }

@@ -5,8 +5,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::db::{self, Database, OpenMode, staff, visitors};
+use crate::app::default_slip_languages;
+use crate::db::{self, Database, OpenMode, referrals, settings, staff, visitors};
 use crate::demo::{self, DemoOptions};
+use crate::domain::Actor;
+use crate::domain::referrals::{AccompanimentId, ReferralId};
+use crate::slip::{self, Paper};
 
 /// bureau-desk: the reception desk of a one-stop information and services bureau.
 #[derive(Debug, Parser)]
@@ -41,6 +45,32 @@ pub enum CliCommand {
         #[arg(long, default_value_t = 2021)]
         seed: u64,
     },
+    /// Write a referral slip or an accompaniment confirmation as a PDF.
+    Slip {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The referral's id.
+        #[arg(
+            long,
+            value_name = "ID",
+            conflicts_with = "accompaniment",
+            required_unless_present = "accompaniment"
+        )]
+        referral: Option<i64>,
+        /// The accompaniment's id.
+        #[arg(long, value_name = "ID")]
+        accompaniment: Option<i64>,
+        /// The visitor's side (default: their preferred language).
+        #[arg(long, value_name = "LL")]
+        lang: Option<String>,
+        /// The receiving clerk's side (default: bg).
+        #[arg(long, value_name = "LL")]
+        second_lang: Option<String>,
+        /// Where to write the PDF.
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
     /// Search visitors as the desk does, best match first.
     Search {
         /// The database file.
@@ -59,8 +89,8 @@ pub enum CliCommand {
 
 /// What the binary should do after the command line was read.
 pub enum Outcome {
-    /// Open the desk window on this database.
-    OpenDesk(Database),
+    /// Open the desk window on this database (and the file's path).
+    OpenDesk(Database, PathBuf),
     /// A command ran and printed its result.
     Done,
 }
@@ -90,6 +120,44 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             .map_err(|e| e.to_string())?;
             Ok(Outcome::Done)
         }
+        Some(CliCommand::Slip {
+            db,
+            referral,
+            accompaniment,
+            lang,
+            second_lang,
+            out: path,
+        }) => {
+            let mut database = open(&db, OpenMode::Existing)?;
+            let actor = first_staff(&database)?;
+            let now = chrono::Local::now().naive_local();
+            let data = match (referral, accompaniment) {
+                (Some(id), _) => {
+                    referrals::referral_slip(&mut database, &actor, ReferralId(id), now)
+                        .map_err(|e| not_found(e, &format!("there is no referral with id {id}")))?
+                }
+                (None, Some(id)) => referrals::accompaniment_slip(
+                    &mut database,
+                    &actor,
+                    AccompanimentId(id),
+                    now,
+                )
+                .map_err(|e| not_found(e, &format!("there is no accompaniment with id {id}")))?,
+                (None, None) => return Err("name a --referral or an --accompaniment".to_owned()),
+            };
+            let (default_first, default_second) =
+                default_slip_languages(data.preferred_language.as_deref());
+            let first = lang.unwrap_or(default_first);
+            let second = second_lang.unwrap_or(default_second);
+            let paper_setting =
+                settings::get(&database, settings::SLIP_PAPER).map_err(|e| e.to_string())?;
+            let paper = Paper::from_setting(&paper_setting.unwrap_or_default());
+            let bytes = slip::render(&data, &first, &second, paper).map_err(|e| e.to_string())?;
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("{} could not be written: {e}", path.display()))?;
+            writeln!(out, "{}", path.display()).map_err(|e| e.to_string())?;
+            Ok(Outcome::Done)
+        }
         Some(CliCommand::Search {
             db,
             query,
@@ -101,31 +169,32 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         None => {
-            let database = if cli.demo {
+            let (path, mode) = if cli.demo {
                 let path = demo_database_path().ok_or("no data folder is known for this user")?;
                 if !path.exists() {
                     write_demo(&path, demo::VISITORS_PER_YEAR, 2021)?;
                 }
-                open(&path, OpenMode::Existing)?
+                (path, OpenMode::Existing)
             } else if let Some(path) = cli.db {
                 let mode = if cli.create {
                     OpenMode::CreateIfMissing
                 } else {
                     OpenMode::Existing
                 };
-                open(&path, mode).map_err(|e| {
-                    if path.exists() {
-                        e
-                    } else {
-                        format!("{e}; add --create to start a new database there")
-                    }
-                })?
+                (path, mode)
             } else {
                 let path =
                     default_database_path().ok_or("no data folder is known for this user")?;
-                open(&path, OpenMode::CreateIfMissing)?
+                (path, OpenMode::CreateIfMissing)
             };
-            Ok(Outcome::OpenDesk(database))
+            let database = open(&path, mode).map_err(|e| {
+                if path.exists() {
+                    e
+                } else {
+                    format!("{e}; add --create to start a new database there")
+                }
+            })?;
+            Ok(Outcome::OpenDesk(database, path))
         }
     }
 }
@@ -163,6 +232,22 @@ fn write_demo(path: &Path, visitors: usize, seed: u64) -> Result<demo::DemoSumma
     })
 }
 
+/// The command line acts as the first staff member on record.
+fn first_staff(database: &Database) -> Result<Actor, String> {
+    staff::list(database)
+        .map_err(|e| e.to_string())?
+        .first()
+        .map(|s| s.actor())
+        .ok_or_else(|| "this database has no staff member to act as".to_owned())
+}
+
+fn not_found(error: db::Error, sentence: &str) -> String {
+    match error {
+        db::Error::NotFound => sentence.to_owned(),
+        other => other.to_string(),
+    }
+}
+
 fn search(
     database: &Database,
     query: &str,
@@ -170,11 +255,7 @@ fn search(
     json: bool,
     out: &mut dyn Write,
 ) -> Result<(), String> {
-    let actor = staff::list(database)
-        .map_err(|e| e.to_string())?
-        .first()
-        .map(|s| s.actor())
-        .ok_or("this database has no staff member to search as")?;
+    let actor = first_staff(database)?;
     let hits = visitors::search(database, &actor, query, limit).map_err(|e| e.to_string())?;
     for hit in hits {
         let line = if json {

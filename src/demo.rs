@@ -8,11 +8,14 @@ use rand::distr::weighted::WeightedIndex;
 use rand::prelude::*;
 use rand::rngs::StdRng;
 
-use crate::db::{self, Database, catalogue};
+use crate::db::{self, Database, catalogue, settings};
+use crate::domain::referrals::{
+    AccompanimentStatus, NewAccompaniment, NewReferral, ReferralStatus,
+};
 use crate::domain::visitors::Birth;
 use crate::domain::{
-    Actor, Answer, ConsentScope, LegalStatus, NewVisit, NewVisitor, OrganisationId, Role,
-    ServiceLine, Sex, StaffId, format_stamp,
+    Actor, Answer, ConsentScope, LegalStatus, NewVisit, NewVisitor, OrganisationDetails,
+    OrganisationId, OrganisationKind, Role, ServiceLine, ServiceTypeId, Sex, StaffId, format_stamp,
 };
 
 /// How big and which random sequence.
@@ -389,14 +392,262 @@ fn pick<'a, T>(rng: &mut StdRng, list: &'a [T]) -> &'a T {
     &list[rng.random_range(0..list.len())]
 }
 
+/// Institutions of the demo directory. Their names are generic and every detail is marked as
+/// a demo: none of it should be mistaken for a real address or phone number.
+const INSTITUTIONS: &[(OrganisationKind, &str, &str, &[&str])] = &[
+    (
+        OrganisationKind::Hospital,
+        "Университетска болница (демо)",
+        "University Hospital (demo)",
+        &["health"],
+    ),
+    (
+        OrganisationKind::Clinic,
+        "Диагностично-консултативен център (демо)",
+        "Diagnostic and Consultative Centre (demo)",
+        &["health", "medicines"],
+    ),
+    (
+        OrganisationKind::MigrationDirectorate,
+        "Дирекция „Миграция“ (демо)",
+        "Migration Directorate (demo)",
+        &["documents", "legal"],
+    ),
+    (
+        OrganisationKind::RefugeeAgency,
+        "Държавна агенция за бежанците (демо)",
+        "State Agency for Refugees (demo)",
+        &["documents", "legal", "housing"],
+    ),
+    (
+        OrganisationKind::LabourOffice,
+        "Дирекция „Бюро по труда“ (демо)",
+        "Labour Office Directorate (demo)",
+        &["labour"],
+    ),
+    (
+        OrganisationKind::SocialAssistance,
+        "Дирекция „Социално подпомагане“ (демо)",
+        "Social Assistance Directorate (demo)",
+        &["social_benefits", "financial"],
+    ),
+    (
+        OrganisationKind::School,
+        "Средно училище (демо)",
+        "Secondary School (demo)",
+        &["education"],
+    ),
+    (
+        OrganisationKind::Municipal,
+        "Районна администрация (демо)",
+        "District Administration (demo)",
+        &["documents", "housing"],
+    ),
+];
+
+/// Reasons a desk writes on a referral (in Bulgarian, as the receiving clerk reads them).
+const REASONS: &[&str] = &[
+    "Регистрация при личен лекар",
+    "Консултация със специалист",
+    "Записване в училище",
+    "Регистрация като търсещ работа",
+    "Подаване на документи за социална помощ",
+    "Консултация за разрешение за пребиваване",
+    "Подновяване на документ за самоличност",
+];
+
+/// Where accompaniments meet.
+const MEETING_POINTS: &[&str] = &[
+    "Пред бюрото",
+    "Пред входа на институцията",
+    "На спирката на метрото",
+];
+
+/// What the generator needs at hand for every visit.
+struct World {
+    today: NaiveDate,
+    staff: Vec<StaffId>,
+    services: Vec<(ServiceTypeId, String)>,
+    weights: WeightedIndex<u32>,
+    partners: Vec<OrganisationId>,
+    /// Institutions with the service codes they offer.
+    institutions: Vec<(OrganisationId, &'static [&'static str])>,
+    bureau: OrganisationId,
+    red_cross: OrganisationId,
+}
+
+impl World {
+    fn service_id(&self, code: &str) -> Option<ServiceTypeId> {
+        self.services
+            .iter()
+            .find(|(_, c)| c == code)
+            .map(|(id, _)| *id)
+    }
+
+    fn visit(
+        &self,
+        rng: &mut StdRng,
+        visitor: Option<crate::domain::VisitorId>,
+        at: NaiveDateTime,
+        language: &str,
+    ) -> NewVisit {
+        let count = match rng.random_range(0..10) {
+            0..=5 => 1,
+            6..=8 => 2,
+            _ => 3,
+        };
+        let mut lines: Vec<ServiceLine> = Vec::new();
+        for _ in 0..count {
+            let (service_type, code) = &self.services[self.weights.sample(rng)];
+            let provider = match code.as_str() {
+                "legal" | "psychosocial" | "bulgarian_course" | "computer_course" | "housing" => {
+                    *pick(rng, &self.partners)
+                }
+                "financial" | "humanitarian" | "food" | "medicines" => self.red_cross,
+                _ if rng.random_bool(0.2) => *pick(rng, &self.partners),
+                _ => self.bureau,
+            };
+            if !lines.iter().any(|l| l.service_type == *service_type) {
+                lines.push(ServiceLine {
+                    service_type: *service_type,
+                    provider,
+                });
+            }
+        }
+        let interpreter = !matches!(language, "bg" | "ru" | "uk" | "en") && rng.random_bool(0.6);
+        NewVisit {
+            visitor,
+            at,
+            staff: self.staff[rng.random_range(0..3)],
+            language: if interpreter || rng.random_bool(0.5) {
+                language.to_owned()
+            } else {
+                "bg".to_owned()
+            },
+            interpreter,
+            duration_minutes: rng.random_bool(0.8).then(|| rng.random_range(5..90)),
+            services: lines,
+            notes: String::new(),
+        }
+    }
+
+    /// Logs a visit, with the referral or accompaniment its services call for, and their
+    /// outcomes where the follow-up date or the meeting has passed.
+    fn log(
+        &self,
+        batch: &mut db::Batch<'_>,
+        rng: &mut StdRng,
+        visit: &NewVisit,
+    ) -> db::Result<usize> {
+        let visit_id = batch.insert_visit(visit, &format_stamp(visit.at))?;
+        let has = |code: &str| {
+            self.service_id(code)
+                .is_some_and(|id| visit.services.iter().any(|l| l.service_type == id))
+        };
+        if has("referral") {
+            let (organisation, offered) = *pick(rng, &self.institutions);
+            let code = pick::<&str>(rng, offered);
+            let Some(service_type) = self
+                .service_id(code)
+                .or_else(|| visit.services.first().map(|l| l.service_type))
+            else {
+                return Ok(1);
+            };
+            let appointment_at = rng.random_bool(0.6).then(|| {
+                let day = working_day(visit.at.date() + Days::new(rng.random_range(1..15)));
+                day.and_hms_opt(
+                    rng.random_range(8..16),
+                    if rng.random_bool(0.5) { 0 } else { 30 },
+                    0,
+                )
+                .unwrap_or_default()
+            });
+            let follow_up_on = appointment_at.map_or(visit.at.date(), |a| a.date()) + Days::new(7);
+            let referral = NewReferral {
+                visit: visit_id,
+                organisation,
+                service_type,
+                reason: (*pick(rng, REASONS)).to_owned(),
+                appointment_at,
+                follow_up_on,
+            };
+            let outcome = (follow_up_on < self.today).then(|| {
+                let status = match rng.random_range(0..100) {
+                    0..=59 => ReferralStatus::Attended,
+                    60..=79 => ReferralStatus::NotAttended,
+                    80..=84 => ReferralStatus::Cancelled,
+                    _ => ReferralStatus::Issued,
+                };
+                (
+                    status,
+                    follow_up_on.and_hms_opt(11, 0, 0).unwrap_or_default(),
+                )
+            });
+            let outcome = outcome.filter(|(status, _)| *status != ReferralStatus::Issued);
+            batch.insert_referral(visit.staff, &referral, visit.at, outcome)?;
+        }
+        if has("accompaniment") {
+            let (organisation, _) = *pick(rng, &self.institutions);
+            let day = working_day(visit.at.date() + Days::new(rng.random_range(1..10)));
+            let scheduled_at = day
+                .and_hms_opt(
+                    rng.random_range(8..14),
+                    if rng.random_bool(0.5) { 0 } else { 30 },
+                    0,
+                )
+                .unwrap_or_default();
+            let booked = NewAccompaniment {
+                visit: visit_id,
+                organisation,
+                purpose: (*pick(rng, REASONS)).to_owned(),
+                scheduled_at,
+                meeting_point: (*pick(rng, MEETING_POINTS)).to_owned(),
+                escort: Some(self.staff[rng.random_range(0..self.staff.len())]),
+                interpreter_language: (visit.interpreter).then(|| visit.language.clone()),
+            };
+            let outcome = (day < self.today).then(|| match rng.random_range(0..100) {
+                0..=74 => (AccompanimentStatus::Done, "Документите са подадени."),
+                75..=86 => (AccompanimentStatus::NoShow, ""),
+                87..=94 => (AccompanimentStatus::Cancelled, "Отменено от институцията."),
+                _ => (AccompanimentStatus::Planned, ""),
+            });
+            let outcome = outcome.filter(|(status, _)| *status != AccompanimentStatus::Planned);
+            batch.insert_accompaniment(visit.staff, &booked, visit.at, outcome)?;
+        }
+        Ok(1)
+    }
+}
+
+fn demo_details(
+    kind: OrganisationKind,
+    name_bg: &str,
+    name_en: &str,
+    n: usize,
+    services: Vec<ServiceTypeId>,
+) -> OrganisationDetails {
+    OrganisationDetails {
+        kind,
+        name_bg: name_bg.to_owned(),
+        name_en: name_en.to_owned(),
+        address_bg: format!("ул. „Демо“ {n}, София"),
+        address_en: format!("{n} Demo St, Sofia"),
+        phone: format!("+359 2 000 00{n:02}"),
+        email: String::new(),
+        hours_bg: "пон–пет 9:00–17:00".to_owned(),
+        hours_en: "Mon–Fri 9:00–17:00".to_owned(),
+        languages: vec!["bg".to_owned(), "en".to_owned()],
+        services,
+        active: true,
+    }
+}
+
 /// Fills an empty database (no visitors yet) with demo data.
 pub fn generate(db: &mut Database, options: DemoOptions) -> db::Result<DemoSummary> {
     let mut rng = StdRng::seed_from_u64(options.seed);
     let years = options.visitors.div_ceil(VISITORS_PER_YEAR * 87).max(1) as u64;
     let span_days = 365 * years;
     let start = options.today - Days::new(span_days - 1);
-    let stamp = |at: NaiveDateTime| format_stamp(at);
-    let services = catalogue::service_types(db)?;
+    let catalogue = catalogue::service_types(db)?;
     let mut batch = db.batch()?;
     let created = format_stamp(start.and_hms_opt(8, 0, 0).unwrap_or_default());
     let mut staff = Vec::new();
@@ -408,25 +659,62 @@ pub fn generate(db: &mut Database, options: DemoOptions) -> db::Result<DemoSumma
     ] {
         staff.push(batch.insert_staff(name, role, &created)?);
     }
-    batch.insert_staff("Ахмад", Role::Volunteer, &created)?;
+    staff.push(batch.insert_staff("Ахмад", Role::Volunteer, &created)?);
+    for (key, value) in [
+        (settings::BUREAU_ADDRESS_BG, "ул. „Демо“ 1, София (демо)"),
+        (settings::BUREAU_ADDRESS_EN, "1 Demo St, Sofia (demo)"),
+        (settings::BUREAU_PHONE, "+359 2 000 0000"),
+        (settings::BUREAU_HOURS_BG, "пон–пет 9:00–17:00"),
+        (settings::BUREAU_HOURS_EN, "Mon–Fri 9:00–17:00"),
+    ] {
+        batch.set_setting(key, value)?;
+    }
+    let id_of = |code: &str| catalogue.iter().find(|s| s.code == code).map(|s| s.id);
     let mut partners = Vec::new();
     for (bg, en) in PARTNERS {
-        partners.push(batch.insert_organisation("ngo", bg, en)?);
+        let offered = ["legal", "psychosocial", "bulgarian_course", "housing"]
+            .iter()
+            .filter_map(|c| id_of(c))
+            .collect();
+        let details = OrganisationDetails {
+            kind: OrganisationKind::Ngo,
+            name_bg: (*bg).to_owned(),
+            name_en: (*en).to_owned(),
+            address_bg: String::new(),
+            address_en: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            hours_bg: String::new(),
+            hours_en: String::new(),
+            languages: vec![],
+            services: offered,
+            active: true,
+        };
+        partners.push(batch.insert_organisation(&details)?);
     }
-    // The two seeded providers: the bureau itself (1) and the Red Cross desk (2).
-    let bureau = OrganisationId(1);
-    let red_cross = OrganisationId(2);
-    let service_ids: Vec<_> = SERVICE_MIX
-        .iter()
-        .filter_map(|(code, _)| {
-            services
-                .iter()
-                .find(|s| s.code == *code)
-                .map(|s| (s.id, s.code.clone()))
-        })
-        .collect();
-    let service_weights = WeightedIndex::new(SERVICE_MIX.iter().map(|(_, w)| *w))
-        .map_err(|e| db::Error::Storage(e.to_string()))?;
+    let mut institutions = Vec::new();
+    for (n, (kind, bg, en, offered)) in INSTITUTIONS.iter().enumerate() {
+        let services = offered.iter().filter_map(|c| id_of(c)).collect();
+        institutions.push((
+            batch.insert_organisation(&demo_details(*kind, bg, en, n + 2, services))?,
+            *offered,
+        ));
+    }
+    let world = World {
+        today: options.today,
+        staff,
+        services: SERVICE_MIX
+            .iter()
+            .filter_map(|(code, _)| id_of(code).map(|id| (id, (*code).to_owned())))
+            .collect(),
+        weights: WeightedIndex::new(SERVICE_MIX.iter().map(|(_, w)| *w))
+            .map_err(|e| db::Error::Storage(e.to_string()))?,
+        partners,
+        institutions,
+        // The two seeded providers: the bureau itself and the Red Cross desk.
+        bureau: OrganisationId(1),
+        red_cross: OrganisationId(2),
+    };
     let origin_weights = WeightedIndex::new(ORIGINS.iter().map(|o| o.weight))
         .map_err(|e| db::Error::Storage(e.to_string()))?;
 
@@ -437,12 +725,11 @@ pub fn generate(db: &mut Database, options: DemoOptions) -> db::Result<DemoSumma
         let first_at = desk_time(&mut rng, working_day(day));
         let origin = &ORIGINS[origin_weights.sample(&mut rng)];
         let visitor = person(&mut rng, origin, first_at.date());
-        let desk_worker = staff[rng.random_range(0..3)];
         let actor = Actor {
-            staff_id: desk_worker,
+            staff_id: world.staff[rng.random_range(0..3)],
             role: Role::Desk,
         };
-        let id = batch.insert_visitor(&actor, &visitor, &stamp(first_at))?;
+        let id = batch.insert_visitor(&actor, &visitor, &format_stamp(first_at))?;
         let returns = match rng.random_range(0..100) {
             0..=76 => 0,
             77..=88 => 1,
@@ -458,38 +745,14 @@ pub fn generate(db: &mut Database, options: DemoOptions) -> db::Result<DemoSumma
                     break;
                 }
             }
-            let visit = visit_for(
-                &mut rng,
-                Some(id),
-                at,
-                &staff,
-                origin.language,
-                &service_ids,
-                &service_weights,
-                &partners,
-                bureau,
-                red_cross,
-            );
-            batch.insert_visit(&visit, &stamp(at))?;
-            visits += 1;
+            let visit = world.visit(&mut rng, Some(id), at, origin.language);
+            visits += world.log(&mut batch, &mut rng, &visit)?;
         }
         // About one visit in twenty is anonymous: counted, nobody recorded.
         if rng.random_range(0..20) == 0 {
             let at = desk_time(&mut rng, working_day(day));
-            let visit = visit_for(
-                &mut rng,
-                None,
-                at,
-                &staff,
-                origin.language,
-                &service_ids,
-                &service_weights,
-                &partners,
-                bureau,
-                red_cross,
-            );
-            batch.insert_visit(&visit, &stamp(at))?;
-            visits += 1;
+            let visit = world.visit(&mut rng, None, at, origin.language);
+            visits += world.log(&mut batch, &mut rng, &visit)?;
         }
     }
     // A morning at the desk today, so a newcomer sees the day filled in.
@@ -497,20 +760,8 @@ pub fn generate(db: &mut Database, options: DemoOptions) -> db::Result<DemoSumma
     for _ in 0..today_visits {
         let id = crate::domain::VisitorId(rng.random_range(1..=options.visitors.max(1) as i64));
         let at = desk_time(&mut rng, options.today);
-        let visit = visit_for(
-            &mut rng,
-            (options.visitors > 0).then_some(id),
-            at,
-            &staff,
-            "ar",
-            &service_ids,
-            &service_weights,
-            &partners,
-            bureau,
-            red_cross,
-        );
-        batch.insert_visit(&visit, &stamp(at))?;
-        visits += 1;
+        let visit = world.visit(&mut rng, (options.visitors > 0).then_some(id), at, "ar");
+        visits += world.log(&mut batch, &mut rng, &visit)?;
     }
     batch.commit()?;
     db.optimize_search_index()?;
@@ -533,60 +784,6 @@ fn desk_time(rng: &mut StdRng, day: NaiveDate) -> NaiveDateTime {
     let minutes = rng.random_range(9 * 60..17 * 60);
     day.and_hms_opt(minutes / 60, minutes % 60, 0)
         .unwrap_or_default()
-}
-
-#[allow(clippy::too_many_arguments)]
-fn visit_for(
-    rng: &mut StdRng,
-    visitor: Option<crate::domain::VisitorId>,
-    at: NaiveDateTime,
-    staff: &[StaffId],
-    language: &str,
-    services: &[(crate::domain::ServiceTypeId, String)],
-    weights: &WeightedIndex<u32>,
-    partners: &[OrganisationId],
-    bureau: OrganisationId,
-    red_cross: OrganisationId,
-) -> NewVisit {
-    let count = match rng.random_range(0..10) {
-        0..=5 => 1,
-        6..=8 => 2,
-        _ => 3,
-    };
-    let mut lines: Vec<ServiceLine> = Vec::new();
-    for _ in 0..count {
-        let (service_type, code) = &services[weights.sample(rng)];
-        let provider = match code.as_str() {
-            "legal" | "psychosocial" | "bulgarian_course" | "computer_course" | "housing" => {
-                *pick(rng, partners)
-            }
-            "financial" | "humanitarian" | "food" | "medicines" => red_cross,
-            _ if rng.random_bool(0.2) => *pick(rng, partners),
-            _ => bureau,
-        };
-        let line = ServiceLine {
-            service_type: *service_type,
-            provider,
-        };
-        if !lines.iter().any(|l| l.service_type == line.service_type) {
-            lines.push(line);
-        }
-    }
-    let interpreter = !matches!(language, "bg" | "ru" | "uk" | "en") && rng.random_bool(0.6);
-    NewVisit {
-        visitor,
-        at,
-        staff: staff[rng.random_range(0..3)],
-        language: if interpreter || rng.random_bool(0.5) {
-            language.to_owned()
-        } else {
-            "bg".to_owned()
-        },
-        interpreter,
-        duration_minutes: rng.random_bool(0.8).then(|| rng.random_range(5..90)),
-        services: lines,
-        notes: String::new(),
-    }
 }
 
 fn person(rng: &mut StdRng, origin: &Origin, registered: NaiveDate) -> NewVisitor {

@@ -11,6 +11,8 @@ pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod fonts;
+pub mod slip;
 pub mod ui;
 
 /// The UI languages, each complete in `i18n/`.

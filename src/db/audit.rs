@@ -14,6 +14,8 @@ pub enum Action {
     View,
     /// A row was changed.
     Update,
+    /// A slip was printed or saved.
+    Print,
 }
 
 impl Action {
@@ -22,6 +24,7 @@ impl Action {
             Action::Create => "create",
             Action::View => "view",
             Action::Update => "update",
+            Action::Print => "print",
         }
     }
 }

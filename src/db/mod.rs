@@ -50,6 +50,9 @@ pub enum Error {
     /// A file could not be read or written.
     #[error("a file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
+    /// A slip could not be made.
+    #[error("the slip could not be made: {0}")]
+    Slip(String),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -72,6 +75,7 @@ impl Error {
             Error::Invalid(_) => "error.invalid",
             Error::Storage(_) => "error.storage",
             Error::Io(_) => "error.io",
+            Error::Slip(_) => "error.slip",
         }
     }
 }
@@ -248,18 +252,68 @@ impl Batch<'_> {
         Ok(crate::domain::StaffId(self.tx.last_insert_rowid()))
     }
 
-    /// Adds an organisation.
+    /// Adds an organisation with all its details.
     pub fn insert_organisation(
         &mut self,
-        kind: &str,
-        name_bg: &str,
-        name_en: &str,
+        details: &crate::domain::OrganisationDetails,
     ) -> Result<crate::domain::OrganisationId> {
+        organisations::write(&self.tx, None, details)
+    }
+
+    /// Sets a setting.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO organisations (kind, name_bg, name_en) VALUES (?1, ?2, ?3)",
-            (kind, name_bg, name_en),
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
         )?;
-        Ok(crate::domain::OrganisationId(self.tx.last_insert_rowid()))
+        Ok(())
+    }
+
+    /// Issues a referral, with its outcome if one is known.
+    pub fn insert_referral(
+        &mut self,
+        by: crate::domain::StaffId,
+        referral: &crate::domain::referrals::NewReferral,
+        at: chrono::NaiveDateTime,
+        outcome: Option<(
+            crate::domain::referrals::ReferralStatus,
+            chrono::NaiveDateTime,
+        )>,
+    ) -> Result<crate::domain::referrals::ReferralId> {
+        let id = referrals::write_referral(&self.tx, by, referral, at)?;
+        if let Some((status, when)) = outcome {
+            self.tx.execute(
+                "UPDATE referrals SET status = ?1, status_changed_at = ?2, status_changed_by = ?3 WHERE id = ?4",
+                (status.code(), crate::domain::format_stamp(when), by.0, id.0),
+            )?;
+        }
+        Ok(id)
+    }
+
+    /// Books an accompaniment, with its outcome if one is known.
+    pub fn insert_accompaniment(
+        &mut self,
+        by: crate::domain::StaffId,
+        booked: &crate::domain::referrals::NewAccompaniment,
+        at: chrono::NaiveDateTime,
+        outcome: Option<(crate::domain::referrals::AccompanimentStatus, &str)>,
+    ) -> Result<crate::domain::referrals::AccompanimentId> {
+        let id = referrals::write_accompaniment(&self.tx, by, booked, at)?;
+        if let Some((status, note)) = outcome {
+            self.tx.execute(
+                "UPDATE accompaniments SET status = ?1, outcome_note = ?2, status_changed_at = ?3,
+                     status_changed_by = ?4 WHERE id = ?5",
+                (
+                    status.code(),
+                    note,
+                    crate::domain::format_stamp(booked.scheduled_at),
+                    by.0,
+                    id.0,
+                ),
+            )?;
+        }
+        Ok(id)
     }
 
     /// Commits everything.

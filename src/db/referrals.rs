@@ -3,11 +3,12 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-use super::{Database, Error, Result, audit};
+use super::{Database, Error, Result, audit, organisations, settings};
 use crate::domain::referrals::{
     Accompaniment, AccompanimentId, AccompanimentStatus, NewAccompaniment, NewReferral, Referral,
     ReferralId, ReferralStatus, accompaniment_reference, referral_reference,
 };
+use crate::domain::slips::{Place, SlipData, SlipKind};
 use crate::domain::{
     Actor, OrganisationId, ServiceTypeId, StaffId, VisitId, VisitorId, format_stamp, parse_stamp,
 };
@@ -356,6 +357,145 @@ pub fn set_accompaniment_status(
     )?;
     tx.commit()?;
     Ok(())
+}
+
+/// What a slip shows of the visitor of a visit: code, given name and preferred language.
+fn slip_visitor(conn: &Connection, visit: VisitId) -> Result<(String, String, Option<String>)> {
+    let row = conn
+        .prepare_cached(
+            "SELECT p.code, p.given_name, p.preferred_language FROM visits v
+             LEFT JOIN visitors p ON p.id = v.visitor_id WHERE v.id = ?1",
+        )?
+        .query_row([visit.0], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+    let language = row.2.filter(|l| l.len() == 2);
+    Ok((
+        row.0.unwrap_or_else(|| "—".to_owned()),
+        row.1.unwrap_or_default(),
+        language,
+    ))
+}
+
+fn place(org: &crate::domain::Organisation) -> Place {
+    let d = &org.details;
+    Place {
+        name_bg: d.name_bg.clone(),
+        name_en: d.name_en.clone(),
+        address_bg: d.address_bg.clone(),
+        address_en: d.address_en.clone(),
+        hours_bg: d.hours_bg.clone(),
+        hours_en: d.hours_en.clone(),
+        phone: d.phone.clone(),
+    }
+}
+
+fn service(db: &Database, id: ServiceTypeId) -> Result<(String, String, String)> {
+    Ok(db.conn.query_row(
+        "SELECT code, name_bg, name_en FROM service_types WHERE id = ?1",
+        [id.0],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?)
+}
+
+fn staff_name(db: &Database, id: StaffId) -> Result<String> {
+    Ok(db.conn.query_row(
+        "SELECT display_name FROM staff WHERE id = ?1",
+        [id.0],
+        |r| r.get(0),
+    )?)
+}
+
+/// Everything a referral slip prints, and a note in the audit trail that it was printed.
+/// The given name is on it only if the visitor consented to share their details.
+pub fn referral_slip(
+    db: &mut Database,
+    actor: &Actor,
+    id: ReferralId,
+    now: chrono::NaiveDateTime,
+) -> Result<SlipData> {
+    let referral = find_referral(db, actor, id)?;
+    let (code, given_name, language) = slip_visitor(&db.conn, referral.visit)?;
+    let (service_code, name_bg, name_en) = service(db, referral.service_type)?;
+    let slip = SlipData {
+        kind: SlipKind::Referral {
+            reason: referral.reason.clone(),
+            appointment: referral.appointment_at,
+        },
+        reference: referral.reference.clone(),
+        issued_on: referral.issued_at.date(),
+        issued_by: staff_name(db, referral.issued_by)?,
+        bureau: settings::bureau(db)?,
+        visitor_code: code,
+        visitor_given_name: referral
+            .shares_details
+            .then_some(given_name)
+            .filter(|n| !n.is_empty()),
+        destination: place(&organisations::find(db, referral.organisation)?),
+        service_code,
+        service_names: (name_bg, name_en),
+        preferred_language: language,
+    };
+    audit::record(
+        &db.conn,
+        actor,
+        audit::Action::Print,
+        "referrals",
+        Some(id.0),
+        &format_stamp(now),
+    )?;
+    Ok(slip)
+}
+
+/// Everything an accompaniment confirmation prints, and a note in the audit trail.
+pub fn accompaniment_slip(
+    db: &mut Database,
+    actor: &Actor,
+    id: AccompanimentId,
+    now: chrono::NaiveDateTime,
+) -> Result<SlipData> {
+    let booked = find_accompaniment(db, actor, id)?;
+    let (code, given_name, language) = slip_visitor(&db.conn, booked.visit)?;
+    let service_id: i64 = db.conn.query_row(
+        "SELECT id FROM service_types WHERE code = 'accompaniment'",
+        [],
+        |r| r.get(0),
+    )?;
+    let (service_code, name_bg, name_en) = service(db, ServiceTypeId(service_id))?;
+    let shares = visit_allows_sharing(&db.conn, booked.visit)?;
+    let escort = booked.escort.map(|s| staff_name(db, s)).transpose()?;
+    let slip = SlipData {
+        kind: SlipKind::Accompaniment {
+            purpose: booked.purpose.clone(),
+            meeting_at: booked.scheduled_at,
+            meeting_point: booked.meeting_point.clone(),
+            escort,
+            interpreter_language: booked.interpreter_language.clone(),
+        },
+        reference: booked.reference.clone(),
+        issued_on: booked.booked_at.date(),
+        issued_by: staff_name(db, booked.booked_by)?,
+        bureau: settings::bureau(db)?,
+        visitor_code: code,
+        visitor_given_name: shares.then_some(given_name).filter(|n| !n.is_empty()),
+        destination: place(&organisations::find(db, booked.organisation)?),
+        service_code,
+        service_names: (name_bg, name_en),
+        preferred_language: language,
+    };
+    audit::record(
+        &db.conn,
+        actor,
+        audit::Action::Print,
+        "accompaniments",
+        Some(id.0),
+        &format_stamp(now),
+    )?;
+    Ok(slip)
 }
 
 #[cfg(test)]

@@ -8,6 +8,37 @@ use super::{Database, Result};
 pub const UI_LANGUAGE: &str = "ui.language";
 /// The languages services are offered in, ISO 639-1, space-separated.
 pub const DESK_LANGUAGES: &str = "desk.languages";
+/// The paper size of slips, "A5" (default) or "A4".
+pub const SLIP_PAPER: &str = "slip.paper";
+/// The bureau's details printed on slips.
+pub const BUREAU_NAME_BG: &str = "bureau.name_bg";
+/// See `BUREAU_NAME_BG`.
+pub const BUREAU_NAME_EN: &str = "bureau.name_en";
+/// See `BUREAU_NAME_BG`.
+pub const BUREAU_ADDRESS_BG: &str = "bureau.address_bg";
+/// See `BUREAU_NAME_BG`.
+pub const BUREAU_ADDRESS_EN: &str = "bureau.address_en";
+/// See `BUREAU_NAME_BG`.
+pub const BUREAU_PHONE: &str = "bureau.phone";
+/// See `BUREAU_NAME_BG`.
+pub const BUREAU_HOURS_BG: &str = "bureau.hours_bg";
+/// See `BUREAU_NAME_BG`.
+pub const BUREAU_HOURS_EN: &str = "bureau.hours_en";
+
+/// The bureau's own details, as printed at the top of a slip.
+pub fn bureau(db: &Database) -> Result<crate::domain::slips::Place> {
+    let value = |key: &str| -> Result<String> { Ok(get(db, key)?.unwrap_or_default()) };
+    Ok(crate::domain::slips::Place {
+        name_bg: value(BUREAU_NAME_BG)?,
+        name_en: value(BUREAU_NAME_EN)?,
+        address_bg: value(BUREAU_ADDRESS_BG)?,
+        address_en: value(BUREAU_ADDRESS_EN)?,
+        hours_bg: value(BUREAU_HOURS_BG)?,
+        hours_en: value(BUREAU_HOURS_EN)?,
+        phone: value(BUREAU_PHONE)?,
+    })
+}
+
 /// The staff member who was at the desk last.
 pub const LAST_STAFF: &str = "desk.last_staff";
 

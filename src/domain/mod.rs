@@ -34,6 +34,7 @@ pub mod bidi;
 pub mod directory;
 pub mod reference;
 pub mod referrals;
+pub mod slips;
 pub mod text;
 pub mod visitors;
 pub mod visits;

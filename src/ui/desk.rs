@@ -5,9 +5,11 @@ use egui::{RichText, ScrollArea, TextEdit, Ui};
 use rust_i18n::t;
 
 use super::theme;
-use super::widgets::name_label;
-use crate::app::{Card, Command, Desk};
+use super::widgets::{accompaniment_status, name_label, referral_status};
+use crate::app::{Card, Command, Desk, SlipTarget};
 use crate::domain::reference::{countries, languages, name_of};
+use crate::domain::referrals::{Accompaniment, AccompanimentStatus, Referral, ReferralStatus};
+use crate::domain::slips::SLIP_LANGUAGES;
 use crate::domain::visitors::{Answer, ConsentScope, LegalStatus, Sex};
 use crate::domain::{Visit, VisitorSummary, format_date};
 
@@ -21,8 +23,8 @@ pub fn desk_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             ui.separator();
             day_ui(ui, desk, commands);
         });
-    egui::CentralPanel::default().show(ui, |ui| match &desk.card {
-        Some(card) => card_ui(ui, desk, card, commands),
+    egui::CentralPanel::default().show(ui, |ui| match desk.card.clone() {
+        Some(card) => card_ui(ui, desk, &card, commands),
         None => {
             ui.add_space(12.0);
             ui.heading(t!("desk.nobody_selected", locale = &desk.locale));
@@ -118,11 +120,11 @@ fn result_row(ui: &mut Ui, hit: &VisitorSummary, selected: bool, commands: &mut 
 
 fn day_ui(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.as_str();
-    ui.strong(t!("desk.today", locale = locale, count = desk.today.len()));
     ScrollArea::vertical()
-        .id_salt("today")
+        .id_salt("day")
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            ui.strong(t!("desk.today", locale = locale, count = desk.today.len()));
             for visit in &desk.today {
                 let services = services_text(desk, visit);
                 let who = visit
@@ -135,7 +137,69 @@ fn day_ui(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                     commands.push(Command::OpenVisitor(id));
                 }
             }
+            ui.add_space(6.0);
+            ui.strong(t!(
+                "desk.follow_up",
+                locale = locale,
+                count = desk.follow_ups.len()
+            ));
+            for referral in &desk.follow_ups {
+                ui.horizontal_wrapped(|ui| {
+                    let due = referral
+                        .follow_up_on
+                        .map(|d| format_date(d, locale))
+                        .unwrap_or_default();
+                    if ui
+                        .selectable_label(false, format!("{due}  {}", referral.reference))
+                        .clicked()
+                        && let Some(id) = referral.visitor
+                    {
+                        commands.push(Command::OpenVisitor(id));
+                    }
+                    ui.label(desk.organisation_name(referral.organisation));
+                    outcome_buttons(ui, referral, commands, locale);
+                });
+            }
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                ui.strong(t!(
+                    "desk.accompaniments_soon",
+                    locale = locale,
+                    count = desk.accompaniments_soon.len()
+                ));
+                if ui.small_button(t!("desk.week", locale = locale)).clicked() {
+                    commands.push(Command::OpenWeek);
+                }
+            });
+            for booked in &desk.accompaniments_soon {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(format_date(booked.scheduled_at.date(), locale))
+                            .color(theme::MUTED),
+                    );
+                    super::week::accompaniment_row(ui, desk, booked, commands);
+                });
+            }
         });
+}
+
+/// "attended / not attended / cancelled" for an issued referral: one click records it.
+fn outcome_buttons(ui: &mut Ui, referral: &Referral, commands: &mut Vec<Command>, locale: &str) {
+    if referral.status != ReferralStatus::Issued {
+        return;
+    }
+    for status in [
+        ReferralStatus::Attended,
+        ReferralStatus::NotAttended,
+        ReferralStatus::Cancelled,
+    ] {
+        if ui
+            .small_button(t!(status.label_key(), locale = locale))
+            .clicked()
+        {
+            commands.push(Command::SetReferralStatus(referral.id, status));
+        }
+    }
 }
 
 fn services_text(desk: &Desk, visit: &Visit) -> String {
@@ -157,8 +221,9 @@ fn answer_text<T>(answer: &Answer<T>, given: impl Fn(&T) -> String, locale: &str
     }
 }
 
-fn card_ui(ui: &mut Ui, desk: &Desk, card: &Card, commands: &mut Vec<Command>) {
-    let locale = desk.locale.as_str();
+fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command>) {
+    let locale = desk.locale.clone();
+    let locale = locale.as_str();
     let v = &card.visitor;
     let d = &v.details;
     ui.horizontal(|ui| {
@@ -252,12 +317,39 @@ fn card_ui(ui: &mut Ui, desk: &Desk, card: &Card, commands: &mut Vec<Command>) {
         t!("visitor.consent", locale = locale),
         consents.join(" · ")
     ));
+    if !v.has_consent(ConsentScope::ShareWithReferrals) {
+        ui.colored_label(theme::STATUS_MISSED, t!("card.code_only", locale = locale));
+    }
     ui.separator();
-    if ui
-        .button(RichText::new(t!("card.log_visit", locale = locale)).strong())
-        .clicked()
-    {
-        commands.push(Command::StartVisit(Some(v.id)));
+    let latest_visit = card.visits.first().map(|visit| visit.id);
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button(RichText::new(t!("card.log_visit", locale = locale)).strong())
+            .clicked()
+        {
+            commands.push(Command::StartVisit(Some(v.id)));
+        }
+        let referral = ui.add_enabled(
+            latest_visit.is_some(),
+            egui::Button::new(t!("card.referral", locale = locale)),
+        );
+        let accompaniment = ui.add_enabled(
+            latest_visit.is_some(),
+            egui::Button::new(t!("card.accompaniment", locale = locale)),
+        );
+        if let Some(visit) = latest_visit {
+            if referral.clicked() {
+                commands.push(Command::StartReferral(visit));
+            }
+            if accompaniment.clicked() {
+                commands.push(Command::StartAccompaniment(visit));
+            }
+        } else {
+            ui.label(RichText::new(t!("card.visit_first", locale = locale)).color(theme::MUTED));
+        }
+    });
+    if !card.referrals.is_empty() || !card.accompaniments.is_empty() {
+        slip_controls(ui, desk);
     }
     ui.add_space(8.0);
     ui.strong(t!(
@@ -274,8 +366,120 @@ fn card_ui(ui: &mut Ui, desk: &Desk, card: &Card, commands: &mut Vec<Command>) {
         .show(ui, |ui| {
             for visit in &card.visits {
                 history_row(ui, desk, visit);
+                for referral in card.referrals.iter().filter(|r| r.visit == visit.id) {
+                    referral_row(ui, desk, referral, commands);
+                }
+                for booked in card.accompaniments.iter().filter(|a| a.visit == visit.id) {
+                    accompaniment_card_row(ui, desk, booked, commands);
+                }
+                ui.add_space(4.0);
             }
         });
+}
+
+/// The two languages slips are printed in (the visitor's first), and where "save as" writes.
+fn slip_controls(ui: &mut Ui, desk: &mut Desk) {
+    let locale = desk.locale.clone();
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(t!("card.slip_languages", locale = &locale));
+        for (salt, chosen) in [
+            ("slip_first", &mut desk.slip_languages.0),
+            ("slip_second", &mut desk.slip_languages.1),
+        ] {
+            egui::ComboBox::from_id_salt(salt)
+                .selected_text(t!("slip.language_name", locale = chosen.as_str()))
+                .show_ui(ui, |ui| {
+                    for code in SLIP_LANGUAGES {
+                        ui.selectable_value(
+                            chosen,
+                            code.to_owned(),
+                            t!("slip.language_name", locale = code),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        }
+        let save_label = ui.label(t!("card.save_as_path", locale = &locale));
+        ui.add(TextEdit::singleline(&mut desk.slip_save_path).desired_width(260.0))
+            .labelled_by(save_label.id);
+    });
+}
+
+fn referral_row(ui: &mut Ui, desk: &Desk, referral: &Referral, commands: &mut Vec<Command>) {
+    let locale = desk.locale.as_str();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("   → {}", t!("card.referral_to", locale = locale)));
+        ui.label(RichText::new(&referral.reference).monospace());
+        ui.label(desk.organisation_name(referral.organisation));
+        ui.label(RichText::new(desk.service_name(referral.service_type)).color(theme::MUTED));
+        if let Some(at) = referral.appointment_at {
+            ui.label(format!(
+                "{} {}",
+                format_date(at.date(), locale),
+                at.format("%H:%M")
+            ));
+        }
+        referral_status(ui, referral.status, locale);
+        if ui.small_button(t!("card.print", locale = locale)).clicked() {
+            commands.push(Command::PrintSlip(SlipTarget::Referral(referral.id)));
+        }
+        if !desk.slip_save_path.trim().is_empty()
+            && ui
+                .small_button(t!("card.save_as", locale = locale))
+                .clicked()
+        {
+            commands.push(Command::SaveSlipAs(SlipTarget::Referral(referral.id)));
+        }
+        outcome_buttons(ui, referral, commands, locale);
+    });
+}
+
+fn accompaniment_card_row(
+    ui: &mut Ui,
+    desk: &Desk,
+    booked: &Accompaniment,
+    commands: &mut Vec<Command>,
+) {
+    let locale = desk.locale.as_str();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "   ⇒ {}",
+            t!("card.accompaniment_to", locale = locale)
+        ));
+        ui.label(RichText::new(&booked.reference).monospace());
+        ui.label(format!(
+            "{} {}",
+            format_date(booked.scheduled_at.date(), locale),
+            booked.scheduled_at.format("%H:%M")
+        ));
+        ui.label(desk.organisation_name(booked.organisation));
+        accompaniment_status(ui, booked.status, locale);
+        if ui.small_button(t!("card.print", locale = locale)).clicked() {
+            commands.push(Command::PrintSlip(SlipTarget::Accompaniment(booked.id)));
+        }
+        if !desk.slip_save_path.trim().is_empty()
+            && ui
+                .small_button(t!("card.save_as", locale = locale))
+                .clicked()
+        {
+            commands.push(Command::SaveSlipAs(SlipTarget::Accompaniment(booked.id)));
+        }
+        if booked.status == AccompanimentStatus::Planned {
+            for status in [
+                AccompanimentStatus::Done,
+                AccompanimentStatus::NoShow,
+                AccompanimentStatus::Cancelled,
+            ] {
+                if ui
+                    .small_button(t!(status.label_key(), locale = locale))
+                    .clicked()
+                {
+                    commands.push(Command::SetAccompanimentStatus(booked.id, status));
+                }
+            }
+        }
+    });
 }
 
 fn history_row(ui: &mut Ui, desk: &Desk, visit: &Visit) {

@@ -1,11 +1,15 @@
 //! The desk's window: a top bar and one of a fixed set of screens. Screens only draw the desk's
 //! state and push `Command`s; the app runs them after the frame.
 
+mod accompaniment_form;
 mod desk;
+mod directory;
+mod referral_form;
 mod staff_picker;
 pub mod theme;
 mod visit_form;
 mod visitor_form;
+mod week;
 pub mod widgets;
 
 use egui::{Key, Modifiers, RichText, Ui};
@@ -13,10 +17,14 @@ use rust_i18n::t;
 
 use crate::app::{Command, Desk, Notice, Screen};
 
+pub use accompaniment_form::accompaniment_form_ui;
 pub use desk::desk_ui;
+pub use directory::directory_ui;
+pub use referral_form::referral_form_ui;
 pub use staff_picker::staff_picker_ui;
 pub use visit_form::visit_form_ui;
 pub use visitor_form::visitor_form_ui;
+pub use week::week_ui;
 
 /// The eframe application: the desk state and the commands pushed during a frame.
 pub struct BureauApp {
@@ -53,6 +61,19 @@ impl BureauApp {
             }
             Screen::VisitForm => {
                 egui::CentralPanel::default().show(ui, |ui| visit_form_ui(ui, desk, commands));
+            }
+            Screen::ReferralForm => {
+                egui::CentralPanel::default().show(ui, |ui| referral_form_ui(ui, desk, commands));
+            }
+            Screen::AccompanimentForm => {
+                egui::CentralPanel::default()
+                    .show(ui, |ui| accompaniment_form_ui(ui, desk, commands));
+            }
+            Screen::Directory => {
+                egui::CentralPanel::default().show(ui, |ui| directory_ui(ui, desk, commands));
+            }
+            Screen::Week => {
+                egui::CentralPanel::default().show(ui, |ui| week_ui(ui, desk, commands));
             }
         }
         for command in self.commands.drain(..) {
@@ -104,6 +125,36 @@ impl BureauApp {
                         push.push(Command::Cancel);
                     }
                 }
+                Screen::ReferralForm => {
+                    if save {
+                        push.push(Command::SaveReferral);
+                    } else if escape {
+                        push.push(Command::Cancel);
+                    }
+                }
+                Screen::AccompanimentForm => {
+                    if save {
+                        push.push(Command::SaveAccompaniment);
+                    } else if escape {
+                        push.push(Command::Cancel);
+                    }
+                }
+                Screen::Directory => {
+                    if save && desk.organisation_form.is_some() {
+                        push.push(Command::SaveOrganisation);
+                    } else if escape {
+                        push.push(if desk.organisation_form.is_some() {
+                            Command::OpenDirectory
+                        } else {
+                            Command::OpenDesk
+                        });
+                    }
+                }
+                Screen::Week => {
+                    if escape {
+                        push.push(Command::OpenDesk);
+                    }
+                }
             }
         });
     }
@@ -121,6 +172,26 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
         ui.horizontal(|ui| {
             ui.heading(t!("app.title", locale = locale));
             ui.separator();
+            if desk.at_desk.is_some() {
+                let tabs = [
+                    (Screen::Desk, "app.tab_desk", Command::OpenDesk),
+                    (
+                        Screen::Directory,
+                        "app.tab_directory",
+                        Command::OpenDirectory,
+                    ),
+                    (Screen::Week, "app.tab_week", Command::OpenWeek),
+                ];
+                for (screen, key, command) in tabs {
+                    if ui
+                        .selectable_label(desk.screen == screen, t!(key, locale = locale))
+                        .clicked()
+                    {
+                        commands.push(command);
+                    }
+                }
+                ui.separator();
+            }
             if let Some(notice) = &desk.notice {
                 match notice {
                     Notice::Saved(key, code) => {

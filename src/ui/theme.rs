@@ -4,10 +4,7 @@ use std::sync::Arc;
 
 use egui::{Color32, FontData, FontDefinitions, FontFamily, FontId, TextStyle};
 
-/// Noto Sans: Latin, Cyrillic, Greek.
-pub const NOTO_SANS: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
-/// Noto Sans Arabic: Arabic and Farsi.
-pub const NOTO_SANS_ARABIC: &[u8] = include_bytes!("../../assets/fonts/NotoSansArabic-Regular.ttf");
+use crate::fonts::{NOTO_SANS, NOTO_SANS_ARABIC};
 
 /// Body text size in points (readable from half a metre).
 pub const BODY_SIZE: f32 = 16.0;
@@ -90,3 +87,12 @@ pub fn install(ctx: &egui::Context) {
     install_fonts(ctx);
     install_style(ctx);
 }
+
+/// Status colours, always shown with the status word: still open (issued, planned).
+pub const STATUS_OPEN: Color32 = Color32::from_rgb(0x0D, 0x47, 0xA1);
+/// Went well (attended, done).
+pub const STATUS_GOOD: Color32 = Color32::from_rgb(0x1B, 0x5E, 0x20);
+/// Did not happen (not attended, no-show).
+pub const STATUS_MISSED: Color32 = Color32::from_rgb(0xB2, 0x4C, 0x00);
+/// Called off.
+pub const STATUS_OFF: Color32 = Color32::from_rgb(0x61, 0x61, 0x61);

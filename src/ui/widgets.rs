@@ -8,9 +8,10 @@ use super::theme;
 use crate::app::Command;
 use crate::domain::bidi::visual_runs;
 use crate::domain::reference::Entry;
+use crate::domain::referrals::{AccompanimentStatus, ReferralStatus};
 use crate::domain::text::has_rtl;
 use crate::domain::visitors::NoAnswer;
-use crate::domain::{Answer, FieldError, Problem};
+use crate::domain::{Answer, FieldError, Organisation, OrganisationId, Problem};
 
 /// A label above a single-line field, tied to it for screen readers and tests, with the
 /// field's error (if any) below it.
@@ -196,4 +197,105 @@ pub fn action_bar(
         }
     });
     ui.separator();
+}
+
+/// A referral's status as a coloured word.
+pub fn referral_status(ui: &mut Ui, status: ReferralStatus, locale: &str) -> Response {
+    let colour = match status {
+        ReferralStatus::Issued => theme::STATUS_OPEN,
+        ReferralStatus::Attended => theme::STATUS_GOOD,
+        ReferralStatus::NotAttended => theme::STATUS_MISSED,
+        ReferralStatus::Cancelled => theme::STATUS_OFF,
+    };
+    ui.label(
+        RichText::new(t!(status.label_key(), locale = locale))
+            .color(colour)
+            .strong(),
+    )
+}
+
+/// An accompaniment's status as a coloured word.
+pub fn accompaniment_status(ui: &mut Ui, status: AccompanimentStatus, locale: &str) -> Response {
+    let colour = match status {
+        AccompanimentStatus::Planned => theme::STATUS_OPEN,
+        AccompanimentStatus::Done => theme::STATUS_GOOD,
+        AccompanimentStatus::NoShow => theme::STATUS_MISSED,
+        AccompanimentStatus::Cancelled => theme::STATUS_OFF,
+    };
+    ui.label(
+        RichText::new(t!(status.label_key(), locale = locale))
+            .color(colour)
+            .strong(),
+    )
+}
+
+/// A destination picker: filter by typing (either language), pick with a click or Enter.
+pub fn organisation_picker(
+    ui: &mut Ui,
+    label: &str,
+    filter: &mut String,
+    chosen: &mut Option<OrganisationId>,
+    organisations: &[Organisation],
+    locale: &str,
+) {
+    let label = ui.label(label);
+    if let Some(org) = chosen.and_then(|id| organisations.iter().find(|o| o.id == id)) {
+        if ui
+            .button(format!("{} ×", org.name(locale)))
+            .on_hover_text(t!("form.clear", locale = locale))
+            .clicked()
+        {
+            *chosen = None;
+        }
+        let details = [
+            org.address(locale),
+            org.hours(locale),
+            org.details.phone.as_str(),
+        ];
+        ui.label(
+            RichText::new(
+                details
+                    .iter()
+                    .filter(|d| !d.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            )
+            .color(theme::MUTED),
+        );
+        return;
+    }
+    let response = ui
+        .add(
+            TextEdit::singleline(filter)
+                .hint_text(t!("form.type_to_filter", locale = locale))
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    let folded = crate::domain::text::fold(filter.trim());
+    let matches: Vec<&Organisation> = organisations
+        .iter()
+        .filter(|o| {
+            folded.is_empty()
+                || crate::domain::text::fold(&o.details.name_bg).contains(&folded)
+                || crate::domain::text::fold(&o.details.name_en).contains(&folded)
+        })
+        .take(8)
+        .collect();
+    if response.lost_focus()
+        && ui.input(|i| i.key_pressed(egui::Key::Enter))
+        && !folded.is_empty()
+        && let Some(first) = matches.first()
+    {
+        *chosen = Some(first.id);
+        filter.clear();
+    }
+    ui.horizontal_wrapped(|ui| {
+        for org in matches {
+            if ui.small_button(org.name(locale)).clicked() {
+                *chosen = Some(org.id);
+                filter.clear();
+            }
+        }
+    });
 }

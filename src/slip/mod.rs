@@ -1,0 +1,392 @@
+//! Bilingual slips as PDF: a referral slip or an accompaniment confirmation in the visitor's
+//! language and Bulgarian (or any two of the slip languages), A5 or A4. The only module that
+//! speaks printpdf. Arabic and Farsi are shaped and laid out right to left (`shaping`).
+
+pub mod shaping;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use printpdf::{
+    Color, Greyscale, Mm, Op, PaintMode, PdfDocument, PdfPage, PdfSaveOptions, Pt, Rect,
+};
+use rust_i18n::t;
+
+use crate::domain::reference::{languages, name_of};
+use crate::domain::slips::{SLIP_LANGUAGES, SlipData, SlipKind};
+use shaping::{Fonts, ShapedLine};
+
+/// Paper size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    /// 148 × 210 mm, the default.
+    A5,
+    /// 210 × 297 mm.
+    A4,
+}
+
+impl Paper {
+    /// Reads the setting's value ("A4" or "A5").
+    pub fn from_setting(value: &str) -> Paper {
+        if value.eq_ignore_ascii_case("a4") {
+            Paper::A4
+        } else {
+            Paper::A5
+        }
+    }
+
+    fn size_mm(self) -> (f32, f32) {
+        match self {
+            Paper::A5 => (148.0, 210.0),
+            Paper::A4 => (210.0, 297.0),
+        }
+    }
+}
+
+/// A slip could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SlipError {
+    /// A language with no slip text.
+    #[error("there is no slip text in the language '{0}'")]
+    UnknownLanguage(String),
+    /// The fonts could not be loaded.
+    #[error(transparent)]
+    Font(#[from] shaping::FontError),
+    /// The reference could not be encoded as a QR code.
+    #[error("the reference could not be encoded as a QR code")]
+    Qr,
+}
+
+const MM: f32 = 72.0 / 25.4;
+const MARGIN: f32 = 12.0 * MM;
+const QR_SIZE: f32 = 22.0 * MM;
+const TITLE: f32 = 15.0;
+const BODY: f32 = 10.0;
+const SMALL: f32 = 8.0;
+
+fn tr(language: &str, key: &str) -> String {
+    t!(key, locale = language).into_owned()
+}
+
+fn format_date(date: NaiveDate) -> String {
+    date.format("%d.%m.%Y").to_string()
+}
+
+fn format_moment(at: NaiveDateTime) -> String {
+    at.format("%d.%m.%Y %H:%M").to_string()
+}
+
+/// Lays text out top to bottom on pages, wrapping and aligning each line by its direction.
+struct Writer<'a> {
+    fonts: &'a Fonts,
+    width: f32,
+    height: f32,
+    y: f32,
+    pages: Vec<Vec<Op>>,
+}
+
+impl Writer<'_> {
+    fn ops(&mut self) -> &mut Vec<Op> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    fn ensure_room(&mut self, needed: f32) {
+        if self.y - needed < MARGIN {
+            self.pages.push(Vec::new());
+            self.y = self.height - MARGIN;
+        }
+    }
+
+    /// Breaks a paragraph into lines no wider than `max` (by words, in logical order).
+    fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<ShapedLine> {
+        let mut lines = Vec::new();
+        let mut current = String::new();
+        for word in text.split(' ') {
+            let candidate = if current.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{current} {word}")
+            };
+            if !current.is_empty() && self.fonts.shape_line(&candidate, size).width > max {
+                lines.push(self.fonts.shape_line(&current, size));
+                current = word.to_owned();
+            } else {
+                current = candidate;
+            }
+        }
+        if !current.is_empty() {
+            lines.push(self.fonts.shape_line(&current, size));
+        }
+        lines
+    }
+
+    /// Writes a paragraph; right-to-left lines are right-aligned within `[left, left + max]`.
+    fn paragraph(&mut self, text: &str, size: f32, left: f32, max: f32) {
+        for line in self.wrap(text, size, max) {
+            let leading = size * 1.45;
+            self.ensure_room(leading);
+            self.y -= leading;
+            let x = if line.rtl {
+                left + max - line.width
+            } else {
+                left
+            };
+            let (fonts, y) = (self.fonts, self.y);
+            fonts.draw(&line, x, y, size, self.ops());
+        }
+    }
+
+    fn gap(&mut self, points: f32) {
+        self.y -= points;
+    }
+
+    fn rule(&mut self) {
+        self.gap(5.0);
+        let rect = Rect {
+            x: Pt(MARGIN),
+            y: Pt(self.y),
+            width: Pt(self.width - 2.0 * MARGIN),
+            height: Pt(0.6),
+            mode: Some(PaintMode::Fill),
+            winding_order: None,
+        };
+        let ops = self.ops();
+        ops.push(Op::SetFillColor { col: grey(0.6) });
+        ops.push(Op::DrawRectangle { rectangle: rect });
+        ops.push(Op::SetFillColor { col: grey(0.0) });
+        self.gap(3.0);
+    }
+}
+
+fn grey(level: f32) -> Color {
+    Color::Greyscale(Greyscale {
+        percent: level,
+        icc_profile: None,
+    })
+}
+
+/// The QR code of the reference, as filled squares with its top-left corner at (x, top).
+fn qr_ops(reference: &str, x: f32, top: f32, ops: &mut Vec<Op>) -> Result<(), SlipError> {
+    let code = qrcode::QrCode::new(reference.as_bytes()).map_err(|_| SlipError::Qr)?;
+    let modules = code.width();
+    let cell = QR_SIZE / modules as f32;
+    let colors = code.to_colors();
+    ops.push(Op::SetFillColor { col: grey(0.0) });
+    for row in 0..modules {
+        let mut col = 0;
+        while col < modules {
+            if colors[row * modules + col] == qrcode::Color::Dark {
+                let start = col;
+                while col < modules && colors[row * modules + col] == qrcode::Color::Dark {
+                    col += 1;
+                }
+                let rect = Rect {
+                    x: Pt(x + start as f32 * cell),
+                    y: Pt(top - (row + 1) as f32 * cell),
+                    width: Pt((col - start) as f32 * cell),
+                    height: Pt(cell),
+                    mode: Some(PaintMode::Fill),
+                    winding_order: None,
+                };
+                ops.push(Op::DrawRectangle { rectangle: rect });
+            } else {
+                col += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The name of a language as its speakers write it (for the interpreter line).
+fn endonym(code: &str) -> String {
+    if SLIP_LANGUAGES.contains(&code) {
+        tr(code, "slip.language_name")
+    } else {
+        name_of(languages(), code, "en")
+    }
+}
+
+/// The service's name in a slip language; the catalogue's own name for codes the slip text
+/// does not know.
+fn service_name(slip: &SlipData, language: &str) -> String {
+    let key = format!("slip.services.{}", slip.service_code);
+    crate::_rust_i18n_try_translate(language, &key)
+        .map(|s| s.into_owned())
+        .unwrap_or_else(|| {
+            if language == "bg" {
+                slip.service_names.0.clone()
+            } else {
+                slip.service_names.1.clone()
+            }
+        })
+}
+
+/// The label: value lines of one language's side.
+fn side_lines(slip: &SlipData, language: &str) -> Vec<String> {
+    let l = |key: &str| tr(language, &format!("slip.{key}"));
+    // Each value is a first-strong isolate: a phone number or a Latin address keeps its own
+    // order inside a right-to-left line, and an Arabic reason inside a Bulgarian one.
+    let field = |key: &str, value: &str| format!("{}: \u{2068}{value}\u{2069}", l(key));
+    let visitor = match &slip.visitor_given_name {
+        Some(name) => format!("{} {name}", slip.visitor_code),
+        None => slip.visitor_code.clone(),
+    };
+    let dest = &slip.destination;
+    let mut lines = vec![
+        format!(
+            "{} · {}",
+            field("reference", &slip.reference),
+            field("date", &format_date(slip.issued_on))
+        ),
+        field("visitor", &visitor),
+        field("destination", dest.name(language)),
+    ];
+    for (key, value) in [
+        ("address", dest.address(language)),
+        ("hours", dest.hours(language)),
+        ("phone", dest.phone.as_str()),
+    ] {
+        if !value.is_empty() {
+            lines.push(field(key, value));
+        }
+    }
+    lines.push(field("service", &service_name(slip, language)));
+    match &slip.kind {
+        SlipKind::Referral {
+            reason,
+            appointment,
+        } => {
+            if !reason.is_empty() {
+                lines.push(field("reason", reason));
+            }
+            if let Some(at) = appointment {
+                lines.push(field("appointment", &format_moment(*at)));
+            }
+        }
+        SlipKind::Accompaniment {
+            purpose,
+            meeting_at,
+            meeting_point,
+            escort,
+            interpreter_language,
+        } => {
+            if !purpose.is_empty() {
+                lines.push(field("purpose", purpose));
+            }
+            let meeting = if meeting_point.is_empty() {
+                format_moment(*meeting_at)
+            } else {
+                format!("{} · {meeting_point}", format_moment(*meeting_at))
+            };
+            lines.push(field("meeting", &meeting));
+            if let Some(escort) = escort {
+                lines.push(field("escort", escort));
+            }
+            if let Some(code) = interpreter_language {
+                lines.push(field("interpreter", &endonym(code)));
+            }
+        }
+    }
+    lines.push(field("issued_by", &slip.issued_by));
+    lines
+}
+
+/// Renders the slip in two languages (the same language twice gives one side) as a PDF.
+pub fn render(
+    slip: &SlipData,
+    first: &str,
+    second: &str,
+    paper: Paper,
+) -> Result<Vec<u8>, SlipError> {
+    for language in [first, second] {
+        if !SLIP_LANGUAGES.contains(&language) {
+            return Err(SlipError::UnknownLanguage(language.to_owned()));
+        }
+    }
+    let title_key = match slip.kind {
+        SlipKind::Referral { .. } => "slip.referral_title",
+        SlipKind::Accompaniment { .. } => "slip.accompaniment_title",
+    };
+    let mut doc = PdfDocument::new(&format!("{} {}", tr("en", title_key), slip.reference));
+    let fonts = Fonts::load(&mut doc)?;
+    let (width_mm, height_mm) = paper.size_mm();
+    let (width, height) = (width_mm * MM, height_mm * MM);
+    let mut w = Writer {
+        fonts: &fonts,
+        width,
+        height,
+        y: height - MARGIN,
+        pages: Vec::new(),
+    };
+    let content = width - 2.0 * MARGIN;
+
+    // The bureau, with the QR code of the reference at the top right.
+    let top = w.y;
+    qr_ops(&slip.reference, width - MARGIN - QR_SIZE, top, w.ops())?;
+    let beside_qr = content - QR_SIZE - 8.0;
+    let bureau = &slip.bureau;
+    w.paragraph(bureau.name("bg"), 11.0, MARGIN, beside_qr);
+    if bureau.name_en != bureau.name_bg {
+        w.paragraph(&bureau.name_en, SMALL + 1.0, MARGIN, beside_qr);
+    }
+    for line in [
+        [bureau.address_bg.as_str(), bureau.address_en.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" / "),
+        [
+            bureau.phone.as_str(),
+            bureau.hours_bg.as_str(),
+            bureau.hours_en.as_str(),
+        ]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · "),
+    ] {
+        if !line.is_empty() {
+            w.paragraph(&line, SMALL, MARGIN, beside_qr);
+        }
+    }
+    w.y = w.y.min(top - QR_SIZE);
+    w.paragraph(&slip.reference, SMALL, width - MARGIN - QR_SIZE, QR_SIZE);
+
+    let mut sides = vec![first];
+    if second != first {
+        sides.push(second);
+    }
+    for language in sides {
+        w.rule();
+        w.paragraph(&tr(language, title_key), TITLE, MARGIN, content);
+        w.gap(2.0);
+        for line in side_lines(slip, language) {
+            w.paragraph(&line, BODY, MARGIN, content);
+        }
+        w.gap(2.0);
+        w.paragraph(&tr(language, "slip.bring"), SMALL + 1.0, MARGIN, content);
+        if !bureau.phone.is_empty() {
+            w.paragraph(
+                &format!("{} {}", tr(language, "slip.questions"), bureau.phone),
+                SMALL + 1.0,
+                MARGIN,
+                content,
+            );
+        }
+    }
+
+    let pages = w
+        .pages
+        .into_iter()
+        .map(|ops| PdfPage::new(Mm(width_mm), Mm(height_mm), ops))
+        .collect();
+    let mut warnings = Vec::new();
+    let bytes = doc
+        .with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut warnings);
+    Ok(bytes)
+}

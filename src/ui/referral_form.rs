@@ -1,0 +1,112 @@
+//! The referral form: destination, service, reason, appointment and follow-up date.
+
+use egui::{RichText, ScrollArea, Ui};
+use rust_i18n::t;
+
+use super::theme;
+use super::widgets::{action_bar, field_error, name_label, organisation_picker, text_field};
+use crate::app::{Command, Desk};
+
+/// Draws the referral form.
+pub fn referral_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
+    let locale = desk.locale.clone();
+    let locale = locale.as_str();
+    let services = desk.services.clone();
+    let destinations = desk.destinations.clone();
+    let form = &mut desk.referral_form;
+    ui.horizontal(|ui| {
+        ui.heading(t!("referral_form.title", locale = locale));
+        if let Some((code, name)) = &form.visitor {
+            ui.label(
+                RichText::new(code)
+                    .size(theme::HEADING_SIZE)
+                    .color(theme::CODE)
+                    .monospace(),
+            );
+            name_label(ui, name, theme::HEADING_SIZE);
+        }
+    });
+    if !form.may_share {
+        ui.colored_label(
+            theme::STATUS_MISSED,
+            t!("referral_form.code_only", locale = locale),
+        );
+    }
+    let errors = form.errors.clone();
+    action_bar(
+        ui,
+        !errors.is_empty(),
+        Command::SaveReferral,
+        commands,
+        locale,
+    );
+    ui.checkbox(
+        &mut form.print_after_save,
+        t!("referral_form.print_after_save", locale = locale),
+    );
+    ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.columns(2, |columns| {
+                let ui = &mut columns[0];
+                let d = &mut form.draft;
+                organisation_picker(
+                    ui,
+                    &t!("referral_form.destination", locale = locale),
+                    &mut form.destination_filter,
+                    &mut d.organisation,
+                    &destinations,
+                    locale,
+                );
+                field_error(ui, &errors, "organisation", locale);
+                ui.label(t!("referral_form.service", locale = locale));
+                ui.horizontal_wrapped(|ui| {
+                    for service in &services {
+                        if ui
+                            .selectable_label(
+                                d.service_type == Some(service.id),
+                                service.name(locale),
+                            )
+                            .clicked()
+                        {
+                            d.service_type = Some(service.id);
+                        }
+                    }
+                });
+                field_error(ui, &errors, "service_type", locale);
+                let ui = &mut columns[1];
+                text_field(
+                    ui,
+                    &t!("referral_form.reason", locale = locale),
+                    &mut d.reason,
+                    &errors,
+                    "reason",
+                    locale,
+                );
+                text_field(
+                    ui,
+                    &t!("referral_form.appointment_date", locale = locale),
+                    &mut d.appointment_date,
+                    &errors,
+                    "appointment_date",
+                    locale,
+                );
+                text_field(
+                    ui,
+                    &t!("referral_form.appointment_time", locale = locale),
+                    &mut d.appointment_time,
+                    &errors,
+                    "appointment_time",
+                    locale,
+                );
+                text_field(
+                    ui,
+                    &t!("referral_form.follow_up", locale = locale),
+                    &mut d.follow_up,
+                    &errors,
+                    "follow_up",
+                    locale,
+                );
+            });
+        });
+}
