@@ -104,3 +104,99 @@ fn bad_files_and_arguments_fail_in_one_sentence_and_create_nothing() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!out.status.success());
 }
+
+#[test]
+fn slips_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.sqlite");
+    let out = bureau_desk()
+        .args(["demo", "--db"])
+        .arg(&db)
+        .args(["--visitors", "400"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The demo holds referrals and accompaniments in every status.
+    let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let statuses = |table: &str| -> Vec<String> {
+        conn.prepare(&format!(
+            "SELECT DISTINCT status FROM {table} ORDER BY status"
+        ))
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .unwrap_or_default()
+    };
+    assert_eq!(
+        statuses("referrals"),
+        ["attended", "cancelled", "issued", "not_attended"]
+    );
+    assert_eq!(
+        statuses("accompaniments"),
+        ["cancelled", "done", "no_show", "planned"]
+    );
+
+    let pdf = dir.path().join("r1.pdf");
+    let out = bureau_desk()
+        .args(["slip", "--db"])
+        .arg(&db)
+        .args(["--referral", "1", "--lang", "ar", "--out"])
+        .arg(&pdf)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read(&pdf).is_ok_and(|b| b.starts_with(b"%PDF")));
+    let pdf = dir.path().join("a1.pdf");
+    let out = bureau_desk()
+        .args(["slip", "--db"])
+        .arg(&db)
+        .args(["--accompaniment", "1", "--out"])
+        .arg(&pdf)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(pdf.exists());
+
+    for (args, expected) in [
+        (
+            vec!["--referral", "999999"],
+            "there is no referral with id 999999",
+        ),
+        (
+            vec!["--accompaniment", "999999"],
+            "there is no accompaniment with id 999999",
+        ),
+        (
+            vec!["--referral", "1", "--lang", "xx"],
+            "there is no slip text in the language 'xx'",
+        ),
+    ] {
+        let missing = dir.path().join("never.pdf");
+        let out = bureau_desk()
+            .args(["slip", "--db"])
+            .arg(&db)
+            .args(&args)
+            .arg("--out")
+            .arg(&missing)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(expected) && stderr.trim().lines().count() == 1,
+            "{stderr}"
+        );
+        assert!(!missing.exists());
+    }
+}

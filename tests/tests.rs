@@ -2,5 +2,6 @@
 
 mod cli;
 mod i18n;
+mod slips;
 mod storage;
 mod ui;

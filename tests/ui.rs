@@ -256,3 +256,198 @@ fn the_language_choice_is_remembered() {
         .unwrap_or_default();
     assert_eq!(stored, "en");
 }
+
+/// A desk whose database already holds a visitor who consented to sharing, one visit of theirs
+/// and a clinic to refer them to; the visitor's card is open.
+fn desk_with_a_visit() -> Setup {
+    use bureau_desk::db::{organisations, visitors, visits};
+    use bureau_desk::domain::{
+        Actor, ConsentScope, OrganisationDraft, OrganisationKind, ServiceLine, VisitDraft,
+        VisitorDraft,
+    };
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk();
+    {
+        let mut db = Database::open(&path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+        let actor = Actor {
+            staff_id: bureau_desk::domain::StaffId(1),
+            role: Role::Desk,
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let visitor = VisitorDraft {
+            given_name: "Олена".into(),
+            family_name: "Коваленко".into(),
+            preferred_language: bureau_desk::domain::Answer::Given("uk".into()),
+            consents: vec![ConsentScope::Registration, ConsentScope::ShareWithReferrals],
+            ..Default::default()
+        };
+        let visitor = visitor.validate(today).unwrap_or_else(|e| panic!("{e:?}"));
+        let visitor = visitors::insert(&mut db, &actor, &visitor, "2026-11-23T09:00")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let visit = VisitDraft {
+            visitor: Some(visitor.id),
+            date: "23.11.2026".into(),
+            time: "09:30".into(),
+            staff: Some(actor.staff_id),
+            language: "uk".into(),
+            services: vec![ServiceLine {
+                service_type: bureau_desk::domain::ServiceTypeId(4),
+                provider: bureau_desk::domain::OrganisationId(1),
+            }],
+            ..Default::default()
+        };
+        let visit = visit
+            .validate(today.and_hms_opt(10, 0, 0).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        visits::insert(&mut db, &actor, &visit, "2026-11-23T09:30")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let clinic = OrganisationDraft {
+            kind: Some(OrganisationKind::Clinic),
+            name_bg: "Клиника Изток".into(),
+            name_en: "East Clinic".into(),
+            address_bg: "ул. „Изток“ 1".into(),
+            active: true,
+            ..Default::default()
+        };
+        let clinic = clinic.validate().unwrap_or_else(|e| panic!("{e:?}"));
+        organisations::save(&mut db, &actor, None, &clinic, "2026-11-23T09:00")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let slips = _dir.path().join("slips");
+    harness.state_mut().desk.slip_output = bureau_desk::app::SlipOutput {
+        folder: slips,
+        open_viewer: false,
+    };
+    let h = &mut harness;
+    choose_staff(h);
+    type_into(h, &tr("desk.search"), "олена");
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.state().desk.card.is_some(), "the card is open");
+    Setup {
+        harness,
+        path,
+        _dir,
+    }
+}
+
+#[test]
+fn refer_print_and_mark_attended_from_the_follow_up_list() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    h.get_by_label(&tr("card.referral")).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::ReferralForm);
+    type_into(h, &tr("referral_form.destination"), "изток");
+    h.key_press(Key::Enter);
+    h.run();
+    h.get_by_label("Достъп до здравеопазване").click();
+    h.run();
+    type_into(
+        h,
+        &tr("referral_form.reason"),
+        "Регистрация при личен лекар",
+    );
+    type_into(h, &tr("referral_form.appointment_date"), "24.11.2026");
+    type_into(h, &tr("referral_form.appointment_time"), "10:30");
+    // Due today, so it is on the follow-up list at once.
+    let follow_up = tr("referral_form.follow_up");
+    h.get_by_label(&follow_up).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label(&follow_up).type_text("23.11.2026");
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM referrals WHERE reference = 'R-2026-000001' AND appointment_at = '2026-11-24T10:30' AND shares_details = 1 AND status = 'issued'"
+        ),
+        1
+    );
+    assert_eq!(h.state().desk.screen, Screen::Desk);
+
+    // Print: the PDF is written and names the visitor by code and given name.
+    h.get_by_label(&tr("card.print")).click();
+    h.run();
+    let slip = _dir.path().join("slips/R-2026-000001.pdf");
+    let bytes = std::fs::read(&slip).unwrap_or_else(|e| panic!("{}: {e}", slip.display()));
+    assert!(bytes.starts_with(b"%PDF"));
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM audit_log WHERE action = 'print' AND entity = 'referrals'"
+        ),
+        1
+    );
+
+    // The follow-up list on the desk: one click records the outcome.
+    let due = bureau_desk::translate("bg", "desk.follow_up", &[("count", "1")]);
+    assert!(
+        h.query_by_label(&due).is_some(),
+        "the referral is due for follow-up"
+    );
+    let attended = tr("referral_status.attended");
+    h.get_all_by_label(&attended)
+        .next()
+        .unwrap_or_else(|| panic!("no button"))
+        .click();
+    h.run();
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM referrals WHERE status = 'attended' AND status_changed_by = 1"
+        ),
+        1
+    );
+    let none_due = bureau_desk::translate("bg", "desk.follow_up", &[("count", "0")]);
+    assert!(h.query_by_label(&none_due).is_some());
+}
+
+#[test]
+fn book_an_accompaniment_and_see_it_on_the_days_list() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    h.get_by_label(&tr("card.accompaniment")).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::AccompanimentForm);
+    type_into(h, &tr("accompaniment_form.institution"), "east");
+    h.key_press(Key::Enter);
+    h.run();
+    type_into(h, &tr("accompaniment_form.time"), "08:45");
+    type_into(h, &tr("accompaniment_form.meeting_point"), "Пред бюрото");
+    h.get_by_label(&tr("form.save")).click();
+    h.run();
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM accompaniments WHERE scheduled_at = '2026-11-24T08:45' AND status = 'planned' AND escort_staff_id = 1"
+        ),
+        1
+    );
+    let soon = bureau_desk::translate("bg", "desk.accompaniments_soon", &[("count", "1")]);
+    assert!(
+        h.query_by_label(&soon).is_some(),
+        "tomorrow's accompaniment is on the desk"
+    );
+    assert!(h.query_all_by_label("Клиника Изток").count() >= 1);
+    h.get_by_label(&tr("app.tab_week")).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Week);
+    assert!(
+        h.query_by_label("24.11.2026").is_some(),
+        "the week view groups by day"
+    );
+}

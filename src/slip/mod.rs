@@ -371,7 +371,11 @@ pub fn render(
         w.paragraph(&tr(language, "slip.bring"), SMALL + 1.0, MARGIN, content);
         if !bureau.phone.is_empty() {
             w.paragraph(
-                &format!("{} {}", tr(language, "slip.questions"), bureau.phone),
+                &format!(
+                    "{} \u{2068}{}\u{2069}",
+                    tr(language, "slip.questions"),
+                    bureau.phone
+                ),
                 SMALL + 1.0,
                 MARGIN,
                 content,

@@ -295,7 +295,8 @@ fn cluster_text(text: &str, start: usize) -> String {
 /// (starting at a right-to-left letter, running until a left-to-right letter, a digit or a
 /// number separator such as `:` `,` `.` `+` `-`) gives
 /// back `logical`: each such stretch is reversed here, and trailing spaces or punctuation of a
-/// stretch are kept after it behind a left-to-right mark, so they stay where they were typed.
+/// stretch (marks on its last letter included) are kept after it behind a left-to-right mark,
+/// so they stay where they were typed.
 pub fn extraction_text(logical: &str) -> String {
     use unicode_bidi::{BidiClass, bidi_class};
     let is_rtl = |c: char| matches!(bidi_class(c), BidiClass::R | BidiClass::AL);
@@ -324,7 +325,7 @@ pub fn extraction_text(logical: &str) -> String {
             .unwrap_or(chars.len());
         let core_end = (i..end)
             .rev()
-            .find(|&j| is_rtl(chars[j]) || bidi_class(chars[j]) == BidiClass::NSM)
+            .find(|&j| is_rtl(chars[j]))
             .map_or(end, |j| j + 1);
         out.extend(chars[i..core_end].iter().rev());
         if core_end < end {
@@ -353,5 +354,66 @@ fn actual_text(text: &str) -> Op {
     Op::BeginMarkedContentWithProperties {
         tag: "Span".to_owned(),
         properties: DictItem::Dict { map },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use unicode_bidi::{BidiClass, bidi_class};
+
+    /// What poppler's `pdftotext` does with a line of page text (`reorderText`, left-to-right
+    /// page): left-to-right stretches as they are, each stretch from a right-to-left letter up
+    /// to the next left-to-right letter, digit or number separator reversed.
+    fn poppler_reading(page_text: &str) -> String {
+        let is_rtl = |c: char| matches!(bidi_class(c), BidiClass::R | BidiClass::AL);
+        let stops = |c: char| {
+            matches!(
+                bidi_class(c),
+                BidiClass::L
+                    | BidiClass::EN
+                    | BidiClass::AN
+                    | BidiClass::CS
+                    | BidiClass::ES
+                    | BidiClass::ET
+            )
+        };
+        let chars: Vec<char> = page_text.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if is_rtl(chars[i]) {
+                let end = (i..chars.len())
+                    .find(|&j| stops(chars[j]))
+                    .unwrap_or(chars.len());
+                out.extend(chars[i..end].iter().rev());
+                i = end;
+            } else {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+        out.replace('\u{200E}', "")
+    }
+
+    #[test]
+    fn typed_lines_come_back_as_typed() {
+        for line in [
+            "الخدمة: الوصول إلى الرعاية الصحية",
+            "الرقم المرجعي: R-2026-000123 · التاريخ: 23.11.2026",
+            "لا يوجد طبيب (عاجل) - تحليل/أشعة، «مهم» 3 مرات",
+            "Посетител: B-000457 أحمد",
+            "مراجعه‌کننده: زهرا رضایی",
+        ] {
+            assert_eq!(poppler_reading(&extraction_text(line)), line);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_mixed_line_comes_back_as_typed(line in "[a-zA-Z0-9 .,:;()«»/+\\-ابتثجحخدذرزسشصضطظعغفقكلمنهويأإآةىءًٌٍَُِّ،؟پچژگکی]{0,40}") {
+            prop_assert_eq!(poppler_reading(&extraction_text(&line)), line);
+        }
     }
 }

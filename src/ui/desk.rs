@@ -409,7 +409,7 @@ fn slip_controls(ui: &mut Ui, desk: &mut Desk) {
 fn referral_row(ui: &mut Ui, desk: &Desk, referral: &Referral, commands: &mut Vec<Command>) {
     let locale = desk.locale.as_str();
     ui.horizontal_wrapped(|ui| {
-        ui.label(format!("   → {}", t!("card.referral_to", locale = locale)));
+        ui.label(format!("   • {}", t!("card.referral_to", locale = locale)));
         ui.label(RichText::new(&referral.reference).monospace());
         ui.label(desk.organisation_name(referral.organisation));
         ui.label(RichText::new(desk.service_name(referral.service_type)).color(theme::MUTED));
@@ -444,7 +444,7 @@ fn accompaniment_card_row(
     let locale = desk.locale.as_str();
     ui.horizontal_wrapped(|ui| {
         ui.label(format!(
-            "   ⇒ {}",
+            "   • {}",
             t!("card.accompaniment_to", locale = locale)
         ));
         ui.label(RichText::new(&booked.reference).monospace());
