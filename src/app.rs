@@ -295,6 +295,8 @@ pub struct Desk {
     pub slip_languages: (String, String),
     /// Path typed for "save as".
     pub slip_save_path: String,
+    /// Outcome note typed before recording an accompaniment's outcome.
+    pub outcome_note: String,
     /// Where printed slips go.
     pub slip_output: SlipOutput,
     /// The last slip written.
@@ -346,6 +348,7 @@ impl Desk {
             week: Vec::new(),
             slip_languages: ("bg".to_owned(), "bg".to_owned()),
             slip_save_path: String::new(),
+            outcome_note: String::new(),
             slip_output: SlipOutput {
                 folder: std::env::temp_dir().join("bureau-desk-slips"),
                 open_viewer: false,
@@ -653,7 +656,9 @@ impl Desk {
                     return Ok(());
                 };
                 let now = self.now();
-                referrals::set_accompaniment_status(&mut self.db, &actor, id, status, "", now)?;
+                let note = self.outcome_note.trim().to_owned();
+                referrals::set_accompaniment_status(&mut self.db, &actor, id, status, &note, now)?;
+                self.outcome_note.clear();
                 self.refresh_open_card()?;
                 self.refresh_day()?;
                 if self.screen == Screen::Week {

@@ -222,3 +222,45 @@ fn one_language_twice_gives_one_side_and_unknown_languages_are_refused() {
     );
     assert!(slip::render(&referral(), "xx", "bg", Paper::A5).is_err());
 }
+
+#[test]
+fn a_long_slip_still_fits_on_one_sheet() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let long = "Подаване на документи за социална помощ и консултация за разрешение за пребиваване";
+    let slip = SlipData {
+        kind: SlipKind::Accompaniment {
+            purpose: long.into(),
+            meeting_at: NaiveDate::from_ymd_opt(2026, 11, 24)
+                .and_then(|d| d.and_hms_opt(8, 45, 0))
+                .unwrap_or_default(),
+            meeting_point: "Пред входа на институцията, до спирката на метрото".into(),
+            escort: Some("Елена".into()),
+            interpreter_language: Some("ar".into()),
+        },
+        ..referral()
+    };
+    for language in SLIP_LANGUAGES {
+        let pdf = slip::render(&slip, language, "bg", Paper::A5).unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join(format!("{language}.pdf"));
+        std::fs::write(&path, &pdf).unwrap_or_else(|e| panic!("{e}"));
+        let info = Command::new("pdfinfo")
+            .arg(&path)
+            .output()
+            .unwrap_or_else(|e| panic!("pdfinfo: {e}"));
+        let info = String::from_utf8_lossy(&info.stdout);
+        let pages = info
+            .lines()
+            .find(|l| l.starts_with("Pages:"))
+            .map(|l| l.split_whitespace().last().unwrap_or_default().to_owned());
+        assert_eq!(pages.as_deref(), Some("1"), "{language}:\n{info}");
+        // The purpose wraps; its words come back in order.
+        let text = extract(&pdf, dir.path(), language);
+        assert!(
+            text.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .contains(long),
+            "{language}\n{text}"
+        );
+    }
+}

@@ -81,6 +81,8 @@ struct Writer<'a> {
     height: f32,
     y: f32,
     pages: Vec<Vec<Op>>,
+    /// Text sizes and gaps are multiplied by this, to fit a long slip on one page.
+    scale: f32,
 }
 
 impl Writer<'_> {
@@ -124,6 +126,7 @@ impl Writer<'_> {
 
     /// Writes a paragraph; right-to-left lines are right-aligned within `[left, left + max]`.
     fn paragraph(&mut self, text: &str, size: f32, left: f32, max: f32) {
+        let size = size * self.scale;
         for line in self.wrap(text, size, max) {
             let leading = size * 1.45;
             self.ensure_room(leading);
@@ -139,7 +142,7 @@ impl Writer<'_> {
     }
 
     fn gap(&mut self, points: f32) {
-        self.y -= points;
+        self.y -= points * self.scale;
     }
 
     fn rule(&mut self) {
@@ -293,32 +296,25 @@ fn side_lines(slip: &SlipData, language: &str) -> Vec<String> {
     lines
 }
 
-/// Renders the slip in two languages (the same language twice gives one side) as a PDF.
-pub fn render(
+/// Lays the slip out at one text scale; returns the pages' drawing operations.
+fn layout(
+    fonts: &Fonts,
     slip: &SlipData,
     first: &str,
     second: &str,
     paper: Paper,
-) -> Result<Vec<u8>, SlipError> {
-    for language in [first, second] {
-        if !SLIP_LANGUAGES.contains(&language) {
-            return Err(SlipError::UnknownLanguage(language.to_owned()));
-        }
-    }
-    let title_key = match slip.kind {
-        SlipKind::Referral { .. } => "slip.referral_title",
-        SlipKind::Accompaniment { .. } => "slip.accompaniment_title",
-    };
-    let mut doc = PdfDocument::new(&format!("{} {}", tr("en", title_key), slip.reference));
-    let fonts = Fonts::load(&mut doc)?;
+    title_key: &str,
+    scale: f32,
+) -> Result<Vec<Vec<Op>>, SlipError> {
     let (width_mm, height_mm) = paper.size_mm();
     let (width, height) = (width_mm * MM, height_mm * MM);
     let mut w = Writer {
-        fonts: &fonts,
+        fonts,
         width,
         height,
         y: height - MARGIN,
         pages: Vec::new(),
+        scale,
     };
     let content = width - 2.0 * MARGIN;
 
@@ -383,8 +379,38 @@ pub fn render(
         }
     }
 
-    let pages = w
-        .pages
+    Ok(w.pages)
+}
+
+/// Renders the slip in two languages (the same language twice gives one side) as a PDF.
+pub fn render(
+    slip: &SlipData,
+    first: &str,
+    second: &str,
+    paper: Paper,
+) -> Result<Vec<u8>, SlipError> {
+    for language in [first, second] {
+        if !SLIP_LANGUAGES.contains(&language) {
+            return Err(SlipError::UnknownLanguage(language.to_owned()));
+        }
+    }
+    let title_key = match slip.kind {
+        SlipKind::Referral { .. } => "slip.referral_title",
+        SlipKind::Accompaniment { .. } => "slip.accompaniment_title",
+    };
+    let mut doc = PdfDocument::new(&format!("{} {}", tr("en", title_key), slip.reference));
+    let fonts = Fonts::load(&mut doc)?;
+    let (width_mm, height_mm) = paper.size_mm();
+    // A long slip (wrapped addresses, a long reason) is set smaller rather than spill onto a
+    // second sheet; past the smallest size it does continue on a second page.
+    let mut pages = Vec::new();
+    for scale in [1.0, 0.92, 0.85, 0.78] {
+        pages = layout(&fonts, slip, first, second, paper, title_key, scale)?;
+        if pages.len() <= 1 {
+            break;
+        }
+    }
+    let pages = pages
         .into_iter()
         .map(|ops| PdfPage::new(Mm(width_mm), Mm(height_mm), ops))
         .collect();

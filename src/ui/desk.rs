@@ -351,6 +351,13 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
     if !card.referrals.is_empty() || !card.accompaniments.is_empty() {
         slip_controls(ui, desk);
     }
+    if card
+        .accompaniments
+        .iter()
+        .any(|a| a.status == AccompanimentStatus::Planned)
+    {
+        super::week::outcome_note_field(ui, desk, locale);
+    }
     ui.add_space(8.0);
     ui.strong(t!(
         "card.history",

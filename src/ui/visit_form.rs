@@ -141,6 +141,11 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                         .desired_width(f32::INFINITY),
                 )
                 .labelled_by(label.id);
+                if crate::domain::text::has_rtl(&d.notes) {
+                    for line in d.notes.lines() {
+                        name_label(ui, line, theme::BODY_SIZE);
+                    }
+                }
                 field_error(ui, &errors, "notes", locale);
 
                 let ui = &mut columns[1];

@@ -10,9 +10,12 @@ use crate::domain::format_date;
 use crate::domain::referrals::{Accompaniment, AccompanimentStatus};
 
 /// Draws the week view.
-pub fn week_ui(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
-    let locale = desk.locale.as_str();
+pub fn week_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
+    let locale = desk.locale.clone();
+    let locale = locale.as_str();
     ui.heading(t!("week.title", locale = locale));
+    outcome_note_field(ui, desk, locale);
+    let desk = &*desk;
     if desk.week.is_empty() {
         ui.label(RichText::new(t!("week.none", locale = locale)).color(theme::MUTED));
     }
@@ -29,6 +32,15 @@ pub fn week_ui(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                 accompaniment_row(ui, desk, booked, commands);
             }
         });
+}
+
+/// The note the next outcome button records with the accompaniment ("documents filed").
+pub fn outcome_note_field(ui: &mut Ui, desk: &mut Desk, locale: &str) {
+    ui.horizontal(|ui| {
+        let label = ui.label(t!("week.outcome_note", locale = locale));
+        ui.add(egui::TextEdit::singleline(&mut desk.outcome_note).desired_width(420.0))
+            .labelled_by(label.id);
+    });
 }
 
 /// One accompaniment: time, visitor code, institution, escort, status and outcome buttons.
@@ -51,6 +63,9 @@ pub fn accompaniment_row(
             ui.label(RichText::new(desk.staff_name(escort)).color(theme::MUTED));
         }
         accompaniment_status(ui, booked.status, locale);
+        if !booked.outcome_note.is_empty() {
+            super::widgets::name_label(ui, &booked.outcome_note, theme::SMALL_SIZE);
+        }
         if booked.status == AccompanimentStatus::Planned {
             for status in [
                 AccompanimentStatus::Done,
