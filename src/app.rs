@@ -40,6 +40,10 @@ pub enum Screen {
     Directory,
     /// The coming week's accompaniments.
     Week,
+    /// The visitor's own feedback screen (handed over; no staff data shown).
+    Feedback,
+    /// The figures of a period, with exports.
+    Reports,
 }
 
 /// Which slip.
@@ -112,6 +116,18 @@ pub enum Command {
     EditOrganisation(Option<OrganisationId>),
     /// Validate and save the organisation form.
     SaveOrganisation,
+    /// Hand the screen to the visitor for feedback, in the open card's language.
+    OpenFeedback,
+    /// Validate and store the visitor's feedback.
+    SaveFeedback,
+    /// A staff action takes the screen back from the visitor.
+    LeaveFeedback,
+    /// Show the reports screen.
+    OpenReports,
+    /// Compute the figures of the period typed on the reports screen.
+    ComputeReport,
+    /// Write the figures of the shown period in this format to the exports folder.
+    Export(crate::export::Format),
 }
 
 /// Where "now" comes from: the system clock, or a fixed time in tests.
@@ -232,6 +248,38 @@ pub struct OrganisationForm {
     pub language_filter: String,
 }
 
+/// The feedback screen's state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedbackForm {
+    /// What the visitor chose.
+    pub draft: crate::domain::feedback::FeedbackDraft,
+    /// Problems from the last attempt.
+    pub errors: Vec<FieldError>,
+    /// The response was stored: the screen thanks the visitor.
+    pub sent: bool,
+}
+
+/// The reports screen's state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reports {
+    /// First day or month typed (`YYYY-MM` or `YYYY-MM-DD`).
+    pub from: String,
+    /// Last day or month typed.
+    pub to: String,
+    /// The figures of the period, once computed.
+    pub figures: Option<crate::domain::figures::Figures>,
+    /// The figures of the period of the same length before it, for comparison.
+    pub previous: Option<crate::domain::figures::Figures>,
+    /// The period could not be read.
+    pub bad_period: bool,
+    /// Show counts below 5 as "<5" in the PDF and XLSX exports (on by default).
+    pub mask_small_counts: bool,
+    /// The last export written.
+    pub last_export: Option<PathBuf>,
+    /// Where exports go.
+    pub folder: PathBuf,
+}
+
 /// Where slips go and whether they are opened for printing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlipOutput {
@@ -301,6 +349,10 @@ pub struct Desk {
     pub slip_output: SlipOutput,
     /// The last slip written.
     pub last_slip: Option<PathBuf>,
+    /// The feedback screen.
+    pub feedback: FeedbackForm,
+    /// The reports screen.
+    pub reports: Reports,
     /// The last message.
     pub notice: Option<Notice>,
     /// The search field should take the keyboard focus on the next frame.
@@ -354,6 +406,12 @@ impl Desk {
                 open_viewer: false,
             },
             last_slip: None,
+            feedback: FeedbackForm::default(),
+            reports: Reports {
+                mask_small_counts: true,
+                folder: std::env::temp_dir().join("bureau-desk-exports"),
+                ..Reports::default()
+            },
             notice: None,
             focus_search: true,
             db,
@@ -719,6 +777,88 @@ impl Desk {
                     draft,
                     ..OrganisationForm::default()
                 });
+            }
+            Command::OpenFeedback => {
+                let language = self
+                    .card
+                    .as_ref()
+                    .and_then(|c| c.visitor.details.preferred_language.given().cloned())
+                    .filter(|l| SLIP_LANGUAGES.contains(&l.as_str()))
+                    .unwrap_or_else(|| self.locale.clone());
+                self.feedback = FeedbackForm::default();
+                self.feedback.draft.language = language;
+                self.screen = Screen::Feedback;
+            }
+            Command::SaveFeedback => match self.feedback.draft.validate(self.now().date()) {
+                Err(errors) => self.feedback.errors = errors,
+                Ok(response) => {
+                    crate::db::feedback::insert(&self.db, &response)?;
+                    self.feedback = FeedbackForm {
+                        sent: true,
+                        draft: crate::domain::feedback::FeedbackDraft {
+                            language: response.language,
+                            ..Default::default()
+                        },
+                        ..FeedbackForm::default()
+                    };
+                }
+            },
+            Command::LeaveFeedback => {
+                self.feedback = FeedbackForm::default();
+                self.screen = Screen::Desk;
+                self.focus_search = true;
+            }
+            Command::OpenReports => {
+                if self.reports.from.is_empty() {
+                    let today = self.now().date();
+                    let month = today.format("%Y-%m").to_string();
+                    self.reports.from = month.clone();
+                    self.reports.to = month;
+                }
+                self.screen = Screen::Reports;
+                self.try_run(Command::ComputeReport)?;
+            }
+            Command::ComputeReport => {
+                let Some(actor) = self.actor() else {
+                    return Ok(());
+                };
+                let period = crate::domain::figures::Period::parse_bound(&self.reports.from, false)
+                    .zip(crate::domain::figures::Period::parse_bound(
+                        &self.reports.to,
+                        true,
+                    ))
+                    .filter(|(from, to)| from <= to)
+                    .map(|(from, to)| crate::domain::figures::Period { from, to });
+                self.reports.bad_period = period.is_none();
+                if let Some(period) = period {
+                    self.reports.figures =
+                        Some(crate::db::figures::compute(&self.db, &actor, period)?);
+                    self.reports.previous = Some(crate::db::figures::compute(
+                        &self.db,
+                        &actor,
+                        period.previous(),
+                    )?);
+                }
+            }
+            Command::Export(format) => {
+                let Some(actor) = self.actor() else {
+                    return Ok(());
+                };
+                let Some(figures) = self.reports.figures.clone() else {
+                    return Ok(());
+                };
+                let folder = self.reports.folder.clone();
+                std::fs::create_dir_all(&folder)?;
+                let options = crate::export::Options {
+                    mask_small_counts: self.reports.mask_small_counts,
+                    locale: self.locale.clone(),
+                };
+                let now = self.now();
+                let path = crate::export::write(
+                    &self.db, &actor, &figures, format, &folder, &options, now,
+                )?;
+                self.notice = Some(Notice::Saved("notice.exported", path.display().to_string()));
+                self.reports.last_export = Some(path);
             }
             Command::SaveOrganisation => {
                 let Some(actor) = self.actor() else {

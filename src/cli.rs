@@ -9,7 +9,9 @@ use crate::app::default_slip_languages;
 use crate::db::{self, Database, OpenMode, referrals, settings, staff, visitors};
 use crate::demo::{self, DemoOptions};
 use crate::domain::Actor;
+use crate::domain::figures::Period;
 use crate::domain::referrals::{AccompanimentId, ReferralId};
+use crate::export;
 use crate::slip::{self, Paper};
 
 /// bureau-desk: the reception desk of a one-stop information and services bureau.
@@ -71,6 +73,35 @@ pub enum CliCommand {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
+    /// Export the figures of a period (no names: people appear under pseudonyms).
+    Export {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// First month or day, YYYY-MM or YYYY-MM-DD.
+        #[arg(
+            long,
+            value_name = "DATE",
+            required_unless_present = "month",
+            conflicts_with = "month"
+        )]
+        from: Option<String>,
+        /// Last month or day, YYYY-MM or YYYY-MM-DD.
+        #[arg(long, value_name = "DATE", required_unless_present = "month")]
+        to: Option<String>,
+        /// One calendar month, YYYY-MM (instead of --from and --to).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        /// xlsx, csv or json.
+        #[arg(long)]
+        format: String,
+        /// The file to write (a folder for csv).
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Show counts below 5 as "<5" in the spreadsheet (on unless "false").
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        mask_small_counts: bool,
+    },
     /// Search visitors as the desk does, best match first.
     Search {
         /// The database file.
@@ -118,6 +149,46 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                 summary.visits
             )
             .map_err(|e| e.to_string())?;
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Export {
+            db,
+            from,
+            to,
+            month,
+            format,
+            out: path,
+            mask_small_counts,
+        }) => {
+            let format = export::Format::parse(&format).ok_or_else(|| {
+                format!("'{format}' is not an export format; use xlsx, csv or json")
+            })?;
+            let (from, to) = match month {
+                Some(month) => (month.clone(), month),
+                None => (from.unwrap_or_default(), to.unwrap_or_default()),
+            };
+            let period = Period::parse_bound(&from, false)
+                .zip(Period::parse_bound(&to, true))
+                .filter(|(a, b)| a <= b)
+                .map(|(from, to)| Period { from, to })
+                .ok_or_else(|| format!("'{from}' to '{to}' is not a period; write months as 2026-11 or days as 2026-11-23"))?;
+            let database = open(&db, OpenMode::Existing)?;
+            let actor = first_staff(&database)?;
+            let figures =
+                db::figures::compute(&database, &actor, period).map_err(|e| e.to_string())?;
+            let options = export::Options {
+                mask_small_counts,
+                locale: "en".to_owned(),
+            };
+            export::write_to(&database, &actor, &figures, format, &path, &options)
+                .map_err(|e| format!("{} could not be written: {e}", path.display()))?;
+            db::audit::record_export(
+                &database,
+                &actor,
+                &crate::domain::format_stamp(chrono::Local::now().naive_local()),
+            )
+            .map_err(|e| e.to_string())?;
+            writeln!(out, "{}", path.display()).map_err(|e| e.to_string())?;
             Ok(Outcome::Done)
         }
         Some(CliCommand::Slip {

@@ -9,6 +9,7 @@ use rand::prelude::*;
 use rand::rngs::StdRng;
 
 use crate::db::{self, Database, catalogue, settings};
+use crate::domain::feedback::NewFeedback;
 use crate::domain::referrals::{
     AccompanimentStatus, NewAccompaniment, NewReferral, ReferralStatus,
 };
@@ -540,6 +541,30 @@ impl World {
         visit: &NewVisit,
     ) -> db::Result<usize> {
         let visit_id = batch.insert_visit(visit, &format_stamp(visit.at))?;
+        // About one visitor in six leaves feedback; most are pleased, some are not.
+        if rng.random_range(0..6) == 0 {
+            let mark = |rng: &mut StdRng| match rng.random_range(0..100) {
+                0..=2 => 1,
+                3..=7 => 2,
+                8..=17 => 3,
+                18..=49 => 4,
+                _ => 5,
+            };
+            let language =
+                if crate::domain::slips::SLIP_LANGUAGES.contains(&visit.language.as_str()) {
+                    visit.language.clone()
+                } else {
+                    "bg".to_owned()
+                };
+            let response = NewFeedback {
+                given_on: visit.at.date(),
+                language,
+                overall: mark(rng),
+                staff: mark(rng).max(3),
+                comment: String::new(),
+            };
+            batch.insert_feedback(&response)?;
+        }
         let has = |code: &str| {
             self.service_id(code)
                 .is_some_and(|id| visit.services.iter().any(|l| l.service_type == id))

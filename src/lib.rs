@@ -11,6 +11,7 @@ pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod fonts;
 pub mod slip;
 pub mod ui;

@@ -451,3 +451,114 @@ fn book_an_accompaniment_and_see_it_on_the_days_list() {
         "the week view groups by day"
     );
 }
+
+#[test]
+fn the_visitor_gives_feedback_on_their_own_screen() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    h.get_by_label(&tr("app.tab_feedback")).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Feedback);
+    // In the visitor's language (Ukrainian), with nothing of the staff on screen.
+    assert!(h.query_by_label("Як пройшов ваш візит сьогодні?").is_some());
+    assert!(
+        h.query_by_label("Мария").is_none(),
+        "no staff name on the visitor's screen"
+    );
+    // Arabic instead, as the visitor chooses.
+    h.get_by_label("العربية").click();
+    h.run();
+    assert_eq!(h.state().desk.feedback.draft.language, "ar");
+    h.get_all_by_label("5\nجيدة جداً")
+        .next()
+        .unwrap_or_else(|| panic!("first question"))
+        .click();
+    h.run();
+    h.get_by_label(&bureau_desk::translate("ar", "feedback.send", &[]))
+        .click();
+    h.run();
+    assert_eq!(
+        count(&path, "SELECT count(*) FROM feedback"),
+        0,
+        "both questions are needed"
+    );
+    h.get_all_by_label("4\nجيدة")
+        .nth(1)
+        .unwrap_or_else(|| panic!("second question"))
+        .click();
+    h.run();
+    h.get_by_label(&bureau_desk::translate("ar", "feedback.send", &[]))
+        .click();
+    h.run();
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM feedback WHERE overall = 5 AND staff = 4 AND language = 'ar' AND given_on = '2026-11-23'"
+        ),
+        1
+    );
+    assert_eq!(
+        h.state().desk.screen,
+        Screen::Feedback,
+        "stays with the visitor until staff take it back"
+    );
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Feedback);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Desk);
+}
+
+#[test]
+fn the_reports_screen_shows_the_figures_of_a_period() {
+    let Setup {
+        mut harness,
+        path: _,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    h.get_by_label(&tr("app.tab_reports")).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Reports);
+    let figures = h.state().desk.reports.figures.clone().unwrap_or_default();
+    assert_eq!(
+        (
+            figures.unique_visitors,
+            figures.visits,
+            figures.new_visitors
+        ),
+        (1, 1, 1)
+    );
+    assert!(
+        h.query_all_by_label(&tr("report.key.unique_visitors"))
+            .count()
+            >= 1
+    );
+    // Another period, typed.
+    let from = tr("report.from");
+    h.get_by_label(&from).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label(&from).type_text("2026-12");
+    h.run();
+    h.get_by_label(&tr("report.show")).click();
+    h.run();
+    assert!(
+        h.state().desk.reports.bad_period,
+        "the start after the end is refused"
+    );
+    assert!(h.query_by_label(&tr("report.bad_period")).is_some());
+    h.get_by_label(&tr("report.this_month")).click();
+    h.run();
+    assert!(!h.state().desk.reports.bad_period);
+    let exports = _dir.path().join("exports");
+    h.state_mut().desk.reports.folder = exports.clone();
+    h.get_by_label("JSON").click();
+    h.run();
+    assert!(exports.join("figures-2026-11-01_2026-11-30.json").exists());
+}

@@ -16,6 +16,8 @@ pub enum Action {
     Update,
     /// A slip was printed or saved.
     Print,
+    /// Figures were exported.
+    Export,
 }
 
 impl Action {
@@ -25,6 +27,7 @@ impl Action {
             Action::View => "view",
             Action::Update => "update",
             Action::Print => "print",
+            Action::Export => "export",
         }
     }
 }
@@ -43,6 +46,11 @@ pub fn record(
     )?
     .execute((at, actor.staff_id.0, action.code(), entity, entity_id))?;
     Ok(())
+}
+
+/// Records that `actor` exported figures (no row: figures concern the whole file).
+pub fn record_export(db: &super::Database, actor: &Actor, at: &str) -> Result<()> {
+    record(&db.conn, actor, Action::Export, "figures", None, at)
 }
 
 /// One entry of the audit trail.

@@ -5,6 +5,8 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod feedback;
+pub mod figures;
 pub mod migrations;
 pub mod organisations;
 pub mod referrals;
@@ -314,6 +316,14 @@ impl Batch<'_> {
             )?;
         }
         Ok(id)
+    }
+
+    /// Stores a feedback response.
+    pub fn insert_feedback(
+        &mut self,
+        response: &crate::domain::feedback::NewFeedback,
+    ) -> Result<()> {
+        feedback::write(&self.tx, response)
     }
 
     /// Commits everything.

@@ -32,6 +32,8 @@ macro_rules! code_enum {
 
 pub mod bidi;
 pub mod directory;
+pub mod feedback;
+pub mod figures;
 pub mod reference;
 pub mod referrals;
 pub mod slips;

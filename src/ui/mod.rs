@@ -4,7 +4,9 @@
 mod accompaniment_form;
 mod desk;
 mod directory;
+mod feedback;
 mod referral_form;
+mod reports;
 mod staff_picker;
 pub mod theme;
 mod visit_form;
@@ -20,7 +22,9 @@ use crate::app::{Command, Desk, Notice, Screen};
 pub use accompaniment_form::accompaniment_form_ui;
 pub use desk::desk_ui;
 pub use directory::directory_ui;
+pub use feedback::feedback_ui;
 pub use referral_form::referral_form_ui;
+pub use reports::reports_ui;
 pub use staff_picker::staff_picker_ui;
 pub use visit_form::visit_form_ui;
 pub use visitor_form::visitor_form_ui;
@@ -48,7 +52,10 @@ impl BureauApp {
     /// Draws one frame and then runs what the person asked for.
     pub fn show(&mut self, ui: &mut Ui) {
         self.shortcuts(ui);
-        top_bar(ui, &self.desk, &mut self.commands);
+        // The visitor's own screen shows nothing of the staff.
+        if self.desk.screen != Screen::Feedback {
+            top_bar(ui, &self.desk, &mut self.commands);
+        }
         let desk = &mut self.desk;
         let commands = &mut self.commands;
         match desk.screen {
@@ -74,6 +81,12 @@ impl BureauApp {
             }
             Screen::Week => {
                 egui::CentralPanel::default().show(ui, |ui| week_ui(ui, desk, commands));
+            }
+            Screen::Feedback => {
+                egui::CentralPanel::default().show(ui, |ui| feedback_ui(ui, desk, commands));
+            }
+            Screen::Reports => {
+                egui::CentralPanel::default().show(ui, |ui| reports_ui(ui, desk, commands));
             }
         }
         for command in self.commands.drain(..) {
@@ -150,9 +163,17 @@ impl BureauApp {
                         });
                     }
                 }
-                Screen::Week => {
+                Screen::Week | Screen::Reports => {
                     if escape {
                         push.push(Command::OpenDesk);
+                    }
+                }
+                // Only a staff shortcut takes the screen back from the visitor.
+                Screen::Feedback => {
+                    if input.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::D) {
+                        push.push(Command::LeaveFeedback);
+                    } else if save {
+                        push.push(Command::SaveFeedback);
                     }
                 }
             }
@@ -181,6 +202,8 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                         Command::OpenDirectory,
                     ),
                     (Screen::Week, "app.tab_week", Command::OpenWeek),
+                    (Screen::Reports, "app.tab_reports", Command::OpenReports),
+                    (Screen::Feedback, "app.tab_feedback", Command::OpenFeedback),
                 ];
                 for (screen, key, command) in tabs {
                     if ui

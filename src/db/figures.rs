@@ -1,0 +1,425 @@
+//! The figures of a period (see `docs/figures.md`), computed with one SQL query per breakdown
+//! over the visits of the period. Counts people once per breakdown (by their own data), visits
+//! and services as they happened.
+
+use chrono::Days;
+use rusqlite::{Connection, named_params};
+
+use super::{Database, Result};
+use crate::domain::figures::{
+    AGE_BANDS, AccompanimentFigures, Count, DURATION_BANDS, Figures, MonthFigures, Participants,
+    Period, Ratings, ReferralFigures, Satisfaction, age_band, duration_band,
+};
+use crate::domain::{Actor, format_stamp};
+
+/// The visits of the period, as a reusable subquery (`:from` / `:until` are local times).
+const PERIOD_VISITS: &str =
+    "SELECT * FROM visits WHERE visited_at >= :from AND visited_at < :until";
+
+/// The people with a visit in the period.
+const PERIOD_PEOPLE: &str = "SELECT DISTINCT visitor_id AS id FROM visits
+     WHERE visited_at >= :from AND visited_at < :until AND visitor_id IS NOT NULL";
+
+struct Bounds {
+    from: String,
+    until: String,
+}
+
+impl Bounds {
+    fn of(period: Period) -> Bounds {
+        let until = period
+            .to
+            .checked_add_days(Days::new(1))
+            .unwrap_or(period.to);
+        Bounds {
+            from: format_stamp(period.from.and_time(chrono::NaiveTime::MIN)),
+            until: format_stamp(until.and_time(chrono::NaiveTime::MIN)),
+        }
+    }
+}
+
+fn one(conn: &Connection, sql: &str, b: &Bounds) -> Result<u64> {
+    let n: i64 = conn
+        .prepare_cached(sql)?
+        .query_row(named_params! { ":from": b.from, ":until": b.until }, |r| {
+            r.get(0)
+        })?;
+    Ok(n.max(0) as u64)
+}
+
+/// A breakdown: the query returns (key, count) rows; they come back largest first.
+fn counts(conn: &Connection, sql: &str, b: &Bounds) -> Result<Vec<Count>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows: Vec<Count> = stmt
+        .query_map(named_params! { ":from": b.from, ":until": b.until }, |r| {
+            Ok(Count {
+                key: r
+                    .get::<_, Option<String>>(0)?
+                    .unwrap_or_else(|| "unknown".to_owned()),
+                count: r.get::<_, i64>(1)?.max(0) as u64,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+    Ok(rows)
+}
+
+/// Orders a breakdown by a fixed list of keys (bands), keeping zeros.
+fn in_order(rows: Vec<Count>, keys: &[&str]) -> Vec<Count> {
+    keys.iter()
+        .map(|k| Count {
+            key: (*k).to_owned(),
+            count: rows.iter().filter(|r| r.key == *k).map(|r| r.count).sum(),
+        })
+        .collect()
+}
+
+fn people_by(conn: &Connection, column: &str, b: &Bounds) -> Result<Vec<Count>> {
+    counts(
+        conn,
+        &format!(
+            "SELECT p.{column}, count(*) FROM ({PERIOD_PEOPLE}) s JOIN visitors p ON p.id = s.id GROUP BY 1"
+        ),
+        b,
+    )
+}
+
+fn ratings(conn: &Connection, column: &str, period: Period) -> Result<Ratings> {
+    let mut distribution = [0u64; 5];
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {column}, count(*) FROM feedback WHERE given_on >= ?1 AND given_on <= ?2 GROUP BY 1"
+    ))?;
+    let rows = stmt.query_map((period.from.to_string(), period.to.to_string()), |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    for row in rows {
+        let (mark, n) = row?;
+        if let Some(slot) = usize::try_from(mark - 1)
+            .ok()
+            .and_then(|i| distribution.get_mut(i))
+        {
+            *slot = n.max(0) as u64;
+        }
+    }
+    let total: u64 = distribution.iter().sum();
+    let sum: u64 = distribution
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (i as u64 + 1) * n)
+        .sum();
+    let mean = (total > 0).then(|| ((sum as f64 / total as f64) * 100.0).round() / 100.0);
+    Ok(Ratings { mean, distribution })
+}
+
+/// People of the period who received a service of this code.
+fn people_with_service(conn: &Connection, code: &str, b: &Bounds) -> Result<u64> {
+    one(
+        conn,
+        &format!(
+            "SELECT count(DISTINCT v.visitor_id) FROM ({PERIOD_VISITS}) v
+             JOIN services_rendered s ON s.visit_id = v.id JOIN service_types t ON t.id = s.service_type_id
+             WHERE v.visitor_id IS NOT NULL AND t.code = '{code}'"
+        ),
+        b,
+    )
+}
+
+/// Every figure of a period. The actor is recorded in the audit trail by the exports.
+pub fn compute(db: &Database, _actor: &Actor, period: Period) -> Result<Figures> {
+    let conn = &db.conn;
+    let b = Bounds::of(period);
+    let unique_visitors = one(conn, &format!("SELECT count(*) FROM ({PERIOD_PEOPLE})"), &b)?;
+    let new_visitors = one(
+        conn,
+        &format!(
+            "SELECT count(*) FROM ({PERIOD_PEOPLE}) s WHERE NOT EXISTS
+                 (SELECT 1 FROM visits e WHERE e.visitor_id = s.id AND e.visited_at < :from)"
+        ),
+        &b,
+    )?;
+    let visits = one(conn, &format!("SELECT count(*) FROM ({PERIOD_VISITS})"), &b)?;
+    let anonymous_visits = one(
+        conn,
+        &format!("SELECT count(*) FROM ({PERIOD_VISITS}) WHERE visitor_id IS NULL"),
+        &b,
+    )?;
+    let services_total = one(
+        conn,
+        &format!(
+            "SELECT count(*) FROM ({PERIOD_VISITS}) v JOIN services_rendered s ON s.visit_id = v.id"
+        ),
+        &b,
+    )?;
+    let services_by_type = counts(
+        conn,
+        &format!(
+            "SELECT t.code, count(*) FROM ({PERIOD_VISITS}) v JOIN services_rendered s ON s.visit_id = v.id
+             JOIN service_types t ON t.id = s.service_type_id GROUP BY t.code"
+        ),
+        &b,
+    )?;
+    let services_by_provider = counts(
+        conn,
+        &format!(
+            "SELECT o.name_en, count(*) FROM ({PERIOD_VISITS}) v JOIN services_rendered s ON s.visit_id = v.id
+             JOIN organisations o ON o.id = s.provider_id GROUP BY o.id"
+        ),
+        &b,
+    )?;
+    // Age at the period's end, from the birth year; anyone without one is 'unknown'.
+    let mut ages = Vec::new();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT p.birth_year, count(*) FROM ({PERIOD_PEOPLE}) s JOIN visitors p ON p.id = s.id GROUP BY 1"
+        ))?;
+        let rows = stmt.query_map(named_params! { ":from": b.from, ":until": b.until }, |r| {
+            Ok((r.get::<_, Option<i32>>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (year, n) = row?;
+            ages.push(Count {
+                key: age_band(year, period.to).to_owned(),
+                count: n.max(0) as u64,
+            });
+        }
+    }
+    let mut durations = Vec::new();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT duration_minutes, count(*) FROM ({PERIOD_VISITS}) GROUP BY 1"
+        ))?;
+        let rows = stmt.query_map(named_params! { ":from": b.from, ":until": b.until }, |r| {
+            Ok((r.get::<_, Option<u32>>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (minutes, n) = row?;
+            durations.push(Count {
+                key: duration_band(minutes).to_owned(),
+                count: n.max(0) as u64,
+            });
+        }
+    }
+    let consultations = counts(
+        conn,
+        &format!(
+            "SELECT CASE WHEN v.visitor_id IS NULL THEN 'anonymous'
+                         WHEN EXISTS (SELECT 1 FROM visits e WHERE e.visitor_id = v.visitor_id
+                              AND (e.visited_at < v.visited_at OR (e.visited_at = v.visited_at AND e.id < v.id)))
+                         THEN 'follow_up' ELSE 'first' END, count(*)
+             FROM ({PERIOD_VISITS}) v GROUP BY 1"
+        ),
+        &b,
+    )?;
+    let referral_base = "FROM referrals r WHERE r.issued_at >= :from AND r.issued_at < :until";
+    let referrals = ReferralFigures {
+        total: one(conn, &format!("SELECT count(*) {referral_base}"), &b)?,
+        by_destination: counts(
+            conn,
+            "SELECT o.name_en, count(*) FROM referrals r JOIN organisations o ON o.id = r.organisation_id WHERE r.issued_at >= :from AND r.issued_at < :until GROUP BY o.id",
+            &b,
+        )?,
+        by_service: counts(
+            conn,
+            "SELECT t.code, count(*) FROM referrals r JOIN service_types t ON t.id = r.service_type_id WHERE r.issued_at >= :from AND r.issued_at < :until GROUP BY t.code",
+            &b,
+        )?,
+        by_outcome: counts(
+            conn,
+            &format!("SELECT r.status, count(*) {referral_base} GROUP BY 1"),
+            &b,
+        )?,
+    };
+    let accompaniments = AccompanimentFigures {
+        total: one(
+            conn,
+            "SELECT count(*) FROM accompaniments WHERE scheduled_at >= :from AND scheduled_at < :until",
+            &b,
+        )?,
+        by_institution: counts(
+            conn,
+            "SELECT o.name_en, count(*) FROM accompaniments a JOIN organisations o ON o.id = a.organisation_id WHERE a.scheduled_at >= :from AND a.scheduled_at < :until GROUP BY o.id",
+            &b,
+        )?,
+        by_outcome: counts(
+            conn,
+            "SELECT status, count(*) FROM accompaniments WHERE scheduled_at >= :from AND scheduled_at < :until GROUP BY 1",
+            &b,
+        )?,
+    };
+    let overall = ratings(conn, "overall", period)?;
+    let satisfaction = Satisfaction {
+        responses: overall.distribution.iter().sum(),
+        staff: ratings(conn, "staff", period)?,
+        overall,
+    };
+    let participants = Participants {
+        supported: unique_visitors,
+        language_course: people_with_service(conn, "bulgarian_course", &b)?,
+        civic_orientation: people_with_service(conn, "information", &b)?,
+        labour_market_guidance: people_with_service(conn, "labour", &b)?,
+        legal_assistance: people_with_service(conn, "legal", &b)?,
+    };
+    let monthly = period
+        .months()
+        .into_iter()
+        .map(|month| {
+            let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").unwrap_or(period.from);
+            let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(period.to);
+            let part = Period { from: first.max(period.from), to: last.min(period.to) };
+            let mb = Bounds::of(part);
+            Ok(MonthFigures {
+                unique_visitors: one(conn, &format!("SELECT count(*) FROM ({PERIOD_PEOPLE})"), &mb)?,
+                new_visitors: one(conn, &format!("SELECT count(*) FROM ({PERIOD_PEOPLE}) s WHERE NOT EXISTS (SELECT 1 FROM visits e WHERE e.visitor_id = s.id AND e.visited_at < :from)"), &mb)?,
+                visits: one(conn, &format!("SELECT count(*) FROM ({PERIOD_VISITS})"), &mb)?,
+                anonymous_visits: one(conn, &format!("SELECT count(*) FROM ({PERIOD_VISITS}) WHERE visitor_id IS NULL"), &mb)?,
+                services: one(conn, &format!("SELECT count(*) FROM ({PERIOD_VISITS}) v JOIN services_rendered s ON s.visit_id = v.id"), &mb)?,
+                month,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Figures {
+        period: Some(period),
+        unique_visitors,
+        new_visitors,
+        returning_visitors: unique_visitors - new_visitors,
+        anonymous_visits,
+        visits,
+        services_total,
+        services_by_type,
+        services_by_provider,
+        countries_of_origin: people_by(conn, "country_of_origin", &b)?,
+        nationality: people_by(conn, "nationality", &b)?,
+        sex: people_by(conn, "sex", &b)?,
+        age_bands: in_order(ages, &AGE_BANDS),
+        legal_status: people_by(conn, "legal_status", &b)?,
+        languages: people_by(conn, "preferred_language", &b)?,
+        visits_by_language: counts(
+            conn,
+            &format!("SELECT language, count(*) FROM ({PERIOD_VISITS}) GROUP BY 1"),
+            &b,
+        )?,
+        interpreter: counts(
+            conn,
+            &format!(
+                "SELECT CASE interpreter WHEN 1 THEN 'interpreter' ELSE 'no_interpreter' END, count(*) FROM ({PERIOD_VISITS}) GROUP BY 1"
+            ),
+            &b,
+        )?,
+        consultations,
+        duration_bands: in_order(durations, &DURATION_BANDS),
+        referrals,
+        accompaniments,
+        satisfaction,
+        participants,
+        monthly,
+    })
+}
+
+/// One visit of the period as an evaluator may count it: the person under a pseudonym, never a
+/// name, code, phone or note.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Record {
+    /// Keyed hash of the visitor's id (stable across exports until the key is rotated); empty
+    /// for an anonymous visit.
+    pub person: String,
+    /// Day of the visit.
+    pub date: String,
+    /// 'first', 'follow_up' or 'anonymous'.
+    pub consultation: String,
+    /// Language used.
+    pub language: String,
+    /// An interpreter was needed.
+    pub interpreter: bool,
+    /// Duration band.
+    pub duration: String,
+    /// Service codes, ';'-separated.
+    pub services: String,
+    /// The person's country of origin (or answer code).
+    pub country_of_origin: String,
+    /// Sex (or answer code).
+    pub sex: String,
+    /// Age band at the visit.
+    pub age_band: String,
+    /// Legal status (or answer code).
+    pub legal_status: String,
+}
+
+/// The setting that holds the secret key of the pseudonyms.
+const PSEUDONYM_KEY: &str = "export.pseudonym_key";
+
+/// The secret key of the pseudonyms, made on first use; `rotate` makes a new one, after which
+/// no pseudonym matches an earlier export.
+pub fn pseudonym_key(db: &Database, rotate: bool) -> Result<Vec<u8>> {
+    if !rotate && let Some(hex) = super::settings::get(db, PSEUDONYM_KEY)? {
+        let key: Vec<u8> = (0..hex.len() / 2)
+            .filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+            .collect();
+        if key.len() == 32 {
+            return Ok(key);
+        }
+    }
+    let key: [u8; 32] = rand::random();
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    super::settings::set(db, PSEUDONYM_KEY, &hex)?;
+    Ok(key.to_vec())
+}
+
+/// The pseudonym of a visitor under a key: the first 16 hex digits of HMAC-SHA-256 of the id.
+pub fn pseudonym(key: &[u8], visitor: i64) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = match hmac::Hmac::<sha2::Sha256>::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => return String::new(),
+    };
+    mac.update(visitor.to_string().as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Every visit of the period, one row each, people under pseudonyms.
+pub fn records(db: &Database, _actor: &Actor, period: Period, key: &[u8]) -> Result<Vec<Record>> {
+    let b = Bounds::of(period);
+    let mut stmt = db.conn.prepare_cached(&format!(
+        "SELECT v.visitor_id, substr(v.visited_at, 1, 10), v.language, v.interpreter, v.duration_minutes,
+                (SELECT group_concat(t.code, ';') FROM services_rendered s JOIN service_types t ON t.id = s.service_type_id WHERE s.visit_id = v.id),
+                p.country_of_origin, p.sex, p.birth_year, p.legal_status,
+                EXISTS (SELECT 1 FROM visits e WHERE e.visitor_id = v.visitor_id
+                        AND (e.visited_at < v.visited_at OR (e.visited_at = v.visited_at AND e.id < v.id)))
+         FROM ({PERIOD_VISITS}) v LEFT JOIN visitors p ON p.id = v.visitor_id ORDER BY v.visited_at, v.id"
+    ))?;
+    let rows = stmt
+        .query_map(named_params! { ":from": b.from, ":until": b.until }, |r| {
+            let visitor: Option<i64> = r.get(0)?;
+            let date: String = r.get(1)?;
+            let day = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or(period.from);
+            let earlier: bool = r.get(10)?;
+            Ok(Record {
+                person: visitor.map(|id| pseudonym(key, id)).unwrap_or_default(),
+                consultation: match (visitor, earlier) {
+                    (None, _) => "anonymous",
+                    (Some(_), true) => "follow_up",
+                    (Some(_), false) => "first",
+                }
+                .to_owned(),
+                date,
+                language: r.get(2)?,
+                interpreter: r.get(3)?,
+                duration: duration_band(r.get(4)?).to_owned(),
+                services: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                country_of_origin: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                sex: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                age_band: if visitor.is_some() {
+                    age_band(r.get(8)?, day).to_owned()
+                } else {
+                    String::new()
+                },
+                legal_status: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

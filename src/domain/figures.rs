@@ -1,0 +1,346 @@
+//! The figures of a period for the evaluation and the funder, defined in `docs/figures.md`.
+//! Computed in one place (`db::figures`); every export and the reports screen show these.
+//! Figures only: no names, codes, phone numbers or notes.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// A period, both days included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// One calendar month.
+    pub fn month(year: i32, month: u32) -> Option<Period> {
+        let from = NaiveDate::from_ymd_opt(year, month, 1)?;
+        let next = if month == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)?
+        };
+        Some(Period {
+            from,
+            to: next.pred_opt()?,
+        })
+    }
+
+    /// The period just before this one: the same number of whole months when the period is
+    /// whole months (so a month compares with the month before), else the same number of days.
+    pub fn previous(self) -> Period {
+        let whole_months =
+            self.from.day() == 1 && self.to.succ_opt().is_some_and(|next| next.day() == 1);
+        if whole_months {
+            let months = (self.to.year() * 12 + self.to.month0() as i32)
+                - (self.from.year() * 12 + self.from.month0() as i32)
+                + 1;
+            if let (Some(from), Some(to)) = (
+                self.from
+                    .checked_sub_months(chrono::Months::new(months as u32)),
+                self.from.pred_opt(),
+            ) {
+                return Period { from, to };
+            }
+        }
+        let days = (self.to - self.from).num_days() + 1;
+        let to = self.from.pred_opt().unwrap_or(self.from);
+        Period {
+            from: to - chrono::Days::new(days as u64 - 1),
+            to,
+        }
+    }
+
+    /// Reads `YYYY-MM` (a whole month) or `YYYY-MM-DD`; `end` picks the month's last day.
+    pub fn parse_bound(text: &str, end: bool) -> Option<NaiveDate> {
+        let t = text.trim();
+        if let Ok(day) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            return Some(day);
+        }
+        let (year, month) = t.split_once('-')?;
+        let month = Period::month(year.parse().ok()?, month.parse().ok()?)?;
+        Some(if end { month.to } else { month.from })
+    }
+
+    /// The calendar months the period touches, as `YYYY-MM`.
+    pub fn months(self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut day = self.from.with_day(1).unwrap_or(self.from);
+        while day <= self.to {
+            out.push(day.format("%Y-%m").to_string());
+            day = day
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(self.to.succ_opt().unwrap_or(self.to));
+        }
+        out
+    }
+}
+
+/// One row of a breakdown: a code (a country, a service, a status…) and how many.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// The code: ISO country or language, service code, status, band… or an answer code
+    /// ('not_asked', 'doesnt_know', 'refused').
+    pub key: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// Referrals issued in the period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReferralFigures {
+    /// How many.
+    pub total: u64,
+    /// By destination organisation (English name).
+    pub by_destination: Vec<Count>,
+    /// By service code.
+    pub by_service: Vec<Count>,
+    /// By outcome (status).
+    pub by_outcome: Vec<Count>,
+}
+
+/// Accompaniments scheduled in the period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AccompanimentFigures {
+    /// How many.
+    pub total: u64,
+    /// By institution (English name).
+    pub by_institution: Vec<Count>,
+    /// By outcome (status).
+    pub by_outcome: Vec<Count>,
+}
+
+/// The answers to one feedback question.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Ratings {
+    /// Mean mark (1–5), `None` without responses.
+    pub mean: Option<f64>,
+    /// How many gave 1, 2, 3, 4 and 5.
+    pub distribution: [u64; 5],
+}
+
+/// Satisfaction feedback given in the period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Satisfaction {
+    /// Responses.
+    pub responses: u64,
+    /// The service overall.
+    pub overall: Ratings,
+    /// The staff's attitude and competence.
+    pub staff: Ratings,
+}
+
+/// The funder's participant indicators (EU AMIF style), counted in people, not services.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Participants {
+    /// People supported: the unique visitors.
+    pub supported: u64,
+    /// Of whom in a Bulgarian language course.
+    pub language_course: u64,
+    /// Of whom in a civic-orientation activity (information and consultation).
+    pub civic_orientation: u64,
+    /// Of whom given professional / labour-market guidance.
+    pub labour_market_guidance: u64,
+    /// Of whom given legal assistance.
+    pub legal_assistance: u64,
+}
+
+/// One month of the per-month series.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MonthFigures {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Distinct people with a visit in the month (within the period).
+    pub unique_visitors: u64,
+    /// Of whom with their first visit ever in the month.
+    pub new_visitors: u64,
+    /// Visits, anonymous ones included.
+    pub visits: u64,
+    /// Anonymous visits.
+    pub anonymous_visits: u64,
+    /// Services rendered.
+    pub services: u64,
+}
+
+/// Every figure of a period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figures {
+    /// The period.
+    pub period: Option<Period>,
+    /// Distinct people with at least one visit in the period.
+    pub unique_visitors: u64,
+    /// Of whom with their first visit ever in the period.
+    pub new_visitors: u64,
+    /// Of whom with an earlier visit.
+    pub returning_visitors: u64,
+    /// Visits with nobody recorded.
+    pub anonymous_visits: u64,
+    /// All visits, anonymous ones included.
+    pub visits: u64,
+    /// Services rendered in those visits.
+    pub services_total: u64,
+    /// Services by type (service code).
+    pub services_by_type: Vec<Count>,
+    /// Services by providing organisation (English name).
+    pub services_by_provider: Vec<Count>,
+    /// Unique visitors by country of origin.
+    pub countries_of_origin: Vec<Count>,
+    /// Unique visitors by nationality.
+    pub nationality: Vec<Count>,
+    /// Unique visitors by sex.
+    pub sex: Vec<Count>,
+    /// Unique visitors by age band at the period's end.
+    pub age_bands: Vec<Count>,
+    /// Unique visitors by legal status.
+    pub legal_status: Vec<Count>,
+    /// Unique visitors by preferred language.
+    pub languages: Vec<Count>,
+    /// Visits by the language used.
+    pub visits_by_language: Vec<Count>,
+    /// Visits by interpreter need ('interpreter', 'no_interpreter').
+    pub interpreter: Vec<Count>,
+    /// Visits as first consultations, follow-ups or anonymous.
+    pub consultations: Vec<Count>,
+    /// Visits by duration band.
+    pub duration_bands: Vec<Count>,
+    /// Referrals.
+    pub referrals: ReferralFigures,
+    /// Accompaniments.
+    pub accompaniments: AccompanimentFigures,
+    /// Satisfaction.
+    pub satisfaction: Satisfaction,
+    /// The funder's participant indicators.
+    pub participants: Participants,
+    /// Per-month series.
+    pub monthly: Vec<MonthFigures>,
+}
+
+/// Age bands of the evaluation.
+pub const AGE_BANDS: [&str; 6] = ["0-17", "18-34", "35-49", "50-64", "65+", "unknown"];
+
+/// The age band of someone born in `birth_year`, at `on`.
+pub fn age_band(birth_year: Option<i32>, on: NaiveDate) -> &'static str {
+    match birth_year.map(|y| on.year() - y) {
+        None => "unknown",
+        Some(age) if age < 18 => "0-17",
+        Some(age) if age < 35 => "18-34",
+        Some(age) if age < 50 => "35-49",
+        Some(age) if age < 65 => "50-64",
+        Some(_) => "65+",
+    }
+}
+
+/// Duration bands of the evaluation (minutes).
+pub const DURATION_BANDS: [&str; 5] = ["<15", "15-29", "30-59", "60+", "unknown"];
+
+/// The duration band of a visit.
+pub fn duration_band(minutes: Option<u32>) -> &'static str {
+    match minutes {
+        None => "unknown",
+        Some(m) if m < 15 => "<15",
+        Some(m) if m < 30 => "15-29",
+        Some(m) if m < 60 => "30-59",
+        Some(_) => "60+",
+    }
+}
+
+/// Shows a count for printing: below 5 (and above 0) as "<5" when `mask_small` is on, so that
+/// no one can be singled out in a small table.
+pub fn shown(count: u64, mask_small: bool) -> String {
+    if mask_small && (1..5).contains(&count) {
+        "<5".to_owned()
+    } else {
+        count.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn periods_read_months_and_days() {
+        assert_eq!(
+            Period::month(2026, 2),
+            Some(Period {
+                from: day(2026, 2, 1),
+                to: day(2026, 2, 28)
+            })
+        );
+        assert_eq!(
+            Period::parse_bound("2026-12", true),
+            Some(day(2026, 12, 31))
+        );
+        assert_eq!(
+            Period::parse_bound("2026-12", false),
+            Some(day(2026, 12, 1))
+        );
+        assert_eq!(
+            Period::parse_bound("2026-12-05", true),
+            Some(day(2026, 12, 5))
+        );
+        assert_eq!(Period::parse_bound("2026-13", true), None);
+        let year = Period {
+            from: day(2025, 11, 15),
+            to: day(2026, 2, 3),
+        };
+        assert_eq!(year.months(), ["2025-11", "2025-12", "2026-01", "2026-02"]);
+        let march = Period::month(2026, 3).unwrap_or(year);
+        assert_eq!(
+            march.previous(),
+            Period {
+                from: day(2026, 2, 1),
+                to: day(2026, 2, 28)
+            }
+        );
+        let days = Period {
+            from: day(2026, 3, 10),
+            to: day(2026, 3, 19),
+        };
+        assert_eq!(
+            days.previous(),
+            Period {
+                from: day(2026, 2, 28),
+                to: day(2026, 3, 9)
+            }
+        );
+        let first_year = Period {
+            from: day(2021, 9, 1),
+            to: day(2022, 8, 31),
+        };
+        assert_eq!(
+            first_year.previous(),
+            Period {
+                from: day(2020, 9, 1),
+                to: day(2021, 8, 31)
+            }
+        );
+    }
+
+    #[test]
+    fn bands_and_small_counts() {
+        let on = day(2026, 11, 30);
+        assert_eq!(age_band(Some(2010), on), "0-17");
+        assert_eq!(age_band(Some(2008), on), "18-34");
+        assert_eq!(age_band(Some(1961), on), "65+");
+        assert_eq!(age_band(None, on), "unknown");
+        assert_eq!(duration_band(Some(14)), "<15");
+        assert_eq!(duration_band(Some(60)), "60+");
+        assert_eq!(
+            (
+                shown(0, true),
+                shown(3, true),
+                shown(5, true),
+                shown(3, false)
+            ),
+            ("0".into(), "<5".into(), "5".into(), "3".into())
+        );
+    }
+}

@@ -1,0 +1,422 @@
+//! Exports of the figures: JSON (one document), CSV (one file per table) and XLSX (a summary
+//! sheet and one sheet per table). Figures only; where visits are listed one by one (the
+//! `records` table), people appear under pseudonyms.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+use rust_i18n::t;
+use serde::Serialize;
+
+use crate::db::{self, Database, audit, figures};
+use crate::domain::figures::{Count, Figures, Period, shown};
+use crate::domain::{Actor, format_stamp};
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON document.
+    Json,
+    /// A folder of CSV files.
+    Csv,
+    /// One spreadsheet.
+    Xlsx,
+}
+
+impl Format {
+    /// Reads a format name as typed on the command line.
+    pub fn parse(text: &str) -> Option<Format> {
+        match text.to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            _ => None,
+        }
+    }
+
+    /// Its name ("json"…).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// How to export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Show counts below 5 as "<5" in the XLSX (JSON and CSV keep plain integers).
+    pub mask_small_counts: bool,
+    /// Language of the spreadsheet's headers ("bg" or "en").
+    pub locale: String,
+}
+
+/// One value of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// A label or code.
+    Text(String),
+    /// A count of people, visits or services.
+    Count(u64),
+    /// A mean.
+    Number(f64),
+}
+
+/// One table of figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// File and sheet name, English snake_case.
+    pub name: &'static str,
+    /// Column keys (translated for the spreadsheet under `report.column.*`).
+    pub columns: Vec<&'static str>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+fn breakdown(name: &'static str, counts: &[Count]) -> Table {
+    Table {
+        name,
+        columns: vec!["key", "count"],
+        rows: counts
+            .iter()
+            .map(|c| vec![Cell::Text(c.key.clone()), Cell::Count(c.count)])
+            .collect(),
+    }
+}
+
+/// The key figures, one per row.
+pub fn summary(f: &Figures) -> Vec<(&'static str, Cell)> {
+    let mean = |m: Option<f64>| m.map_or(Cell::Text(String::new()), Cell::Number);
+    vec![
+        ("unique_visitors", Cell::Count(f.unique_visitors)),
+        ("new_visitors", Cell::Count(f.new_visitors)),
+        ("returning_visitors", Cell::Count(f.returning_visitors)),
+        ("anonymous_visits", Cell::Count(f.anonymous_visits)),
+        ("visits", Cell::Count(f.visits)),
+        ("services_total", Cell::Count(f.services_total)),
+        ("referrals", Cell::Count(f.referrals.total)),
+        ("accompaniments", Cell::Count(f.accompaniments.total)),
+        (
+            "satisfaction_responses",
+            Cell::Count(f.satisfaction.responses),
+        ),
+        (
+            "satisfaction_overall_mean",
+            mean(f.satisfaction.overall.mean),
+        ),
+        ("satisfaction_staff_mean", mean(f.satisfaction.staff.mean)),
+    ]
+}
+
+/// Every table of the figures, in the order of `docs/figures.md`.
+pub fn tables(f: &Figures) -> Vec<Table> {
+    let p = &f.participants;
+    let ratings = |name: &'static str, r: &crate::domain::figures::Ratings| Table {
+        name,
+        columns: vec!["key", "count"],
+        rows: (1..=5u64)
+            .map(|mark| {
+                vec![
+                    Cell::Text(mark.to_string()),
+                    Cell::Count(r.distribution[mark as usize - 1]),
+                ]
+            })
+            .collect(),
+    };
+    vec![
+        Table {
+            name: "summary",
+            columns: vec!["key", "value"],
+            rows: summary(f)
+                .into_iter()
+                .map(|(k, v)| vec![Cell::Text(k.to_owned()), v])
+                .collect(),
+        },
+        breakdown("services_by_type", &f.services_by_type),
+        breakdown("services_by_provider", &f.services_by_provider),
+        breakdown("countries_of_origin", &f.countries_of_origin),
+        breakdown("nationality", &f.nationality),
+        breakdown("sex", &f.sex),
+        breakdown("age_bands", &f.age_bands),
+        breakdown("legal_status", &f.legal_status),
+        breakdown("languages", &f.languages),
+        breakdown("visits_by_language", &f.visits_by_language),
+        breakdown("interpreter", &f.interpreter),
+        breakdown("consultations", &f.consultations),
+        breakdown("duration_bands", &f.duration_bands),
+        breakdown("referrals_by_destination", &f.referrals.by_destination),
+        breakdown("referrals_by_service", &f.referrals.by_service),
+        breakdown("referrals_by_outcome", &f.referrals.by_outcome),
+        breakdown(
+            "accompaniments_by_institution",
+            &f.accompaniments.by_institution,
+        ),
+        breakdown("accompaniments_by_outcome", &f.accompaniments.by_outcome),
+        ratings("satisfaction_overall", &f.satisfaction.overall),
+        ratings("satisfaction_staff", &f.satisfaction.staff),
+        Table {
+            name: "participants",
+            columns: vec!["key", "count"],
+            rows: [
+                ("supported", p.supported),
+                ("language_course", p.language_course),
+                ("civic_orientation", p.civic_orientation),
+                ("labour_market_guidance", p.labour_market_guidance),
+                ("legal_assistance", p.legal_assistance),
+            ]
+            .into_iter()
+            .map(|(k, n)| vec![Cell::Text(k.to_owned()), Cell::Count(n)])
+            .collect(),
+        },
+        Table {
+            name: "monthly",
+            columns: vec![
+                "month",
+                "unique_visitors",
+                "new_visitors",
+                "visits",
+                "anonymous_visits",
+                "services",
+            ],
+            rows: f
+                .monthly
+                .iter()
+                .map(|m| {
+                    vec![
+                        Cell::Text(m.month.clone()),
+                        Cell::Count(m.unique_visitors),
+                        Cell::Count(m.new_visitors),
+                        Cell::Count(m.visits),
+                        Cell::Count(m.anonymous_visits),
+                        Cell::Count(m.services),
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    #[serde(flatten)]
+    figures: &'a Figures,
+    records: &'a [figures::Record],
+}
+
+fn period_of(f: &Figures) -> Period {
+    f.period.unwrap_or(Period {
+        from: chrono::NaiveDate::MIN,
+        to: chrono::NaiveDate::MIN,
+    })
+}
+
+/// Writes the figures in a format into `folder` (the CSV files into a sub-folder) and returns
+/// the path written. The export is recorded in the audit trail.
+pub fn write(
+    db: &Database,
+    actor: &Actor,
+    f: &Figures,
+    format: Format,
+    folder: &Path,
+    options: &Options,
+    now: NaiveDateTime,
+) -> db::Result<PathBuf> {
+    let period = period_of(f);
+    let stem = format!("figures-{}_{}", period.from, period.to);
+    let path = match format {
+        Format::Csv => folder.join(&stem),
+        other => folder.join(format!("{stem}.{}", other.name())),
+    };
+    write_to(db, actor, f, format, &path, options)?;
+    audit::record_export(db, actor, &format_stamp(now))?;
+    Ok(path)
+}
+
+/// Writes the figures to exactly this path (a folder for CSV).
+pub fn write_to(
+    db: &Database,
+    actor: &Actor,
+    f: &Figures,
+    format: Format,
+    path: &Path,
+    options: &Options,
+) -> db::Result<()> {
+    let period = period_of(f);
+    match format {
+        Format::Json => {
+            let key = figures::pseudonym_key(db, false)?;
+            let records = figures::records(db, actor, period, &key)?;
+            let json = serde_json::to_string_pretty(&JsonDocument {
+                figures: f,
+                records: &records,
+            })
+            .map_err(|e| db::Error::Storage(e.to_string()))?;
+            std::fs::write(path, json)?;
+        }
+        Format::Csv => {
+            std::fs::create_dir_all(path)?;
+            for table in tables(f) {
+                let rows = table
+                    .rows
+                    .iter()
+                    .map(|row| row.iter().map(cell_text).collect())
+                    .collect();
+                write_csv(
+                    &path.join(format!("{}.csv", table.name)),
+                    &table.columns,
+                    rows,
+                )?;
+            }
+            let key = figures::pseudonym_key(db, false)?;
+            let records = figures::records(db, actor, period, &key)?;
+            let columns = [
+                "person",
+                "date",
+                "consultation",
+                "language",
+                "interpreter",
+                "duration",
+                "services",
+                "country_of_origin",
+                "sex",
+                "age_band",
+                "legal_status",
+            ];
+            let rows = records
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        r.person,
+                        r.date,
+                        r.consultation,
+                        r.language,
+                        r.interpreter.to_string(),
+                        r.duration,
+                        r.services,
+                        r.country_of_origin,
+                        r.sex,
+                        r.age_band,
+                        r.legal_status,
+                    ]
+                })
+                .collect();
+            write_csv(&path.join("records.csv"), &columns, rows)?;
+        }
+        Format::Xlsx => write_xlsx(f, path, options)?,
+    }
+    Ok(())
+}
+
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) => t.clone(),
+        Cell::Count(n) => n.to_string(),
+        Cell::Number(x) => format!("{x:.2}"),
+    }
+}
+
+/// A CSV file in UTF-8 with a byte-order mark, so that Excel reads Cyrillic and Arabic right.
+fn write_csv(path: &Path, columns: &[&str], rows: Vec<Vec<String>>) -> db::Result<()> {
+    let mut bytes = "\u{FEFF}".as_bytes().to_vec();
+    {
+        let mut writer = csv::Writer::from_writer(&mut bytes);
+        let io = |e: csv::Error| db::Error::Io(std::io::Error::other(e.to_string()));
+        writer.write_record(columns).map_err(io)?;
+        for row in rows {
+            writer.write_record(row).map_err(io)?;
+        }
+        writer.flush()?;
+    }
+    std::fs::write(path, bytes)?;
+    Ok(())
+}
+
+fn write_xlsx(f: &Figures, path: &Path, options: &Options) -> db::Result<()> {
+    use rust_xlsxwriter::{Format as CellFormat, FormatAlign, Workbook};
+    let locale = options.locale.as_str();
+    let xlsx = |e: rust_xlsxwriter::XlsxError| db::Error::Io(std::io::Error::other(e.to_string()));
+    let mut book = Workbook::new();
+    let bold = CellFormat::new().set_bold();
+    let rtl = CellFormat::new()
+        .set_align(FormatAlign::Right)
+        .set_reading_direction(2);
+    let period = period_of(f);
+    for table in tables(f) {
+        let sheet = book.add_worksheet();
+        let title = t!(format!("report.table.{}", table.name), locale = locale).into_owned();
+        // Sheet names: at most 31 characters, no []:*?/\.
+        let sheet_name: String = title
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
+        sheet.set_name(&sheet_name).map_err(xlsx)?;
+        if table.name == "summary" {
+            sheet.set_right_to_left(false);
+        }
+        let heading = format!("{title} · {} – {}", period.from, period.to);
+        sheet
+            .write_string_with_format(0, 0, &heading, &bold)
+            .map_err(xlsx)?;
+        for (col, key) in table.columns.iter().enumerate() {
+            let header = t!(format!("report.column.{key}"), locale = locale).into_owned();
+            sheet
+                .write_string_with_format(1, col as u16, &header, &bold)
+                .map_err(xlsx)?;
+            sheet
+                .set_column_width(col as u16, if col == 0 { 42 } else { 16 })
+                .map_err(xlsx)?;
+        }
+        sheet.set_freeze_panes(2, 0).map_err(xlsx)?;
+        for (r, row) in table.rows.iter().enumerate() {
+            let r = r as u32 + 2;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(text) if crate::domain::text::has_rtl(text) => {
+                        sheet
+                            .write_string_with_format(r, c, text, &rtl)
+                            .map_err(xlsx)?;
+                    }
+                    Cell::Text(text) => {
+                        sheet
+                            .write_string(r, c, label(text, locale))
+                            .map_err(xlsx)?;
+                    }
+                    Cell::Count(n) if options.mask_small_counts && (1..5).contains(n) => {
+                        sheet.write_string(r, c, shown(*n, true)).map_err(xlsx)?;
+                    }
+                    Cell::Count(n) => {
+                        sheet.write_number(r, c, *n as f64).map_err(xlsx)?;
+                    }
+                    Cell::Number(x) => {
+                        sheet.write_number(r, c, *x).map_err(xlsx)?;
+                    }
+                }
+            }
+        }
+    }
+    book.save(path).map_err(xlsx)?;
+    Ok(())
+}
+
+/// A readable label for a code in the spreadsheet: a known figure, answer code or status gets
+/// its translation; countries, languages and names stay as they are.
+fn label(code: &str, locale: &str) -> String {
+    for section in [
+        "report.key",
+        "answer",
+        "sex",
+        "legal_status",
+        "referral_status",
+        "accompaniment_status",
+    ] {
+        let key = format!("{section}.{code}");
+        if let Some(text) = crate::_rust_i18n_try_translate(locale, key) {
+            return text.into_owned();
+        }
+    }
+    code.to_owned()
+}

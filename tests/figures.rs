@@ -1,0 +1,613 @@
+//! The figures, checked against a separate, straightforward computation over the raw rows, on
+//! generated data and on hand-made edge cases; and the exports read back.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use bureau_desk::db::{Database, OpenMode, figures, staff};
+use bureau_desk::demo::{self, DemoOptions};
+use bureau_desk::domain::figures::{Count, Figures, Period, age_band, duration_band};
+use bureau_desk::domain::{Actor, Role};
+use bureau_desk::export::{self, Format, Options};
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::Connection;
+
+struct Visit {
+    id: i64,
+    visitor: Option<i64>,
+    at: NaiveDateTime,
+    language: String,
+    interpreter: bool,
+    duration: Option<u32>,
+}
+
+/// A visitor's counted answers: country, nationality, sex, birth year, legal status, language.
+type Person = (String, String, String, Option<i32>, String, String);
+
+/// Everything read plainly from the file.
+struct Raw {
+    visits: Vec<Visit>,
+    services: Vec<(i64, String, String)>,
+    people: HashMap<i64, Person>,
+    referrals: Vec<(NaiveDateTime, String)>,
+    accompaniments: Vec<(NaiveDateTime, String)>,
+    feedback: Vec<(NaiveDate, i64, i64)>,
+}
+
+fn stamp(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+fn read(path: &std::path::Path) -> Raw {
+    let conn = Connection::open(path).unwrap_or_else(|e| panic!("{e}"));
+    let all = |sql: &str| -> Vec<Vec<rusqlite::types::Value>> {
+        let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{e}"));
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            (0..n)
+                .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                .collect()
+        })
+        .and_then(|rows| rows.collect())
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    use rusqlite::types::Value::{Integer, Text};
+    let text = |v: &rusqlite::types::Value| match v {
+        Text(t) => t.clone(),
+        _ => String::new(),
+    };
+    let int = |v: &rusqlite::types::Value| match v {
+        Integer(i) => Some(*i),
+        _ => None,
+    };
+    Raw {
+        visits: all("SELECT id, visitor_id, visited_at, language, interpreter, duration_minutes FROM visits")
+            .iter()
+            .map(|r| Visit {
+                id: int(&r[0]).unwrap_or_default(),
+                visitor: int(&r[1]),
+                at: stamp(&text(&r[2])),
+                language: text(&r[3]),
+                interpreter: int(&r[4]) == Some(1),
+                duration: int(&r[5]).map(|d| d as u32),
+            })
+            .collect(),
+        services: all("SELECT s.visit_id, t.code, o.name_en FROM services_rendered s JOIN service_types t ON t.id = s.service_type_id JOIN organisations o ON o.id = s.provider_id")
+            .iter()
+            .map(|r| (int(&r[0]).unwrap_or_default(), text(&r[1]), text(&r[2])))
+            .collect(),
+        people: all("SELECT id, country_of_origin, nationality, sex, birth_year, legal_status, preferred_language FROM visitors")
+            .iter()
+            .map(|r| (int(&r[0]).unwrap_or_default(), (text(&r[1]), text(&r[2]), text(&r[3]), int(&r[4]).map(|y| y as i32), text(&r[5]), text(&r[6]))))
+            .collect(),
+        referrals: all("SELECT issued_at, status FROM referrals").iter().map(|r| (stamp(&text(&r[0])), text(&r[1]))).collect(),
+        accompaniments: all("SELECT scheduled_at, status FROM accompaniments").iter().map(|r| (stamp(&text(&r[0])), text(&r[1]))).collect(),
+        feedback: all("SELECT given_on, overall, staff FROM feedback")
+            .iter()
+            .map(|r| (NaiveDate::parse_from_str(&text(&r[0]), "%Y-%m-%d").unwrap_or_default(), int(&r[1]).unwrap_or_default(), int(&r[2]).unwrap_or_default()))
+            .collect(),
+    }
+}
+
+fn sorted(counts: &[Count]) -> BTreeMap<String, u64> {
+    counts
+        .iter()
+        .filter(|c| c.count > 0)
+        .map(|c| (c.key.clone(), c.count))
+        .collect()
+}
+
+fn tally<I: IntoIterator<Item = String>>(keys: I) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for key in keys {
+        *out.entry(key).or_insert(0) += 1;
+    }
+    out
+}
+
+/// The figures computed the long way, from the raw rows.
+fn check(raw: &Raw, period: Period, f: &Figures) {
+    let inside = |at: NaiveDateTime| at.date() >= period.from && at.date() <= period.to;
+    let visits: Vec<&Visit> = raw.visits.iter().filter(|v| inside(v.at)).collect();
+    let people: HashSet<i64> = visits.iter().filter_map(|v| v.visitor).collect();
+    let first_ever: HashMap<i64, NaiveDateTime> = raw
+        .visits
+        .iter()
+        .filter_map(|v| v.visitor.map(|p| (p, v.at)))
+        .fold(HashMap::new(), |mut m, (p, at)| {
+            let e = m.entry(p).or_insert(at);
+            if at < *e {
+                *e = at;
+            }
+            m
+        });
+    let new: usize = people
+        .iter()
+        .filter(|p| first_ever[p].date() >= period.from)
+        .count();
+    let what = format!("{period:?}");
+    assert_eq!(f.unique_visitors, people.len() as u64, "{what}");
+    assert_eq!(f.new_visitors, new as u64, "{what}");
+    assert_eq!(f.returning_visitors, (people.len() - new) as u64, "{what}");
+    assert_eq!(f.visits, visits.len() as u64, "{what}");
+    assert_eq!(
+        f.anonymous_visits,
+        visits.iter().filter(|v| v.visitor.is_none()).count() as u64,
+        "{what}"
+    );
+    let ids: HashSet<i64> = visits.iter().map(|v| v.id).collect();
+    let services: Vec<&(i64, String, String)> =
+        raw.services.iter().filter(|s| ids.contains(&s.0)).collect();
+    assert_eq!(f.services_total, services.len() as u64, "{what}");
+    assert_eq!(
+        sorted(&f.services_by_type),
+        tally(services.iter().map(|s| s.1.clone())),
+        "{what}"
+    );
+    assert_eq!(
+        sorted(&f.services_by_provider),
+        tally(services.iter().map(|s| s.2.clone())),
+        "{what}"
+    );
+    let person = |p: &i64| raw.people[p].clone();
+    assert_eq!(
+        sorted(&f.countries_of_origin),
+        tally(people.iter().map(|p| person(p).0)),
+        "{what}"
+    );
+    assert_eq!(
+        sorted(&f.nationality),
+        tally(people.iter().map(|p| person(p).1)),
+        "{what}"
+    );
+    assert_eq!(
+        sorted(&f.sex),
+        tally(people.iter().map(|p| person(p).2)),
+        "{what}"
+    );
+    assert_eq!(
+        sorted(&f.age_bands),
+        tally(
+            people
+                .iter()
+                .map(|p| age_band(person(p).3, period.to).to_owned())
+        ),
+        "{what}"
+    );
+    assert_eq!(
+        sorted(&f.legal_status),
+        tally(people.iter().map(|p| person(p).4)),
+        "{what}"
+    );
+    assert_eq!(
+        sorted(&f.languages),
+        tally(people.iter().map(|p| person(p).5)),
+        "{what}"
+    );
+    assert_eq!(
+        sorted(&f.visits_by_language),
+        tally(visits.iter().map(|v| v.language.clone())),
+        "{what}"
+    );
+    assert_eq!(
+        sorted(&f.interpreter),
+        tally(visits.iter().map(|v| {
+            if v.interpreter {
+                "interpreter"
+            } else {
+                "no_interpreter"
+            }
+            .to_owned()
+        })),
+        "{what}"
+    );
+    assert_eq!(
+        sorted(&f.duration_bands),
+        tally(visits.iter().map(|v| duration_band(v.duration).to_owned())),
+        "{what}"
+    );
+    let kind = |v: &Visit| match v.visitor {
+        None => "anonymous",
+        Some(p) => {
+            let earlier = raw
+                .visits
+                .iter()
+                .any(|e| e.visitor == Some(p) && (e.at < v.at || (e.at == v.at && e.id < v.id)));
+            if earlier { "follow_up" } else { "first" }
+        }
+    };
+    assert_eq!(
+        sorted(&f.consultations),
+        tally(visits.iter().map(|v| kind(v).to_owned())),
+        "{what}"
+    );
+    let referrals: Vec<_> = raw.referrals.iter().filter(|r| inside(r.0)).collect();
+    assert_eq!(f.referrals.total, referrals.len() as u64, "{what}");
+    assert_eq!(
+        sorted(&f.referrals.by_outcome),
+        tally(referrals.iter().map(|r| r.1.clone())),
+        "{what}"
+    );
+    let accompaniments: Vec<_> = raw.accompaniments.iter().filter(|a| inside(a.0)).collect();
+    assert_eq!(
+        f.accompaniments.total,
+        accompaniments.len() as u64,
+        "{what}"
+    );
+    assert_eq!(
+        sorted(&f.accompaniments.by_outcome),
+        tally(accompaniments.iter().map(|a| a.1.clone())),
+        "{what}"
+    );
+    let feedback: Vec<_> = raw
+        .feedback
+        .iter()
+        .filter(|r| r.0 >= period.from && r.0 <= period.to)
+        .collect();
+    assert_eq!(f.satisfaction.responses, feedback.len() as u64, "{what}");
+    for mark in 1..=5 {
+        let n = feedback.iter().filter(|r| r.1 == mark).count() as u64;
+        assert_eq!(
+            f.satisfaction.overall.distribution[mark as usize - 1],
+            n,
+            "{what}"
+        );
+    }
+    if !feedback.is_empty() {
+        let mean = feedback.iter().map(|r| r.2 as f64).sum::<f64>() / feedback.len() as f64;
+        assert!(
+            (f.satisfaction.staff.mean.unwrap_or(0.0) - mean).abs() < 0.006,
+            "{what}"
+        );
+    }
+    let with = |code: &str| {
+        people
+            .iter()
+            .filter(|p| {
+                visits.iter().any(|v| {
+                    v.visitor == Some(**p) && services.iter().any(|s| s.0 == v.id && s.1 == code)
+                })
+            })
+            .count() as u64
+    };
+    assert_eq!(f.participants.supported, people.len() as u64);
+    assert_eq!(
+        f.participants.language_course,
+        with("bulgarian_course"),
+        "{what}"
+    );
+    assert_eq!(f.participants.legal_assistance, with("legal"), "{what}");
+    assert_eq!(
+        f.participants.labour_market_guidance,
+        with("labour"),
+        "{what}"
+    );
+    assert_eq!(
+        f.participants.civic_orientation,
+        with("information"),
+        "{what}"
+    );
+    let monthly_visits: u64 = f.monthly.iter().map(|m| m.visits).sum();
+    assert_eq!(monthly_visits, f.visits, "{what}");
+    let monthly_anonymous: u64 = f.monthly.iter().map(|m| m.anonymous_visits).sum();
+    assert_eq!(monthly_anonymous, f.anonymous_visits, "{what}");
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+fn actor(db: &Database) -> Actor {
+    staff::list(db).unwrap_or_default().first().map_or(
+        Actor {
+            staff_id: bureau_desk::domain::StaffId(1),
+            role: Role::Admin,
+        },
+        |s| s.actor(),
+    )
+}
+
+#[test]
+fn every_figure_agrees_with_a_separate_count_on_generated_data() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("demo.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    demo::generate(
+        &mut db,
+        DemoOptions {
+            visitors: 500,
+            seed: 11,
+            today: day(2026, 11, 23),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let raw = read(&path);
+    let actor = actor(&db);
+    for period in [
+        Period::month(2026, 10).unwrap_or_else(|| panic!("month")),
+        Period::month(2026, 3).unwrap_or_else(|| panic!("month")),
+        Period {
+            from: day(2025, 11, 24),
+            to: day(2026, 11, 23),
+        },
+        Period {
+            from: day(2026, 6, 10),
+            to: day(2026, 6, 10),
+        },
+        Period {
+            from: day(2030, 1, 1),
+            to: day(2030, 1, 31),
+        },
+    ] {
+        let f = figures::compute(&db, &actor, period).unwrap_or_else(|e| panic!("{e}"));
+        check(&raw, period, &f);
+    }
+    let year = figures::compute(
+        &db,
+        &actor,
+        Period {
+            from: day(2025, 11, 24),
+            to: day(2026, 11, 23),
+        },
+    )
+    .unwrap_or_default();
+    assert!(
+        year.unique_visitors >= 450
+            && year.referrals.total > 10
+            && year.satisfaction.responses > 50,
+        "{:?}",
+        (
+            year.unique_visitors,
+            year.referrals.total,
+            year.satisfaction.responses
+        )
+    );
+}
+
+#[test]
+fn edge_cases_late_visits_earlier_first_visits_anonymous_and_empty_months() {
+    use bureau_desk::db::{visitors, visits};
+    use bureau_desk::domain::{NewVisit, ServiceLine, VisitorDraft};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("edge.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    let staff = staff::insert(&mut db, "Мария", Role::Desk, "2026-01-01T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let actor = staff.actor();
+    let register = |db: &mut Database, name: &str| {
+        let draft = VisitorDraft {
+            given_name: name.into(),
+            birth: "1990".into(),
+            ..Default::default()
+        };
+        let new = draft
+            .validate(day(2026, 11, 23))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        visitors::insert(db, &actor, &new, "2026-09-01T09:00")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .id
+    };
+    let returning = register(&mut db, "Returning");
+    let newcomer = register(&mut db, "Newcomer");
+    let log = |db: &mut Database, who: Option<bureau_desk::domain::VisitorId>, at: &str| {
+        let visit = NewVisit {
+            visitor: who,
+            at: stamp(at),
+            staff: actor.staff_id,
+            language: "ar".into(),
+            interpreter: false,
+            duration_minutes: Some(20),
+            services: vec![ServiceLine {
+                service_type: bureau_desk::domain::ServiceTypeId(1),
+                provider: bureau_desk::domain::OrganisationId(1),
+            }],
+            notes: String::new(),
+        };
+        visits::insert(db, &actor, &visit, at).unwrap_or_else(|e| panic!("{e}"));
+    };
+    log(&mut db, Some(returning), "2026-09-30T23:59"); // first visit: the month before
+    log(&mut db, Some(returning), "2026-10-15T10:00");
+    log(&mut db, Some(newcomer), "2026-10-31T23:59"); // the last minute of the month
+    log(&mut db, Some(newcomer), "2026-10-31T23:59"); // twice at the same minute
+    log(&mut db, None, "2026-10-01T00:00"); // anonymous, the first minute
+    log(&mut db, None, "2026-11-01T00:00"); // the next month
+    let october = Period::month(2026, 10).unwrap_or_else(|| panic!("month"));
+    let f = figures::compute(&db, &actor, october).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (f.unique_visitors, f.new_visitors, f.returning_visitors),
+        (2, 1, 1)
+    );
+    assert_eq!((f.visits, f.anonymous_visits, f.services_total), (4, 1, 4));
+    assert_eq!(
+        sorted(&f.consultations),
+        tally(["follow_up", "first", "follow_up", "anonymous"].map(String::from))
+    );
+    check(&read(&path), october, &f);
+    let september = figures::compute(&db, &actor, Period::month(2026, 9).unwrap_or(october))
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            september.unique_visitors,
+            september.new_visitors,
+            september.visits
+        ),
+        (1, 1, 1)
+    );
+    let empty = figures::compute(&db, &actor, Period::month(2026, 12).unwrap_or(october))
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            empty.unique_visitors,
+            empty.visits,
+            empty.satisfaction.overall.mean
+        ),
+        (0, 0, None)
+    );
+    assert_eq!(empty.monthly.len(), 1);
+}
+
+#[test]
+fn exports_agree_with_each_other_and_name_nobody() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("demo.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    demo::generate(
+        &mut db,
+        DemoOptions {
+            visitors: 300,
+            seed: 3,
+            today: day(2026, 11, 23),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let actor = actor(&db);
+    let period = Period {
+        from: day(2026, 1, 1),
+        to: day(2026, 10, 31),
+    };
+    let f = figures::compute(&db, &actor, period).unwrap_or_else(|e| panic!("{e}"));
+    let plain = Options {
+        mask_small_counts: false,
+        locale: "en".into(),
+    };
+
+    // JSON: the named keys, plain integers.
+    let json_path = dir.path().join("f.json");
+    export::write_to(&db, &actor, &f, Format::Json, &json_path, &plain)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    for key in [
+        "period",
+        "unique_visitors",
+        "new_visitors",
+        "returning_visitors",
+        "anonymous_visits",
+        "visits",
+        "services_total",
+        "services_by_type",
+        "services_by_provider",
+        "countries_of_origin",
+        "sex",
+        "age_bands",
+        "legal_status",
+        "languages",
+        "referrals",
+        "accompaniments",
+        "satisfaction",
+        "participants",
+        "monthly",
+        "records",
+    ] {
+        assert!(json.get(key).is_some(), "{key}");
+    }
+    assert_eq!(json["unique_visitors"].as_u64(), Some(f.unique_visitors));
+    let records = json["records"].as_array().cloned().unwrap_or_default();
+    assert_eq!(records.len() as u64, f.visits);
+
+    // XLSX read back: the summary sheet's numbers are the JSON's.
+    let xlsx_path = dir.path().join("f.xlsx");
+    export::write_to(&db, &actor, &f, Format::Xlsx, &xlsx_path, &plain)
+        .unwrap_or_else(|e| panic!("{e}"));
+    use calamine::{Reader, open_workbook_auto};
+    let mut book = open_workbook_auto(&xlsx_path).unwrap_or_else(|e| panic!("{e}"));
+    let names = book.sheet_names().to_vec();
+    assert!(names.len() >= 20 && names[0] == "Summary", "{names:?}");
+    let sheet = book
+        .worksheet_range("Summary")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let value_of = |label: &str| -> Option<f64> {
+        sheet
+            .rows()
+            .find(|r| r.first().is_some_and(|c| *c == label))
+            .and_then(|r| r.get(1))
+            .and_then(|c| c.to_string().parse().ok())
+    };
+    assert_eq!(
+        value_of("Unique visitors"),
+        json["unique_visitors"].as_f64()
+    );
+    assert_eq!(value_of("Visits"), json["visits"].as_f64());
+    assert_eq!(
+        value_of("Services rendered"),
+        json["services_total"].as_f64()
+    );
+    assert_eq!(
+        value_of("Anonymous visits"),
+        json["anonymous_visits"].as_f64()
+    );
+
+    // CSV: one file per table, with a byte-order mark; the records table uses pseudonyms.
+    let csv_dir = dir.path().join("csv");
+    export::write_to(&db, &actor, &f, Format::Csv, &csv_dir, &plain)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let records_csv = std::fs::read_to_string(csv_dir.join("records.csv")).unwrap_or_default();
+    assert!(records_csv.starts_with('\u{FEFF}'));
+    assert_eq!(records_csv.lines().count() as u64, f.visits + 1);
+
+    // No names, bureau codes or phone numbers anywhere.
+    let conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let people: Vec<(String, String, String)> = conn
+        .prepare("SELECT given_name, code, phone FROM visitors")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut everything = std::fs::read_to_string(&json_path).unwrap_or_default();
+    for entry in std::fs::read_dir(&csv_dir).unwrap_or_else(|e| panic!("{e}")) {
+        everything.push_str(
+            &std::fs::read_to_string(entry.map(|e| e.path()).unwrap_or_default())
+                .unwrap_or_default(),
+        );
+    }
+    for (name, code, phone) in people {
+        assert!(
+            !everything.contains(&format!("\"{name}\""))
+                && !everything.contains(&format!(",{name},")),
+            "{name}"
+        );
+        assert!(!everything.contains(&code), "{code}");
+        assert!(phone.is_empty() || !everything.contains(&phone), "{phone}");
+    }
+
+    // Pseudonyms stay the same across exports until the key is rotated.
+    let first = figures::pseudonym(&figures::pseudonym_key(&db, false).unwrap_or_default(), 1);
+    assert_eq!(
+        first,
+        figures::pseudonym(&figures::pseudonym_key(&db, false).unwrap_or_default(), 1)
+    );
+    assert_ne!(
+        first,
+        figures::pseudonym(&figures::pseudonym_key(&db, true).unwrap_or_default(), 1)
+    );
+
+    // Small counts are masked in the spreadsheet when asked.
+    let masked = Options {
+        mask_small_counts: true,
+        locale: "bg".into(),
+    };
+    let masked_path = dir.path().join("masked.xlsx");
+    export::write_to(&db, &actor, &f, Format::Xlsx, &masked_path, &masked)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut book = open_workbook_auto(&masked_path).unwrap_or_else(|e| panic!("{e}"));
+    // The counts: every column after the first (the first holds labels, marks 1–5 among them).
+    let cells: Vec<String> = book
+        .worksheets()
+        .into_iter()
+        .flat_map(|(_, range)| {
+            range
+                .rows()
+                .skip(2)
+                .flat_map(|r| r.iter().skip(1).map(|c| c.to_string()).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(cells.iter().any(|c| c == "<5"));
+    assert!(
+        !cells
+            .iter()
+            .any(|c| ["1", "2", "3", "4"].contains(&c.as_str())),
+        "no bare small counts"
+    );
+}
