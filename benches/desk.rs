@@ -137,6 +137,26 @@ fn bench_slips() {
     }
 }
 
+/// The figures of a month and of a year on the big file.
+fn bench_figures(db: &Database, actor: &bureau_desk::domain::Actor) {
+    use bureau_desk::domain::figures::Period;
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+    for (name, period) in [
+        ("figures for one month", Period { from: day(2026, 10, 1), to: day(2026, 10, 31) }),
+        ("figures for one year", Period { from: day(2025, 11, 1), to: day(2026, 10, 31) }),
+    ] {
+        let mut times = Vec::new();
+        let mut visits = 0;
+        for _ in 0..5 {
+            let started = Instant::now();
+            let figures = bureau_desk::db::figures::compute(db, actor, period).unwrap_or_else(|e| panic!("{e}"));
+            times.push(started.elapsed());
+            visits = figures.visits;
+        }
+        report(&format!("{name} ({visits} visits)"), &mut times);
+    }
+}
+
 fn main() {
     let only = |what: &str| std::env::args().any(|a| a == format!("--only-{what}"));
     if only("slips") {
@@ -202,6 +222,10 @@ fn main() {
         like_p95.as_secs_f64() / ours_p95.as_secs_f64()
     );
 
+    if only("figures") {
+        bench_figures(&db, &actor);
+        return;
+    }
     if only_search {
         return;
     }
@@ -301,5 +325,6 @@ fn main() {
             &mut frames,
         );
     }
+    bench_figures(&db, &actor);
     bench_slips();
 }
