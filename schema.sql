@@ -196,6 +196,7 @@ CREATE TABLE referrals (
     issued_at         TEXT NOT NULL
 );
 CREATE INDEX referrals_by_visit ON referrals (visit_id);
+CREATE INDEX referrals_by_issue ON referrals (issued_at);
 CREATE INDEX referrals_to_follow_up ON referrals (status, follow_up_on);
 
 -- An accompaniment: a person from the bureau goes with the visitor to an institution.

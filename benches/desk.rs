@@ -142,14 +142,27 @@ fn bench_figures(db: &Database, actor: &bureau_desk::domain::Actor) {
     use bureau_desk::domain::figures::Period;
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
     for (name, period) in [
-        ("figures for one month", Period { from: day(2026, 10, 1), to: day(2026, 10, 31) }),
-        ("figures for one year", Period { from: day(2025, 11, 1), to: day(2026, 10, 31) }),
+        (
+            "figures for one month",
+            Period {
+                from: day(2026, 10, 1),
+                to: day(2026, 10, 31),
+            },
+        ),
+        (
+            "figures for one year",
+            Period {
+                from: day(2025, 11, 1),
+                to: day(2026, 10, 31),
+            },
+        ),
     ] {
         let mut times = Vec::new();
         let mut visits = 0;
         for _ in 0..5 {
             let started = Instant::now();
-            let figures = bureau_desk::db::figures::compute(db, actor, period).unwrap_or_else(|e| panic!("{e}"));
+            let figures = bureau_desk::db::figures::compute(db, actor, period)
+                .unwrap_or_else(|e| panic!("{e}"));
             times.push(started.elapsed());
             visits = figures.visits;
         }

@@ -128,6 +128,8 @@ pub enum Command {
     ComputeReport,
     /// Write the figures of the shown period in this format to the exports folder.
     Export(crate::export::Format),
+    /// Print slips on this paper from now on (remembered in the database).
+    SetSlipPaper(Paper),
 }
 
 /// Where "now" comes from: the system clock, or a fixed time in tests.
@@ -343,6 +345,8 @@ pub struct Desk {
     pub slip_languages: (String, String),
     /// Path typed for "save as".
     pub slip_save_path: String,
+    /// The paper slips are printed on.
+    pub slip_paper: Paper,
     /// Outcome note typed before recording an accompaniment's outcome.
     pub outcome_note: String,
     /// Where printed slips go.
@@ -400,6 +404,9 @@ impl Desk {
             week: Vec::new(),
             slip_languages: ("bg".to_owned(), "bg".to_owned()),
             slip_save_path: String::new(),
+            slip_paper: Paper::from_setting(
+                &settings::get(&db, settings::SLIP_PAPER)?.unwrap_or_default(),
+            ),
             outcome_note: String::new(),
             slip_output: SlipOutput {
                 folder: std::env::temp_dir().join("bureau-desk-slips"),
@@ -778,6 +785,14 @@ impl Desk {
                     ..OrganisationForm::default()
                 });
             }
+            Command::SetSlipPaper(paper) => {
+                let value = match paper {
+                    Paper::A4 => "A4",
+                    Paper::A5 => "A5",
+                };
+                settings::set(&self.db, settings::SLIP_PAPER, value)?;
+                self.slip_paper = paper;
+            }
             Command::OpenFeedback => {
                 let language = self
                     .card
@@ -926,12 +941,9 @@ impl Desk {
     }
 
     fn write_slip(&mut self, data: &SlipData, path: &Path) -> db::Result<()> {
-        let paper = Paper::from_setting(
-            &settings::get(&self.db, settings::SLIP_PAPER)?.unwrap_or_default(),
-        );
         let (first, second) = &self.slip_languages;
-        let bytes =
-            slip::render(data, first, second, paper).map_err(|e| db::Error::Slip(e.to_string()))?;
+        let bytes = slip::render(data, first, second, self.slip_paper)
+            .map_err(|e| db::Error::Slip(e.to_string()))?;
         std::fs::write(path, bytes)?;
         self.last_slip = Some(path.to_owned());
         Ok(())

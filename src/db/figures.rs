@@ -2,6 +2,8 @@
 //! over the visits of the period. Counts people once per breakdown (by their own data), visits
 //! and services as they happened.
 
+use std::collections::HashMap;
+
 use chrono::Days;
 use rusqlite::{Connection, named_params};
 
@@ -74,16 +76,6 @@ fn in_order(rows: Vec<Count>, keys: &[&str]) -> Vec<Count> {
         .collect()
 }
 
-fn people_by(conn: &Connection, column: &str, b: &Bounds) -> Result<Vec<Count>> {
-    counts(
-        conn,
-        &format!(
-            "SELECT p.{column}, count(*) FROM ({PERIOD_PEOPLE}) s JOIN visitors p ON p.id = s.id GROUP BY 1"
-        ),
-        b,
-    )
-}
-
 fn ratings(conn: &Connection, column: &str, period: Period) -> Result<Ratings> {
     let mut distribution = [0u64; 5];
     let mut stmt = conn.prepare_cached(&format!(
@@ -111,105 +103,172 @@ fn ratings(conn: &Connection, column: &str, period: Period) -> Result<Ratings> {
     Ok(Ratings { mean, distribution })
 }
 
-/// People of the period who received a service of this code.
-fn people_with_service(conn: &Connection, code: &str, b: &Bounds) -> Result<u64> {
-    one(
-        conn,
-        &format!(
-            "SELECT count(DISTINCT v.visitor_id) FROM ({PERIOD_VISITS}) v
-             JOIN services_rendered s ON s.visit_id = v.id JOIN service_types t ON t.id = s.service_type_id
-             WHERE v.visitor_id IS NOT NULL AND t.code = '{code}'"
-        ),
-        b,
-    )
+/// Adds one to a key of a tally.
+fn bump(tally: &mut HashMap<String, u64>, key: &str) {
+    *tally.entry(key.to_owned()).or_insert(0) += 1;
 }
 
-/// Every figure of a period. The actor is recorded in the audit trail by the exports.
+/// A tally as a breakdown, largest first.
+fn ranked(tally: HashMap<String, u64>) -> Vec<Count> {
+    let mut rows: Vec<Count> = tally
+        .into_iter()
+        .map(|(key, count)| Count { key, count })
+        .collect();
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+    rows
+}
+
+/// Every figure of a period. Three passes over the period's rows (its people, its visits, its
+/// services), each read once and tallied here, keep a year of a busy bureau under a second;
+/// referrals, accompaniments and feedback are small grouped queries.
 pub fn compute(db: &Database, _actor: &Actor, period: Period) -> Result<Figures> {
     let conn = &db.conn;
     let b = Bounds::of(period);
-    let unique_visitors = one(conn, &format!("SELECT count(*) FROM ({PERIOD_PEOPLE})"), &b)?;
-    let new_visitors = one(
-        conn,
-        &format!(
-            "SELECT count(*) FROM ({PERIOD_PEOPLE}) s WHERE NOT EXISTS
-                 (SELECT 1 FROM visits e WHERE e.visitor_id = s.id AND e.visited_at < :from)"
-        ),
-        &b,
-    )?;
-    let visits = one(conn, &format!("SELECT count(*) FROM ({PERIOD_VISITS})"), &b)?;
-    let anonymous_visits = one(
-        conn,
-        &format!("SELECT count(*) FROM ({PERIOD_VISITS}) WHERE visitor_id IS NULL"),
-        &b,
-    )?;
-    let services_total = one(
-        conn,
-        &format!(
-            "SELECT count(*) FROM ({PERIOD_VISITS}) v JOIN services_rendered s ON s.visit_id = v.id"
-        ),
-        &b,
-    )?;
-    let services_by_type = counts(
-        conn,
-        &format!(
-            "SELECT t.code, count(*) FROM ({PERIOD_VISITS}) v JOIN services_rendered s ON s.visit_id = v.id
-             JOIN service_types t ON t.id = s.service_type_id GROUP BY t.code"
-        ),
-        &b,
-    )?;
-    let services_by_provider = counts(
-        conn,
-        &format!(
-            "SELECT o.name_en, count(*) FROM ({PERIOD_VISITS}) v JOIN services_rendered s ON s.visit_id = v.id
-             JOIN organisations o ON o.id = s.provider_id GROUP BY o.id"
-        ),
-        &b,
-    )?;
-    // Age at the period's end, from the birth year; anyone without one is 'unknown'.
-    let mut ages = Vec::new();
+    let params = named_params! { ":from": b.from, ":until": b.until };
+    let mut monthly: Vec<MonthFigures> = period
+        .months()
+        .into_iter()
+        .map(|month| MonthFigures {
+            month,
+            ..MonthFigures::default()
+        })
+        .collect();
+    let month_of = |stamp: &str| stamp.get(..7).unwrap_or_default().to_owned();
+    let month_index: HashMap<String, usize> = monthly
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.month.clone(), i))
+        .collect();
+    let month_row = |month: &str| -> Option<usize> { month_index.get(month).copied() };
+
+    // The people of the period, with their answers and their first visit ever.
+    let (mut countries, mut nationality, mut sex, mut ages, mut status, mut languages) = (
+        HashMap::new(),
+        HashMap::new(),
+        HashMap::new(),
+        HashMap::new(),
+        HashMap::new(),
+        HashMap::new(),
+    );
+    let (mut unique_visitors, mut new_visitors) = (0u64, 0u64);
+    let mut new_by_month: HashMap<String, u64> = HashMap::new();
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT p.birth_year, count(*) FROM ({PERIOD_PEOPLE}) s JOIN visitors p ON p.id = s.id GROUP BY 1"
+            "SELECT p.country_of_origin, p.nationality, p.sex, p.birth_year, p.legal_status, p.preferred_language,
+                    (SELECT min(e.visited_at) FROM visits e WHERE e.visitor_id = s.id)
+             FROM ({PERIOD_PEOPLE}) s JOIN visitors p ON p.id = s.id"
         ))?;
-        let rows = stmt.query_map(named_params! { ":from": b.from, ":until": b.until }, |r| {
-            Ok((r.get::<_, Option<i32>>(0)?, r.get::<_, i64>(1)?))
-        })?;
-        for row in rows {
-            let (year, n) = row?;
-            ages.push(Count {
-                key: age_band(year, period.to).to_owned(),
-                count: n.max(0) as u64,
-            });
+        let mut rows = stmt.query(params)?;
+        while let Some(r) = rows.next()? {
+            unique_visitors += 1;
+            bump(&mut countries, &r.get::<_, String>(0)?);
+            bump(&mut nationality, &r.get::<_, String>(1)?);
+            bump(&mut sex, &r.get::<_, String>(2)?);
+            bump(&mut ages, age_band(r.get(3)?, period.to));
+            bump(&mut status, &r.get::<_, String>(4)?);
+            bump(&mut languages, &r.get::<_, String>(5)?);
+            let first: String = r.get(6)?;
+            if first >= b.from {
+                new_visitors += 1;
+                *new_by_month.entry(month_of(&first)).or_insert(0) += 1;
+            }
         }
     }
-    let mut durations = Vec::new();
+
+    // The visits of the period.
+    let (mut by_language, mut interpreter, mut durations, mut consultations) = (
+        HashMap::new(),
+        HashMap::new(),
+        HashMap::new(),
+        HashMap::new(),
+    );
+    let (mut visits, mut anonymous_visits) = (0u64, 0u64);
+    let mut people_by_month: HashMap<String, std::collections::HashSet<i64>> = HashMap::new();
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT duration_minutes, count(*) FROM ({PERIOD_VISITS}) GROUP BY 1"
+            "SELECT v.visitor_id, v.visited_at, v.language, v.interpreter, v.duration_minutes,
+                    v.visitor_id IS NOT NULL AND EXISTS (SELECT 1 FROM visits e WHERE e.visitor_id = v.visitor_id
+                        AND (e.visited_at < v.visited_at OR (e.visited_at = v.visited_at AND e.id < v.id)))
+             FROM ({PERIOD_VISITS}) v"
         ))?;
-        let rows = stmt.query_map(named_params! { ":from": b.from, ":until": b.until }, |r| {
-            Ok((r.get::<_, Option<u32>>(0)?, r.get::<_, i64>(1)?))
-        })?;
-        for row in rows {
-            let (minutes, n) = row?;
-            durations.push(Count {
-                key: duration_band(minutes).to_owned(),
-                count: n.max(0) as u64,
-            });
+        let mut rows = stmt.query(params)?;
+        while let Some(r) = rows.next()? {
+            let visitor: Option<i64> = r.get(0)?;
+            let month = month_of(&r.get::<_, String>(1)?);
+            let earlier: bool = r.get(5)?;
+            visits += 1;
+            bump(&mut by_language, &r.get::<_, String>(2)?);
+            bump(
+                &mut interpreter,
+                if r.get::<_, bool>(3)? {
+                    "interpreter"
+                } else {
+                    "no_interpreter"
+                },
+            );
+            bump(&mut durations, duration_band(r.get(4)?));
+            let index = month_row(&month);
+            if let Some(m) = index.and_then(|i| monthly.get_mut(i)) {
+                m.visits += 1;
+            }
+            match visitor {
+                None => {
+                    anonymous_visits += 1;
+                    bump(&mut consultations, "anonymous");
+                    if let Some(m) = index.and_then(|i| monthly.get_mut(i)) {
+                        m.anonymous_visits += 1;
+                    }
+                }
+                Some(id) => {
+                    bump(
+                        &mut consultations,
+                        if earlier { "follow_up" } else { "first" },
+                    );
+                    people_by_month.entry(month).or_default().insert(id);
+                }
+            }
         }
     }
-    let consultations = counts(
-        conn,
-        &format!(
-            "SELECT CASE WHEN v.visitor_id IS NULL THEN 'anonymous'
-                         WHEN EXISTS (SELECT 1 FROM visits e WHERE e.visitor_id = v.visitor_id
-                              AND (e.visited_at < v.visited_at OR (e.visited_at = v.visited_at AND e.id < v.id)))
-                         THEN 'follow_up' ELSE 'first' END, count(*)
-             FROM ({PERIOD_VISITS}) v GROUP BY 1"
-        ),
-        &b,
-    )?;
+
+    // The services rendered in those visits.
+    let (mut by_type, mut by_provider) = (HashMap::new(), HashMap::new());
+    let mut services_total = 0u64;
+    let mut served: HashMap<String, std::collections::HashSet<i64>> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT v.visitor_id, v.visited_at, t.code, o.name_en FROM ({PERIOD_VISITS}) v
+             JOIN services_rendered s ON s.visit_id = v.id
+             JOIN service_types t ON t.id = s.service_type_id JOIN organisations o ON o.id = s.provider_id"
+        ))?;
+        let mut rows = stmt.query(params)?;
+        while let Some(r) = rows.next()? {
+            services_total += 1;
+            let code: String = r.get(2)?;
+            bump(&mut by_type, &code);
+            bump(&mut by_provider, &r.get::<_, String>(3)?);
+            if let Some(m) =
+                month_row(&month_of(&r.get::<_, String>(1)?)).and_then(|i| monthly.get_mut(i))
+            {
+                m.services += 1;
+            }
+            if let Some(id) = r.get::<_, Option<i64>>(0)? {
+                served.entry(code).or_default().insert(id);
+            }
+        }
+    }
+    for m in &mut monthly {
+        m.unique_visitors = people_by_month.get(&m.month).map_or(0, |p| p.len() as u64);
+        m.new_visitors = new_by_month.get(&m.month).copied().unwrap_or(0);
+    }
+    let with = |code: &str| served.get(code).map_or(0, |p| p.len() as u64);
+    let participants = Participants {
+        supported: unique_visitors,
+        language_course: with("bulgarian_course"),
+        civic_orientation: with("information"),
+        labour_market_guidance: with("labour"),
+        legal_assistance: with("legal"),
+    };
+
     let referral_base = "FROM referrals r WHERE r.issued_at >= :from AND r.issued_at < :until";
     let referrals = ReferralFigures {
         total: one(conn, &format!("SELECT count(*) {referral_base}"), &b)?,
@@ -252,31 +311,6 @@ pub fn compute(db: &Database, _actor: &Actor, period: Period) -> Result<Figures>
         staff: ratings(conn, "staff", period)?,
         overall,
     };
-    let participants = Participants {
-        supported: unique_visitors,
-        language_course: people_with_service(conn, "bulgarian_course", &b)?,
-        civic_orientation: people_with_service(conn, "information", &b)?,
-        labour_market_guidance: people_with_service(conn, "labour", &b)?,
-        legal_assistance: people_with_service(conn, "legal", &b)?,
-    };
-    let monthly = period
-        .months()
-        .into_iter()
-        .map(|month| {
-            let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").unwrap_or(period.from);
-            let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(period.to);
-            let part = Period { from: first.max(period.from), to: last.min(period.to) };
-            let mb = Bounds::of(part);
-            Ok(MonthFigures {
-                unique_visitors: one(conn, &format!("SELECT count(*) FROM ({PERIOD_PEOPLE})"), &mb)?,
-                new_visitors: one(conn, &format!("SELECT count(*) FROM ({PERIOD_PEOPLE}) s WHERE NOT EXISTS (SELECT 1 FROM visits e WHERE e.visitor_id = s.id AND e.visited_at < :from)"), &mb)?,
-                visits: one(conn, &format!("SELECT count(*) FROM ({PERIOD_VISITS})"), &mb)?,
-                anonymous_visits: one(conn, &format!("SELECT count(*) FROM ({PERIOD_VISITS}) WHERE visitor_id IS NULL"), &mb)?,
-                services: one(conn, &format!("SELECT count(*) FROM ({PERIOD_VISITS}) v JOIN services_rendered s ON s.visit_id = v.id"), &mb)?,
-                month,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
     Ok(Figures {
         period: Some(period),
         unique_visitors,
@@ -285,28 +319,18 @@ pub fn compute(db: &Database, _actor: &Actor, period: Period) -> Result<Figures>
         anonymous_visits,
         visits,
         services_total,
-        services_by_type,
-        services_by_provider,
-        countries_of_origin: people_by(conn, "country_of_origin", &b)?,
-        nationality: people_by(conn, "nationality", &b)?,
-        sex: people_by(conn, "sex", &b)?,
-        age_bands: in_order(ages, &AGE_BANDS),
-        legal_status: people_by(conn, "legal_status", &b)?,
-        languages: people_by(conn, "preferred_language", &b)?,
-        visits_by_language: counts(
-            conn,
-            &format!("SELECT language, count(*) FROM ({PERIOD_VISITS}) GROUP BY 1"),
-            &b,
-        )?,
-        interpreter: counts(
-            conn,
-            &format!(
-                "SELECT CASE interpreter WHEN 1 THEN 'interpreter' ELSE 'no_interpreter' END, count(*) FROM ({PERIOD_VISITS}) GROUP BY 1"
-            ),
-            &b,
-        )?,
-        consultations,
-        duration_bands: in_order(durations, &DURATION_BANDS),
+        services_by_type: ranked(by_type),
+        services_by_provider: ranked(by_provider),
+        countries_of_origin: ranked(countries),
+        nationality: ranked(nationality),
+        sex: ranked(sex),
+        age_bands: in_order(ranked(ages), &AGE_BANDS),
+        legal_status: ranked(status),
+        languages: ranked(languages),
+        visits_by_language: ranked(by_language),
+        interpreter: ranked(interpreter),
+        consultations: ranked(consultations),
+        duration_bands: in_order(ranked(durations), &DURATION_BANDS),
         referrals,
         accompaniments,
         satisfaction,
