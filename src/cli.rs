@@ -92,7 +92,7 @@ pub enum CliCommand {
         /// One calendar month, YYYY-MM (instead of --from and --to).
         #[arg(long, value_name = "YYYY-MM")]
         month: Option<String>,
-        /// xlsx, csv or json.
+        /// xlsx, csv, json or pdf.
         #[arg(long)]
         format: String,
         /// The file to write (a folder for csv).
@@ -161,7 +161,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             mask_small_counts,
         }) => {
             let format = export::Format::parse(&format).ok_or_else(|| {
-                format!("'{format}' is not an export format; use xlsx, csv or json")
+                format!("'{format}' is not an export format; use xlsx, csv, json or pdf")
             })?;
             let (from, to) = match month {
                 Some(month) => (month.clone(), month),

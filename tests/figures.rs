@@ -611,3 +611,73 @@ fn exports_agree_with_each_other_and_name_nobody() {
         "no bare small counts"
     );
 }
+
+#[test]
+fn the_printable_report_reads_back_in_bulgarian_with_small_counts_masked() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("demo.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    demo::generate(
+        &mut db,
+        DemoOptions {
+            visitors: 300,
+            seed: 5,
+            today: day(2026, 11, 23),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let actor = actor(&db);
+    let f = figures::compute(
+        &db,
+        &actor,
+        Period::month(2026, 10).unwrap_or_else(|| panic!("month")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let pdf_path = dir.path().join("report.pdf");
+    export::write_to(
+        &db,
+        &actor,
+        &f,
+        Format::Pdf,
+        &pdf_path,
+        &Options {
+            mask_small_counts: true,
+            locale: "bg".into(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&pdf_path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = |key: &str, n: u64| {
+        format!(
+            "{}: {}",
+            bureau_desk::translate("bg", &format!("report.key.{key}"), &[]),
+            bureau_desk::domain::figures::shown(n, true)
+        )
+    };
+    for expected in [
+        line("unique_visitors", f.unique_visitors),
+        line("visits", f.visits),
+        line("services_total", f.services_total),
+        line("new_visitors", f.new_visitors),
+    ] {
+        assert!(
+            text.lines().any(|l| l.trim() == expected),
+            "{expected}\n{text}"
+        );
+    }
+    assert!(
+        text.contains("Услуги по вид") && text.contains("Информация и консултация"),
+        "{text}"
+    );
+    if (1..5).contains(&f.anonymous_visits) {
+        assert!(
+            text.contains(&line("anonymous_visits", f.anonymous_visits)) && text.contains("<5")
+        );
+    }
+}

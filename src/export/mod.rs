@@ -1,5 +1,5 @@
-//! Exports of the figures: JSON (one document), CSV (one file per table) and XLSX (a summary
-//! sheet and one sheet per table). Figures only; where visits are listed one by one (the
+//! Exports of the figures: JSON (one document), CSV (one file per table), XLSX (a summary
+//! sheet and one sheet per table) and a printable PDF report with charts. Figures only; where visits are listed one by one (the
 //! `records` table), people appear under pseudonyms.
 
 use std::path::{Path, PathBuf};
@@ -21,6 +21,8 @@ pub enum Format {
     Csv,
     /// One spreadsheet.
     Xlsx,
+    /// A printable report with charts.
+    Pdf,
 }
 
 impl Format {
@@ -30,6 +32,7 @@ impl Format {
             "json" => Some(Format::Json),
             "csv" => Some(Format::Csv),
             "xlsx" => Some(Format::Xlsx),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -40,6 +43,7 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
         }
     }
 }
@@ -47,7 +51,7 @@ impl Format {
 /// How to export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
-    /// Show counts below 5 as "<5" in the XLSX (JSON and CSV keep plain integers).
+    /// Show counts below 5 as "<5" in the XLSX and PDF (JSON and CSV keep plain integers).
     pub mask_small_counts: bool,
     /// Language of the spreadsheet's headers ("bg" or "en").
     pub locale: String,
@@ -305,6 +309,18 @@ pub fn write_to(
             write_csv(&path.join("records.csv"), &columns, rows)?;
         }
         Format::Xlsx => write_xlsx(f, path, options)?,
+        Format::Pdf => {
+            let bureau = db::settings::bureau(db)?;
+            let name = if options.locale == "bg" {
+                bureau.name_bg
+            } else {
+                bureau.name_en
+            };
+            let pdf =
+                crate::slip::report::render(f, &options.locale, &name, options.mask_small_counts)
+                    .map_err(|e| db::Error::Slip(e.to_string()))?;
+            std::fs::write(path, pdf)?;
+        }
     }
     Ok(())
 }

@@ -2,17 +2,18 @@
 //! language and Bulgarian (or any two of the slip languages), A5 or A4. The only module that
 //! speaks printpdf. Arabic and Farsi are shaped and laid out right to left (`shaping`).
 
+pub mod page;
+pub mod report;
 pub mod shaping;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use printpdf::{
-    Color, Greyscale, Mm, Op, PaintMode, PdfDocument, PdfPage, PdfSaveOptions, Pt, Rect,
-};
+use printpdf::{Mm, Op, PaintMode, PdfDocument, PdfPage, PdfSaveOptions, Pt, Rect};
 use rust_i18n::t;
 
 use crate::domain::reference::{languages, name_of};
 use crate::domain::slips::{SLIP_LANGUAGES, SlipData, SlipKind};
-use shaping::{Fonts, ShapedLine};
+use page::{MARGIN, MM, Writer, grey};
+use shaping::Fonts;
 
 /// Paper size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +56,6 @@ pub enum SlipError {
     Qr,
 }
 
-const MM: f32 = 72.0 / 25.4;
-const MARGIN: f32 = 12.0 * MM;
 const QR_SIZE: f32 = 22.0 * MM;
 const TITLE: f32 = 15.0;
 const BODY: f32 = 10.0;
@@ -72,102 +71,6 @@ fn format_date(date: NaiveDate) -> String {
 
 fn format_moment(at: NaiveDateTime) -> String {
     at.format("%d.%m.%Y %H:%M").to_string()
-}
-
-/// Lays text out top to bottom on pages, wrapping and aligning each line by its direction.
-struct Writer<'a> {
-    fonts: &'a Fonts,
-    width: f32,
-    height: f32,
-    y: f32,
-    pages: Vec<Vec<Op>>,
-    /// Text sizes and gaps are multiplied by this, to fit a long slip on one page.
-    scale: f32,
-}
-
-impl Writer<'_> {
-    fn ops(&mut self) -> &mut Vec<Op> {
-        if self.pages.is_empty() {
-            self.pages.push(Vec::new());
-        }
-        let last = self.pages.len() - 1;
-        &mut self.pages[last]
-    }
-
-    fn ensure_room(&mut self, needed: f32) {
-        if self.y - needed < MARGIN {
-            self.pages.push(Vec::new());
-            self.y = self.height - MARGIN;
-        }
-    }
-
-    /// Breaks a paragraph into lines no wider than `max` (by words, in logical order).
-    fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<ShapedLine> {
-        let mut lines = Vec::new();
-        let mut current = String::new();
-        for word in text.split(' ') {
-            let candidate = if current.is_empty() {
-                word.to_owned()
-            } else {
-                format!("{current} {word}")
-            };
-            if !current.is_empty() && self.fonts.shape_line(&candidate, size).width > max {
-                lines.push(self.fonts.shape_line(&current, size));
-                current = word.to_owned();
-            } else {
-                current = candidate;
-            }
-        }
-        if !current.is_empty() {
-            lines.push(self.fonts.shape_line(&current, size));
-        }
-        lines
-    }
-
-    /// Writes a paragraph; right-to-left lines are right-aligned within `[left, left + max]`.
-    fn paragraph(&mut self, text: &str, size: f32, left: f32, max: f32) {
-        let size = size * self.scale;
-        for line in self.wrap(text, size, max) {
-            let leading = size * 1.45;
-            self.ensure_room(leading);
-            self.y -= leading;
-            let x = if line.rtl {
-                left + max - line.width
-            } else {
-                left
-            };
-            let (fonts, y) = (self.fonts, self.y);
-            fonts.draw(&line, x, y, size, self.ops());
-        }
-    }
-
-    fn gap(&mut self, points: f32) {
-        self.y -= points * self.scale;
-    }
-
-    fn rule(&mut self) {
-        self.gap(5.0);
-        let rect = Rect {
-            x: Pt(MARGIN),
-            y: Pt(self.y),
-            width: Pt(self.width - 2.0 * MARGIN),
-            height: Pt(0.6),
-            mode: Some(PaintMode::Fill),
-            winding_order: None,
-        };
-        let ops = self.ops();
-        ops.push(Op::SetFillColor { col: grey(0.6) });
-        ops.push(Op::DrawRectangle { rectangle: rect });
-        ops.push(Op::SetFillColor { col: grey(0.0) });
-        self.gap(3.0);
-    }
-}
-
-fn grey(level: f32) -> Color {
-    Color::Greyscale(Greyscale {
-        percent: level,
-        icc_profile: None,
-    })
 }
 
 /// The QR code of the reference, as filled squares with its top-left corner at (x, top).

@@ -56,7 +56,7 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     }
     ui.horizontal_wrapped(|ui| {
         ui.label(t!("report.export", locale = locale));
-        for format in [Format::Xlsx, Format::Csv, Format::Json] {
+        for format in [Format::Pdf, Format::Xlsx, Format::Csv, Format::Json] {
             if ui
                 .add_enabled(
                     reports.figures.is_some(),
