@@ -101,6 +101,12 @@ pub enum CliCommand {
         /// Show counts below 5 as "<5" in the spreadsheet (on unless "false").
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
         mask_small_counts: bool,
+        /// Make a new pseudonym key first: no pseudonym will match an earlier export.
+        #[arg(long)]
+        rotate_pseudonyms: bool,
+        /// Language of the spreadsheet's and the report's headings: bg or en.
+        #[arg(long, default_value = "en")]
+        lang: String,
     },
     /// Search visitors as the desk does, best match first.
     Search {
@@ -159,7 +165,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             format,
             out: path,
             mask_small_counts,
+            rotate_pseudonyms,
+            lang,
         }) => {
+            if !crate::UI_LANGUAGES.contains(&lang.as_str()) {
+                return Err(format!("'{lang}' is not a report language; use bg or en"));
+            }
             let format = export::Format::parse(&format).ok_or_else(|| {
                 format!("'{format}' is not an export format; use xlsx, csv, json or pdf")
             })?;
@@ -174,11 +185,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                 .ok_or_else(|| format!("'{from}' to '{to}' is not a period; write months as 2026-11 or days as 2026-11-23"))?;
             let database = open(&db, OpenMode::Existing)?;
             let actor = first_staff(&database)?;
+            if rotate_pseudonyms {
+                db::figures::pseudonym_key(&database, true).map_err(|e| e.to_string())?;
+            }
             let figures =
                 db::figures::compute(&database, &actor, period).map_err(|e| e.to_string())?;
             let options = export::Options {
                 mask_small_counts,
-                locale: "en".to_owned(),
+                locale: lang,
             };
             export::write_to(&database, &actor, &figures, format, &path, &options)
                 .map_err(|e| format!("{} could not be written: {e}", path.display()))?;

@@ -200,3 +200,114 @@ fn slips_from_the_command_line() {
         assert!(!missing.exists());
     }
 }
+
+#[test]
+fn exports_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.sqlite");
+    let out = bureau_desk()
+        .args(["demo", "--db"])
+        .arg(&db)
+        .args(["--visitors", "300"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let month = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m")
+        .to_string();
+    for (format, name) in [
+        ("json", "f.json"),
+        ("xlsx", "f.xlsx"),
+        ("pdf", "f.pdf"),
+        ("csv", "csv"),
+    ] {
+        let path = dir.path().join(name);
+        let out = bureau_desk()
+            .args(["export", "--db"])
+            .arg(&db)
+            .args([
+                "--month", &month, "--format", format, "--lang", "bg", "--out",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(path.exists(), "{format}");
+    }
+    let json = |path: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or_default()
+    };
+    // The first visit of the month with a person (anonymous visits have no pseudonym).
+    let person = |doc: serde_json::Value| -> String {
+        doc["records"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["person"].as_str())
+            .find(|p| !p.is_empty())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let first = person(json(&dir.path().join("f.json")));
+    assert_eq!(first.len(), 16);
+    let again = dir.path().join("again.json");
+    let out = bureau_desk()
+        .args(["export", "--db"])
+        .arg(&db)
+        .args([
+            "--month",
+            &month,
+            "--format",
+            "json",
+            "--rotate-pseudonyms",
+            "--out",
+        ])
+        .arg(&again)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    assert_ne!(
+        person(json(&again)),
+        first,
+        "a rotated key gives new pseudonyms"
+    );
+
+    for (args, expected) in [
+        (
+            vec!["--month", "2026-13", "--format", "json"],
+            "is not a period",
+        ),
+        (
+            vec!["--month", &month, "--format", "docx"],
+            "is not an export format",
+        ),
+        (
+            vec!["--from", "2026-11", "--to", "2026-01", "--format", "json"],
+            "is not a period",
+        ),
+    ] {
+        let out = bureau_desk()
+            .args(["export", "--db"])
+            .arg(&db)
+            .args(&args)
+            .arg("--out")
+            .arg(dir.path().join("x"))
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(expected) && stderr.trim().lines().count() == 1,
+            "{stderr}"
+        );
+    }
+}

@@ -12,6 +12,7 @@ use crate::domain::referrals::{Accompaniment, AccompanimentStatus, Referral, Ref
 use crate::domain::slips::SLIP_LANGUAGES;
 use crate::domain::visitors::{Answer, ConsentScope, LegalStatus, Sex};
 use crate::domain::{Visit, VisitorSummary, format_date};
+use crate::slip::Paper;
 
 /// Draws the desk screen.
 pub fn desk_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
@@ -349,7 +350,7 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
         }
     });
     if !card.referrals.is_empty() || !card.accompaniments.is_empty() {
-        slip_controls(ui, desk);
+        slip_controls(ui, desk, commands);
     }
     if card
         .accompaniments
@@ -385,7 +386,7 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
 }
 
 /// The two languages slips are printed in (the visitor's first), and where "save as" writes.
-fn slip_controls(ui: &mut Ui, desk: &mut Desk) {
+fn slip_controls(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.clone();
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(t!("card.slip_languages", locale = &locale));
@@ -407,10 +408,33 @@ fn slip_controls(ui: &mut Ui, desk: &mut Desk) {
                 .response
                 .labelled_by(label.id);
         }
+        let paper_label = ui.label(t!("card.paper", locale = &locale));
+        let current = desk.slip_paper;
+        egui::ComboBox::from_id_salt("slip_paper")
+            .selected_text(paper_name(current))
+            .show_ui(ui, |ui| {
+                for paper in [Paper::A5, Paper::A4] {
+                    if ui
+                        .selectable_label(current == paper, paper_name(paper))
+                        .clicked()
+                    {
+                        commands.push(Command::SetSlipPaper(paper));
+                    }
+                }
+            })
+            .response
+            .labelled_by(paper_label.id);
         let save_label = ui.label(t!("card.save_as_path", locale = &locale));
         ui.add(TextEdit::singleline(&mut desk.slip_save_path).desired_width(260.0))
             .labelled_by(save_label.id);
     });
+}
+
+fn paper_name(paper: Paper) -> &'static str {
+    match paper {
+        Paper::A5 => "A5",
+        Paper::A4 => "A4",
+    }
 }
 
 fn referral_row(ui: &mut Ui, desk: &Desk, referral: &Referral, commands: &mut Vec<Command>) {
