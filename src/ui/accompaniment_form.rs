@@ -5,7 +5,9 @@ use egui::{RichText, ScrollArea, Ui};
 use rust_i18n::t;
 
 use super::theme;
-use super::widgets::{action_bar, field_error, name_label, organisation_picker, text_field};
+use super::widgets::{
+    action_bar, field_error, name_label, organisation_picker, staff_picker, text_field,
+};
 use crate::app::{Command, Desk};
 use crate::domain::reference::{find, languages};
 
@@ -85,20 +87,13 @@ pub fn accompaniment_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Co
                     "time",
                     locale,
                 );
-                let escort_label = ui.label(t!("accompaniment_form.escort", locale = locale));
-                let escort_name = staff
-                    .iter()
-                    .find(|s| Some(s.id) == d.escort)
-                    .map_or(String::new(), |s| s.display_name.clone());
-                egui::ComboBox::from_id_salt("escort")
-                    .selected_text(escort_name)
-                    .show_ui(ui, |ui| {
-                        for s in &staff {
-                            ui.selectable_value(&mut d.escort, Some(s.id), &s.display_name);
-                        }
-                    })
-                    .response
-                    .labelled_by(escort_label.id);
+                staff_picker(
+                    ui,
+                    "escort",
+                    &t!("accompaniment_form.escort", locale = locale),
+                    &mut d.escort,
+                    &staff,
+                );
                 ui.label(t!("accompaniment_form.interpreter", locale = locale));
                 ui.horizontal_wrapped(|ui| {
                     if ui

@@ -496,20 +496,7 @@ fn accompaniment_card_row(
         {
             commands.push(Command::SaveSlipAs(SlipTarget::Accompaniment(booked.id)));
         }
-        if booked.status == AccompanimentStatus::Planned {
-            for status in [
-                AccompanimentStatus::Done,
-                AccompanimentStatus::NoShow,
-                AccompanimentStatus::Cancelled,
-            ] {
-                if ui
-                    .small_button(t!(status.label_key(), locale = locale))
-                    .clicked()
-                {
-                    commands.push(Command::SetAccompanimentStatus(booked.id, status));
-                }
-            }
-        }
+        super::week::accompaniment_outcome_buttons(ui, booked, commands, locale);
     });
 }
 

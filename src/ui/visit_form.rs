@@ -4,7 +4,7 @@ use egui::{RichText, ScrollArea, TextEdit, Ui};
 use rust_i18n::t;
 
 use super::theme;
-use super::widgets::{action_bar, field_error, name_label, text_field};
+use super::widgets::{action_bar, field_error, name_label, staff_picker, text_field};
 use crate::app::{Command, Desk};
 use crate::domain::ServiceLine;
 use crate::domain::reference::{find, languages};
@@ -165,20 +165,13 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                     "time",
                     locale,
                 );
-                let staff_label = ui.label(t!("visit_form.staff", locale = locale));
-                let staff_name = staff
-                    .iter()
-                    .find(|s| Some(s.id) == d.staff)
-                    .map_or(String::new(), |s| s.display_name.clone());
-                egui::ComboBox::from_id_salt("visit_staff")
-                    .selected_text(staff_name)
-                    .show_ui(ui, |ui| {
-                        for s in &staff {
-                            ui.selectable_value(&mut d.staff, Some(s.id), &s.display_name);
-                        }
-                    })
-                    .response
-                    .labelled_by(staff_label.id);
+                staff_picker(
+                    ui,
+                    "visit_staff",
+                    &t!("visit_form.staff", locale = locale),
+                    &mut d.staff,
+                    &staff,
+                );
                 field_error(ui, &errors, "staff", locale);
 
                 ui.label(t!("visit_form.language", locale = locale));

@@ -34,6 +34,31 @@ pub fn week_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         });
 }
 
+/// "done / no-show / cancelled" for a planned accompaniment: one click records it (with the
+/// outcome note, if one was typed).
+pub fn accompaniment_outcome_buttons(
+    ui: &mut Ui,
+    booked: &Accompaniment,
+    commands: &mut Vec<Command>,
+    locale: &str,
+) {
+    if booked.status != AccompanimentStatus::Planned {
+        return;
+    }
+    for status in [
+        AccompanimentStatus::Done,
+        AccompanimentStatus::NoShow,
+        AccompanimentStatus::Cancelled,
+    ] {
+        if ui
+            .small_button(t!(status.label_key(), locale = locale))
+            .clicked()
+        {
+            commands.push(Command::SetAccompanimentStatus(booked.id, status));
+        }
+    }
+}
+
 /// The note the next outcome button records with the accompaniment ("documents filed").
 pub fn outcome_note_field(ui: &mut Ui, desk: &mut Desk, locale: &str) {
     ui.horizontal(|ui| {
@@ -66,19 +91,6 @@ pub fn accompaniment_row(
         if !booked.outcome_note.is_empty() {
             super::widgets::name_label(ui, &booked.outcome_note, theme::SMALL_SIZE);
         }
-        if booked.status == AccompanimentStatus::Planned {
-            for status in [
-                AccompanimentStatus::Done,
-                AccompanimentStatus::NoShow,
-                AccompanimentStatus::Cancelled,
-            ] {
-                if ui
-                    .small_button(t!(status.label_key(), locale = locale))
-                    .clicked()
-                {
-                    commands.push(Command::SetAccompanimentStatus(booked.id, status));
-                }
-            }
-        }
+        accompaniment_outcome_buttons(ui, booked, commands, locale);
     });
 }

@@ -299,3 +299,27 @@ pub fn organisation_picker(
         }
     });
 }
+
+/// A labelled drop-down of the staff, for "seen by" and "escort".
+pub fn staff_picker(
+    ui: &mut Ui,
+    id_salt: &str,
+    label: &str,
+    chosen: &mut Option<crate::domain::StaffId>,
+    staff: &[crate::domain::Staff],
+) {
+    let label = ui.label(label);
+    let name = staff
+        .iter()
+        .find(|s| Some(s.id) == *chosen)
+        .map_or(String::new(), |s| s.display_name.clone());
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(name)
+        .show_ui(ui, |ui| {
+            for s in staff {
+                ui.selectable_value(chosen, Some(s.id), &s.display_name);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
