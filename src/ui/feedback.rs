@@ -11,7 +11,7 @@ use crate::app::{Command, Desk};
 use crate::domain::slips::SLIP_LANGUAGES;
 
 /// Text size on the visitor's screen.
-const LARGE: f32 = 28.0;
+const LARGE: f32 = 26.0;
 
 /// Draws the feedback screen.
 pub fn feedback_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
@@ -36,66 +36,87 @@ pub fn feedback_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         }
     });
     ui.add_space(16.0);
-    if form.sent {
-        name_label(ui, &l("feedback.thanks"), LARGE + 4.0);
-        return;
-    }
-    name_label(ui, &l("feedback.title"), LARGE + 4.0);
-    ui.add_space(12.0);
-    for (key, value) in [
-        ("feedback.overall", &mut form.draft.overall),
-        ("feedback.staff", &mut form.draft.staff),
-    ] {
-        name_label(ui, &l(key), LARGE);
-        ui.horizontal(|ui| {
-            for (mark, word) in [
-                (1u8, "feedback.very_poor"),
-                (2, "feedback.poor"),
-                (3, "feedback.fair"),
-                (4, "feedback.good"),
-                (5, "feedback.very_good"),
-            ] {
-                let caption = format!("{mark}\n{}", l(word));
-                let mut text = RichText::new(caption).size(LARGE - 6.0);
-                if crate::domain::text::has_rtl(&l(word)) {
-                    text = text.family(theme::rtl_family());
-                }
-                let button = egui::Button::selectable(*value == Some(mark), text)
-                    .min_size(egui::vec2(150.0, 90.0));
-                if ui.add(button).clicked() {
-                    *value = Some(mark);
-                }
-            }
-        });
-        ui.add_space(12.0);
-    }
-    let label = ui.label(RichText::new(l("feedback.comment")).size(LARGE - 8.0));
-    ui.add(
-        TextEdit::multiline(&mut form.draft.comment)
-            .desired_rows(3)
-            .desired_width(f32::INFINITY)
-            .font(egui::FontId::proportional(LARGE - 8.0)),
-    )
-    .labelled_by(label.id);
-    if crate::domain::text::has_rtl(&form.draft.comment) {
-        for line in form.draft.comment.lines() {
-            name_label(ui, line, LARGE - 8.0);
-        }
-    }
-    if !form.errors.is_empty() {
-        ui.colored_label(
-            theme::ERROR,
-            RichText::new(l("feedback.choose_both")).size(LARGE - 8.0),
-        );
-    }
-    ui.add_space(12.0);
-    if ui
-        .add(
-            egui::Button::new(RichText::new(l("feedback.send")).size(LARGE))
-                .min_size(egui::vec2(240.0, 70.0)),
+    // Arabic and Farsi read from the right: the whole form is right-aligned and the marks run
+    // from 1 on the right to 5 on the left.
+    let rtl = crate::domain::text::has_rtl(&l("feedback.title"));
+    let (column, row) = if rtl {
+        (
+            egui::Layout::top_down(egui::Align::Max),
+            egui::Layout::right_to_left(egui::Align::Center),
         )
-        .clicked()
-    {
-        commands.push(Command::SaveFeedback);
-    }
+    } else {
+        (
+            egui::Layout::top_down(egui::Align::Min),
+            egui::Layout::left_to_right(egui::Align::Center),
+        )
+    };
+    ui.with_layout(column, |ui| {
+        if form.sent {
+            name_label(ui, &l("feedback.thanks"), LARGE + 4.0);
+            return;
+        }
+        name_label(ui, &l("feedback.title"), LARGE + 4.0);
+        ui.add_space(6.0);
+        for (key, value) in [
+            ("feedback.overall", &mut form.draft.overall),
+            ("feedback.staff", &mut form.draft.staff),
+        ] {
+            name_label(ui, &l(key), LARGE);
+            ui.allocate_ui_with_layout(egui::vec2(ui.available_width(), 80.0), row, |ui| {
+                for (mark, word) in [
+                    (1u8, "feedback.very_poor"),
+                    (2, "feedback.poor"),
+                    (3, "feedback.fair"),
+                    (4, "feedback.good"),
+                    (5, "feedback.very_good"),
+                ] {
+                    let mut text = RichText::new(format!("{mark}\n{}", l(word))).size(LARGE - 6.0);
+                    if rtl {
+                        text = text.family(theme::rtl_family());
+                    }
+                    let button = egui::Button::new(text)
+                        .selected(*value == Some(mark))
+                        .min_size(egui::vec2(150.0, 76.0));
+                    if ui.add(button).clicked() {
+                        *value = Some(mark);
+                    }
+                }
+            });
+            ui.add_space(6.0);
+        }
+        let label = name_label(ui, &l("feedback.comment"), LARGE - 8.0);
+        // The label is drawn in pieces for right-to-left text; it carries the whole sentence
+        // for screen readers, and names the field.
+        let sentence = l("feedback.comment");
+        label.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &sentence));
+        ui.add(
+            TextEdit::multiline(&mut form.draft.comment)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY)
+                .font(egui::FontId::proportional(LARGE - 8.0)),
+        )
+        .labelled_by(label.id);
+        if crate::domain::text::has_rtl(&form.draft.comment) {
+            for line in form.draft.comment.lines() {
+                name_label(ui, line, LARGE - 8.0);
+            }
+        }
+        if !form.errors.is_empty() {
+            ui.colored_label(
+                theme::ERROR,
+                RichText::new(l("feedback.choose_both")).size(LARGE - 8.0),
+            );
+        }
+        ui.add_space(12.0);
+        let mut send = RichText::new(l("feedback.send")).size(LARGE);
+        if rtl {
+            send = send.family(theme::rtl_family());
+        }
+        if ui
+            .add(egui::Button::new(send).min_size(egui::vec2(240.0, 60.0)))
+            .clicked()
+        {
+            commands.push(Command::SaveFeedback);
+        }
+    });
 }

@@ -66,18 +66,83 @@ pub fn name_label(ui: &mut Ui, text: &str, size: f32) -> Response {
     if !has_rtl(text) {
         return ui.label(RichText::new(text).size(size));
     }
-    let runs = visual_runs(text);
+    // The pieces in visual order, left to right.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    for run in visual_runs(text) {
+        if run.rtl {
+            // egui lays out pieces in different fonts left to right, so the ASCII punctuation
+            // the Arabic font lacks is split off, mirrored, and the pieces put in reverse.
+            pieces.extend(rtl_pieces(run.text).into_iter().rev().map(|p| (p, true)));
+        } else {
+            pieces.push((run.text.to_owned(), false));
+        }
+    }
+    // A right-aligned parent lays a row out from the right: hand it the pieces from the right.
+    if ui.layout().prefer_right_to_left() {
+        pieces.reverse();
+    }
     ui.horizontal(|ui| {
         ui.spacing_mut().item_spacing.x = 0.0;
-        for run in runs {
-            let mut rich = RichText::new(run.text).size(size);
-            if run.rtl {
+        for (piece, rtl) in pieces {
+            let mut rich = RichText::new(piece).size(size);
+            if rtl {
                 rich = rich.family(theme::rtl_family());
             }
             ui.label(rich);
         }
     })
     .response
+}
+
+/// A right-to-left run cut into pieces at ASCII punctuation (each its own piece, mirrored as it
+/// is drawn in right-to-left text), in logical order.
+fn rtl_pieces(run: &str) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    for c in run.chars() {
+        if c.is_ascii_punctuation() {
+            if !current.is_empty() {
+                pieces.push(std::mem::take(&mut current));
+            }
+            let mirrored = match c {
+                '(' => ')',
+                ')' => '(',
+                '[' => ']',
+                ']' => '[',
+                '{' => '}',
+                '}' => '{',
+                '<' => '>',
+                '>' => '<',
+                other => other,
+            };
+            pieces.push(mirrored.to_string());
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.is_empty() {
+        pieces.push(current);
+    }
+    // A space at either end of a piece would be drawn inside its right-to-left label, where
+    // egui drops it: it becomes a piece of its own.
+    let mut spaced = Vec::new();
+    for piece in pieces {
+        let core = piece.trim();
+        if core.is_empty() {
+            spaced.push(piece);
+            continue;
+        }
+        let leading = &piece[..piece.len() - piece.trim_start().len()];
+        let trailing = &piece[piece.trim_end().len()..];
+        if !leading.is_empty() {
+            spaced.push(leading.to_owned());
+        }
+        spaced.push(core.to_owned());
+        if !trailing.is_empty() {
+            spaced.push(trailing.to_owned());
+        }
+    }
+    spaced
 }
 
 /// The "not asked / doesn't know / prefers not to say" choices beside an optional field.
@@ -322,4 +387,18 @@ pub fn staff_picker(
         })
         .response
         .labelled_by(label.id);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn punctuation_in_right_to_left_text_is_split_off_and_mirrored() {
+        assert_eq!(
+            rtl_pieces("بشيء؟ (اختياري)"),
+            ["بشيء؟", " ", ")", "اختياري", "("]
+        );
+        assert_eq!(rtl_pieces("أحمد حسن"), ["أحمد حسن"]);
+    }
 }
