@@ -108,6 +108,15 @@ pub enum CliCommand {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// Show the desk's settings, or change some: `bureau.phone="+359 2 000 0000"`.
+    Settings {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Settings to change, each KEY=VALUE.
+        #[arg(value_name = "KEY=VALUE")]
+        changes: Vec<String>,
+    },
     /// Search visitors as the desk does, best match first.
     Search {
         /// The database file.
@@ -203,6 +212,24 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             )
             .map_err(|e| e.to_string())?;
             writeln!(out, "{}", path.display()).map_err(|e| e.to_string())?;
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Settings { db, changes }) => {
+            let database = open(&db, OpenMode::Existing)?;
+            for change in &changes {
+                let (key, value) = change
+                    .split_once('=')
+                    .ok_or_else(|| format!("'{change}' is not KEY=VALUE"))?;
+                let value = settings::checked(key.trim(), value)
+                    .ok_or_else(|| format!("'{change}' is not a setting this command changes, or its value does not fit; run without changes to list them"))?;
+                settings::set(&database, key.trim(), &value).map_err(|e| e.to_string())?;
+            }
+            for (key, purpose) in settings::EDITABLE {
+                let value = settings::get(&database, key)
+                    .map_err(|e| e.to_string())?
+                    .unwrap_or_default();
+                writeln!(out, "{key}={value}\t# {purpose}").map_err(|e| e.to_string())?;
+            }
             Ok(Outcome::Done)
         }
         Some(CliCommand::Slip {

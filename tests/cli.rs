@@ -311,3 +311,43 @@ fn exports_from_the_command_line() {
         );
     }
 }
+
+#[test]
+fn settings_are_listed_and_changed_with_their_values_checked() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("desk.sqlite");
+    drop(
+        bureau_desk::db::Database::open(&db, bureau_desk::db::OpenMode::CreateIfMissing)
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let out = bureau_desk()
+        .args(["settings", "--db"])
+        .arg(&db)
+        .arg("bureau.phone=+359 2 000 0000")
+        .arg("slip.paper=A4")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listing.contains("bureau.phone=+359 2 000 0000\t") && listing.contains("slip.paper=A4\t"),
+        "{listing}"
+    );
+    for bad in ["slip.paper=letter", "export.pseudonym_key=00", "nonsense"] {
+        let out = bureau_desk()
+            .args(["settings", "--db"])
+            .arg(&db)
+            .arg(bad)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!out.status.success(), "{bad}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim().lines().count(),
+            1
+        );
+    }
+}

@@ -25,6 +25,50 @@ pub const BUREAU_HOURS_BG: &str = "bureau.hours_bg";
 /// See `BUREAU_NAME_BG`.
 pub const BUREAU_HOURS_EN: &str = "bureau.hours_en";
 
+/// The settings a coordinator may change from the command line, with what each is for.
+pub const EDITABLE: [(&str, &str); 10] = [
+    (UI_LANGUAGE, "interface language: bg or en"),
+    (
+        DESK_LANGUAGES,
+        "languages services are offered in, ISO 639-1, space-separated",
+    ),
+    (SLIP_PAPER, "paper of the slips: A5 or A4"),
+    (
+        BUREAU_NAME_BG,
+        "the bureau's name in Bulgarian, on slips and reports",
+    ),
+    (BUREAU_NAME_EN, "the bureau's name in English"),
+    (
+        BUREAU_ADDRESS_BG,
+        "the bureau's address in Bulgarian, on slips",
+    ),
+    (BUREAU_ADDRESS_EN, "the bureau's address in Latin letters"),
+    (BUREAU_PHONE, "the bureau's phone, on slips"),
+    (BUREAU_HOURS_BG, "the bureau's opening hours in Bulgarian"),
+    (BUREAU_HOURS_EN, "the bureau's opening hours in English"),
+];
+
+/// Checks a value for an editable setting; `None` when the key is not one or the value does
+/// not fit it. Free text is trimmed and refused with control characters or over 300 characters.
+pub fn checked(key: &str, value: &str) -> Option<String> {
+    let value = value.trim();
+    if !EDITABLE.iter().any(|(k, _)| *k == key)
+        || value.chars().any(char::is_control)
+        || value.chars().count() > 300
+    {
+        return None;
+    }
+    let fits = match key {
+        UI_LANGUAGE => crate::UI_LANGUAGES.contains(&value),
+        SLIP_PAPER => value.eq_ignore_ascii_case("a4") || value.eq_ignore_ascii_case("a5"),
+        DESK_LANGUAGES => value.split_whitespace().all(|code| {
+            crate::domain::reference::find(crate::domain::reference::languages(), code).is_some()
+        }),
+        _ => true,
+    };
+    fits.then(|| value.to_owned())
+}
+
 /// The bureau's own details, as printed at the top of a slip.
 pub fn bureau(db: &Database) -> Result<crate::domain::slips::Place> {
     let value = |key: &str| -> Result<String> { Ok(get(db, key)?.unwrap_or_default()) };
@@ -79,5 +123,23 @@ mod tests {
         assert_eq!(get(&db, UI_LANGUAGE).ok().flatten().as_deref(), Some("en"));
         assert_eq!(get(&db, LAST_STAFF).ok().flatten().as_deref(), Some("3"));
         assert_eq!(get(&db, "no.such.key").ok().flatten(), None);
+    }
+
+    #[test]
+    fn only_known_settings_with_fitting_values_are_accepted() {
+        assert_eq!(checked(SLIP_PAPER, " a4 ").as_deref(), Some("a4"));
+        assert_eq!(checked(SLIP_PAPER, "letter"), None);
+        assert_eq!(checked(UI_LANGUAGE, "ar"), None);
+        assert_eq!(checked(DESK_LANGUAGES, "bg ar xx"), None);
+        assert_eq!(
+            checked(BUREAU_PHONE, "+359 2 000 0000").as_deref(),
+            Some("+359 2 000 0000")
+        );
+        assert_eq!(checked(BUREAU_PHONE, "a\u{7}b"), None);
+        assert_eq!(
+            checked("export.pseudonym_key", "00"),
+            None,
+            "secrets are not settable"
+        );
     }
 }
