@@ -361,6 +361,8 @@ pub struct Desk {
     pub notice: Option<Notice>,
     /// The search field should take the keyboard focus on the next frame.
     pub focus_search: bool,
+    /// The first field of the form just opened should take the keyboard focus.
+    pub focus_form: bool,
 }
 
 /// How many results the search list holds.
@@ -421,6 +423,7 @@ impl Desk {
             },
             notice: None,
             focus_search: true,
+            focus_form: false,
             db,
         };
         Ok(desk)
@@ -529,6 +532,7 @@ impl Desk {
                 }
                 self.visitor_form = form;
                 self.screen = Screen::VisitorForm;
+                self.focus_form = true;
                 self.try_run(Command::CheckDuplicates)?;
             }
             Command::CheckDuplicates => {
@@ -591,6 +595,7 @@ impl Desk {
                     ..VisitForm::default()
                 };
                 self.screen = Screen::VisitForm;
+                self.focus_form = true;
             }
             Command::AddService(line) => {
                 let services = &mut self.visit_form.draft.services;
@@ -598,6 +603,8 @@ impl Desk {
                     services.push(line);
                 }
                 self.visit_form.service_filter.clear();
+                // Back to the service picker for the next one.
+                self.focus_form = true;
             }
             Command::RemoveService(index) => {
                 if index < self.visit_form.draft.services.len() {

@@ -562,3 +562,34 @@ fn the_reports_screen_shows_the_figures_of_a_period() {
     h.run();
     assert!(exports.join("figures-2026-11-01_2026-11-30.json").exists());
 }
+
+#[test]
+fn a_returning_visitors_visit_with_two_services_from_the_keyboard_alone() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    // The card is open after typing part of the name and Enter (done by the setup).
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::VisitForm);
+    for service in ["правна", "инфор"] {
+        h.event(egui::Event::Text(service.to_owned()));
+        h.run();
+        h.key_press(Key::Enter);
+        h.run();
+    }
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Desk);
+    assert_eq!(count(&path, "SELECT count(*) FROM visits"), 2);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM services_rendered s JOIN service_types t ON t.id = s.service_type_id WHERE t.code IN ('legal', 'information')"
+        ),
+        2
+    );
+}

@@ -31,6 +31,8 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
             ui.heading(t!("visit_form.title_anonymous", locale = locale));
         }
     }
+    // Keyboard first: the service picker has the keys when the form opens.
+    let focus_first = std::mem::take(&mut desk.focus_form);
     let services = desk.services.clone();
     let providers = desk.providers.clone();
     let staff = desk.staff.clone();
@@ -77,10 +79,7 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                             .desired_width(f32::INFINITY),
                     )
                     .labelled_by(label.id);
-                if d.services.is_empty()
-                    && form.service_filter.is_empty()
-                    && !ui.ctx().memory(|m| m.focused().is_some())
-                {
+                if focus_first {
                     response.request_focus();
                 }
                 let filter = fold(form.service_filter.trim());
@@ -96,14 +95,14 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                     .collect();
                 let provider = form.provider.or_else(|| providers.first().map(|p| p.id));
                 let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if enter && !filter.is_empty() {
-                    if let (Some(first), Some(provider)) = (matching.first(), provider) {
-                        commands.push(Command::AddService(ServiceLine {
-                            service_type: first.id,
-                            provider,
-                        }));
-                    }
-                    response.request_focus();
+                if enter
+                    && !filter.is_empty()
+                    && let (Some(first), Some(provider)) = (matching.first(), provider)
+                {
+                    commands.push(Command::AddService(ServiceLine {
+                        service_type: first.id,
+                        provider,
+                    }));
                 }
                 ui.horizontal_wrapped(|ui| {
                     for service in &matching {

@@ -15,6 +15,8 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
     let locale = desk.locale.clone();
     let locale = locale.as_str();
     let preferred = desk.desk_languages.clone();
+    // Keyboard first: the given name has the keys when the form opens.
+    let focus_first = std::mem::take(&mut desk.focus_form);
     let form = &mut desk.visitor_form;
     ui.heading(t!("visitor_form.title", locale = locale));
     action_bar(
@@ -39,11 +41,7 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                     "given_name",
                     locale,
                 );
-                if !given.has_focus()
-                    && d.given_name.is_empty()
-                    && errors.is_empty()
-                    && !ui.ctx().memory(|m| m.focused().is_some())
-                {
+                if focus_first {
                     given.request_focus();
                 }
                 let family = text_field(
