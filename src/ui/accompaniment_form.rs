@@ -1,12 +1,11 @@
 //! The accompaniment form: institution, purpose, date and time, meeting point, escort and
 //! interpreter language.
 
-use egui::{RichText, ScrollArea, Ui};
+use egui::{ScrollArea, Ui};
 use rust_i18n::t;
 
-use super::theme;
 use super::widgets::{
-    action_bar, field_error, name_label, organisation_picker, staff_picker, text_field,
+    action_bar, field_error, form_heading, organisation_picker, staff_picker, text_field,
 };
 use crate::app::{Command, Desk};
 use crate::domain::reference::{find, languages};
@@ -19,18 +18,11 @@ pub fn accompaniment_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Co
     let staff = desk.staff.clone();
     let desk_languages = desk.desk_languages.clone();
     let form = &mut desk.accompaniment_form;
-    ui.horizontal(|ui| {
-        ui.heading(t!("accompaniment_form.title", locale = locale));
-        if let Some((code, name)) = &form.visitor {
-            ui.label(
-                RichText::new(code)
-                    .size(theme::HEADING_SIZE)
-                    .color(theme::CODE)
-                    .monospace(),
-            );
-            name_label(ui, name, theme::HEADING_SIZE);
-        }
-    });
+    form_heading(
+        ui,
+        &t!("accompaniment_form.title", locale = locale),
+        form.visitor.as_ref(),
+    );
     let errors = form.errors.clone();
     action_bar(
         ui,

@@ -1,10 +1,10 @@
 //! The referral form: destination, service, reason, appointment and follow-up date.
 
-use egui::{RichText, ScrollArea, Ui};
+use egui::{ScrollArea, Ui};
 use rust_i18n::t;
 
 use super::theme;
-use super::widgets::{action_bar, field_error, name_label, organisation_picker, text_field};
+use super::widgets::{action_bar, field_error, form_heading, organisation_picker, text_field};
 use crate::app::{Command, Desk};
 
 /// Draws the referral form.
@@ -14,18 +14,11 @@ pub fn referral_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command
     let services = desk.services.clone();
     let destinations = desk.destinations.clone();
     let form = &mut desk.referral_form;
-    ui.horizontal(|ui| {
-        ui.heading(t!("referral_form.title", locale = locale));
-        if let Some((code, name)) = &form.visitor {
-            ui.label(
-                RichText::new(code)
-                    .size(theme::HEADING_SIZE)
-                    .color(theme::CODE)
-                    .monospace(),
-            );
-            name_label(ui, name, theme::HEADING_SIZE);
-        }
-    });
+    form_heading(
+        ui,
+        &t!("referral_form.title", locale = locale),
+        form.visitor.as_ref(),
+    );
     if !form.may_share {
         ui.colored_label(
             theme::STATUS_MISSED,

@@ -1,10 +1,10 @@
 //! The visit form: when, who, which language, the services rendered (picked by typing), notes.
 
-use egui::{RichText, ScrollArea, TextEdit, Ui};
+use egui::{ScrollArea, TextEdit, Ui};
 use rust_i18n::t;
 
 use super::theme;
-use super::widgets::{action_bar, field_error, name_label, staff_picker, text_field};
+use super::widgets::{action_bar, field_error, form_heading, name_label, staff_picker, text_field};
 use crate::app::{Command, Desk};
 use crate::domain::ServiceLine;
 use crate::domain::reference::{find, languages};
@@ -14,23 +14,16 @@ use crate::domain::text::{fold, to_latin};
 pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.clone();
     let locale = locale.as_str();
-    match &desk.visit_form.visitor {
-        Some((code, name)) => {
-            ui.horizontal(|ui| {
-                ui.heading(t!("visit_form.title", locale = locale));
-                ui.label(
-                    RichText::new(code)
-                        .size(theme::HEADING_SIZE)
-                        .color(theme::CODE)
-                        .monospace(),
-                );
-                name_label(ui, name, theme::HEADING_SIZE);
-            });
-        }
-        None => {
-            ui.heading(t!("visit_form.title_anonymous", locale = locale));
-        }
-    }
+    let title = if desk.visit_form.visitor.is_some() {
+        "visit_form.title"
+    } else {
+        "visit_form.title_anonymous"
+    };
+    form_heading(
+        ui,
+        &t!(title, locale = locale),
+        desk.visit_form.visitor.as_ref(),
+    );
     // Keyboard first: the service picker has the keys when the form opens.
     let focus_first = std::mem::take(&mut desk.focus_form);
     let services = desk.services.clone();

@@ -238,6 +238,22 @@ pub fn code_picker(
     field_error(ui, errors, field, locale);
 }
 
+/// A form's title with the visitor it concerns: bureau code and name (none when anonymous).
+pub fn form_heading(ui: &mut Ui, title: &str, visitor: Option<&(String, String)>) {
+    ui.horizontal(|ui| {
+        ui.heading(title);
+        if let Some((code, name)) = visitor {
+            ui.label(
+                RichText::new(code)
+                    .size(theme::HEADING_SIZE)
+                    .color(theme::CODE)
+                    .monospace(),
+            );
+            name_label(ui, name, theme::HEADING_SIZE);
+        }
+    });
+}
+
 /// Save and Cancel, always visible above a form, with the "nothing was saved" line when the
 /// last attempt failed.
 pub fn action_bar(
