@@ -247,11 +247,7 @@ impl Batch<'_> {
         role: crate::domain::Role,
         now: &str,
     ) -> Result<crate::domain::StaffId> {
-        self.tx.execute(
-            "INSERT INTO staff (display_name, role, created_at) VALUES (?1, ?2, ?3)",
-            (name, role.code(), now),
-        )?;
-        Ok(crate::domain::StaffId(self.tx.last_insert_rowid()))
+        staff::write(&self.tx, name, role, now)
     }
 
     /// Adds an organisation with all its details.
@@ -264,12 +260,7 @@ impl Batch<'_> {
 
     /// Sets a setting.
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )?;
-        Ok(())
+        settings::write(&self.tx, key, value)
     }
 
     /// Issues a referral, with its outcome if one is known.
@@ -285,10 +276,7 @@ impl Batch<'_> {
     ) -> Result<crate::domain::referrals::ReferralId> {
         let id = referrals::write_referral(&self.tx, by, referral, at)?;
         if let Some((status, when)) = outcome {
-            self.tx.execute(
-                "UPDATE referrals SET status = ?1, status_changed_at = ?2, status_changed_by = ?3 WHERE id = ?4",
-                (status.code(), crate::domain::format_stamp(when), by.0, id.0),
-            )?;
+            referrals::write_referral_status(&self.tx, id, status, by, when)?;
         }
         Ok(id)
     }
@@ -303,16 +291,13 @@ impl Batch<'_> {
     ) -> Result<crate::domain::referrals::AccompanimentId> {
         let id = referrals::write_accompaniment(&self.tx, by, booked, at)?;
         if let Some((status, note)) = outcome {
-            self.tx.execute(
-                "UPDATE accompaniments SET status = ?1, outcome_note = ?2, status_changed_at = ?3,
-                     status_changed_by = ?4 WHERE id = ?5",
-                (
-                    status.code(),
-                    note,
-                    crate::domain::format_stamp(booked.scheduled_at),
-                    by.0,
-                    id.0,
-                ),
+            referrals::write_accompaniment_status(
+                &self.tx,
+                id,
+                status,
+                note,
+                by,
+                booked.scheduled_at,
             )?;
         }
         Ok(id)

@@ -187,6 +187,24 @@ pub fn referrals_to_follow_up(
     )
 }
 
+/// Writes a referral's outcome, who and when; the caller owns the transaction.
+pub(crate) fn write_referral_status(
+    conn: &Connection,
+    id: ReferralId,
+    status: ReferralStatus,
+    by: StaffId,
+    at: chrono::NaiveDateTime,
+) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE referrals SET status = ?1, status_changed_at = ?2, status_changed_by = ?3 WHERE id = ?4",
+        (status.code(), format_stamp(at), by.0, id.0),
+    )?;
+    if changed == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
 /// Records a referral's outcome, with who and when.
 pub fn set_referral_status(
     db: &mut Database,
@@ -196,13 +214,7 @@ pub fn set_referral_status(
     now: chrono::NaiveDateTime,
 ) -> Result<()> {
     let tx = db.conn.transaction()?;
-    let changed = tx.execute(
-        "UPDATE referrals SET status = ?1, status_changed_at = ?2, status_changed_by = ?3 WHERE id = ?4",
-        (status.code(), format_stamp(now), actor.staff_id.0, id.0),
-    )?;
-    if changed == 0 {
-        return Err(Error::NotFound);
-    }
+    write_referral_status(&tx, id, status, actor.staff_id, now)?;
     audit::record(
         &tx,
         actor,
@@ -323,6 +335,26 @@ pub fn accompaniments_for_visitor(
     )
 }
 
+/// Writes an accompaniment's outcome, note, who and when; the caller owns the transaction.
+pub(crate) fn write_accompaniment_status(
+    conn: &Connection,
+    id: AccompanimentId,
+    status: AccompanimentStatus,
+    note: &str,
+    by: StaffId,
+    at: chrono::NaiveDateTime,
+) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE accompaniments SET status = ?1, outcome_note = ?2, status_changed_at = ?3,
+             status_changed_by = ?4 WHERE id = ?5",
+        (status.code(), note, format_stamp(at), by.0, id.0),
+    )?;
+    if changed == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
 /// Records an accompaniment's outcome and note.
 pub fn set_accompaniment_status(
     db: &mut Database,
@@ -333,20 +365,7 @@ pub fn set_accompaniment_status(
     now: chrono::NaiveDateTime,
 ) -> Result<()> {
     let tx = db.conn.transaction()?;
-    let changed = tx.execute(
-        "UPDATE accompaniments SET status = ?1, outcome_note = ?2, status_changed_at = ?3,
-             status_changed_by = ?4 WHERE id = ?5",
-        (
-            status.code(),
-            note,
-            format_stamp(now),
-            actor.staff_id.0,
-            id.0,
-        ),
-    )?;
-    if changed == 0 {
-        return Err(Error::NotFound);
-    }
+    write_accompaniment_status(&tx, id, status, note, actor.staff_id, now)?;
     audit::record(
         &tx,
         actor,

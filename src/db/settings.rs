@@ -97,12 +97,16 @@ pub fn get(db: &Database, key: &str) -> Result<Option<String>> {
 
 /// Writes a setting.
 pub fn set(db: &Database, key: &str, value: &str) -> Result<()> {
-    db.conn
-        .prepare_cached(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+    write(&db.conn, key, value)
+}
+
+/// Writes a setting; the caller owns the transaction (also the demo's path).
+pub(crate) fn write(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )?
-        .execute((key, value))?;
+    )?
+    .execute((key, value))?;
     Ok(())
 }
 

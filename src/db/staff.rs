@@ -50,11 +50,22 @@ pub fn insert(db: &mut Database, name: &str, role: Role, now: &str) -> Result<St
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    db.conn.execute(
+    let id = write(&db.conn, &name, role, now)?;
+    find(db, id)
+}
+
+/// Writes a staff member as given; the caller owns the transaction (also the demo's path).
+pub(crate) fn write(
+    conn: &rusqlite::Connection,
+    name: &str,
+    role: Role,
+    now: &str,
+) -> Result<StaffId> {
+    conn.execute(
         "INSERT INTO staff (display_name, role, created_at) VALUES (?1, ?2, ?3)",
-        (&name, role.code(), now),
+        (name, role.code(), now),
     )?;
-    find(db, StaffId(db.conn.last_insert_rowid()))
+    Ok(StaffId(conn.last_insert_rowid()))
 }
 
 #[cfg(test)]
