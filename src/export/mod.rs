@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::db::{self, Database, audit, figures};
 use crate::domain::figures::{Count, Figures, Period, shown};
+use crate::domain::reference::{countries, languages, name_of};
 use crate::domain::{Actor, format_stamp};
 
 /// Export formats.
@@ -416,6 +417,31 @@ fn write_xlsx(f: &Figures, path: &Path, options: &Options) -> db::Result<()> {
     }
     book.save(path).map_err(xlsx)?;
     Ok(())
+}
+
+/// A code of a figures table in words, in `locale`: a service, country, language, status or
+/// answer code, or a figure's key; anything else as it is. The report and the reports screen
+/// both label their tables with it.
+pub fn code_label(locale: &str, table: &str, code: &str) -> String {
+    let try_key =
+        |key: String| crate::_rust_i18n_try_translate(locale, key).map(|s| s.into_owned());
+    match table {
+        "services_by_type" | "referrals_by_service" => try_key(format!("slip.services.{code}")),
+        "countries_of_origin" | "nationality" if code.len() == 2 => {
+            Some(name_of(countries(), code, locale))
+        }
+        "languages" | "visits_by_language" if code.len() == 2 => {
+            Some(name_of(languages(), code, locale))
+        }
+        "referrals_by_outcome" => try_key(format!("referral_status.{code}")),
+        "accompaniments_by_outcome" => try_key(format!("accompaniment_status.{code}")),
+        "sex" => try_key(format!("sex.{code}")),
+        "legal_status" => try_key(format!("legal_status.{code}")),
+        _ => None,
+    }
+    .or_else(|| try_key(format!("answer.{code}")))
+    .or_else(|| try_key(format!("report.key.{code}")))
+    .unwrap_or_else(|| code.to_owned())
 }
 
 /// A readable label for a code in the spreadsheet: a known figure, answer code or status gets

@@ -65,12 +65,13 @@ fn tr(language: &str, key: &str) -> String {
     t!(key, locale = language).into_owned()
 }
 
+/// Dates on slips are dd.mm.yyyy in every language (the desk's own form).
 fn format_date(date: NaiveDate) -> String {
-    date.format("%d.%m.%Y").to_string()
+    crate::domain::format_date(date, "bg")
 }
 
 fn format_moment(at: NaiveDateTime) -> String {
-    at.format("%d.%m.%Y %H:%M").to_string()
+    format!("{} {}", format_date(at.date()), at.format("%H:%M"))
 }
 
 /// The QR code of the reference, as filled squares with its top-left corner at (x, top).

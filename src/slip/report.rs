@@ -8,7 +8,6 @@ use super::SlipError;
 use super::page::{MARGIN, MM, Writer};
 use super::shaping::Fonts;
 use crate::domain::figures::{Count, Figures, shown};
-use crate::domain::reference::{countries, languages, name_of};
 
 const TITLE: f32 = 18.0;
 const HEADING: f32 = 12.0;
@@ -17,29 +16,6 @@ const SMALL: f32 = 8.0;
 
 fn tr(locale: &str, key: &str) -> String {
     t!(key, locale = locale).into_owned()
-}
-
-/// A code's label in the report's language: service, country, language, status or answer.
-fn label(locale: &str, table: &str, code: &str) -> String {
-    let try_key =
-        |key: String| crate::_rust_i18n_try_translate(locale, key).map(|s| s.into_owned());
-    match table {
-        "services_by_type" | "referrals_by_service" => try_key(format!("slip.services.{code}")),
-        "countries_of_origin" | "nationality" if code.len() == 2 => {
-            Some(name_of(countries(), code, locale))
-        }
-        "languages" | "visits_by_language" if code.len() == 2 => {
-            Some(name_of(languages(), code, locale))
-        }
-        "referrals_by_outcome" => try_key(format!("referral_status.{code}")),
-        "accompaniments_by_outcome" => try_key(format!("accompaniment_status.{code}")),
-        "sex" => try_key(format!("sex.{code}")),
-        "legal_status" => try_key(format!("legal_status.{code}")),
-        _ => None,
-    }
-    .or_else(|| try_key(format!("answer.{code}")))
-    .or_else(|| try_key(format!("report.key.{code}")))
-    .unwrap_or_else(|| code.to_owned())
 }
 
 /// Horizontal bars, longest first, each with its label and count.
@@ -60,7 +36,10 @@ fn bars(w: &mut Writer<'_>, locale: &str, table: &str, counts: &[Count], mask: b
         w.ensure_room(row);
         w.y -= row;
         let y = w.y;
-        let name: String = label(locale, table, &count.key).chars().take(40).collect();
+        let name: String = crate::export::code_label(locale, table, &count.key)
+            .chars()
+            .take(40)
+            .collect();
         w.text_at(&name, BODY, MARGIN, y);
         let length = bar_room * count.count as f32 / max;
         w.fill(MARGIN + label_width, y - 1.0, length.max(0.5), BODY, 0.55);
@@ -142,8 +121,8 @@ pub fn render(
         .map(|p| {
             format!(
                 "{} – {}",
-                p.from.format("%d.%m.%Y"),
-                p.to.format("%d.%m.%Y")
+                crate::domain::format_date(p.from, "bg"),
+                crate::domain::format_date(p.to, "bg")
             )
         })
         .unwrap_or_default();

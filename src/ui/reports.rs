@@ -8,8 +8,7 @@ use rust_i18n::t;
 use super::theme;
 use crate::app::{Command, Desk};
 use crate::domain::figures::{Count, Figures};
-use crate::domain::reference::{countries, name_of};
-use crate::export::{Cell, Format, summary};
+use crate::export::{Cell, Format, code_label, summary};
 
 /// Draws the reports screen.
 pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
@@ -88,79 +87,42 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
                 monthly_chart(&mut columns[0], figures, locale);
                 bar_chart(
                     &mut columns[1],
-                    "services_chart",
-                    &t!("report.table.services_by_type", locale = locale),
+                    locale,
+                    "services_by_type",
                     &figures.services_by_type,
-                    |code| desk_service_name(code, locale),
                 );
             });
             ui.columns(3, |columns| {
                 count_table(
                     &mut columns[0],
-                    &t!("report.table.countries_of_origin", locale = locale),
+                    locale,
+                    "countries_of_origin",
                     &figures.countries_of_origin,
-                    |c| country(c, locale),
-                    10,
                 );
-                count_table(
-                    &mut columns[1],
-                    &t!("report.table.age_bands", locale = locale),
-                    &figures.age_bands,
-                    |c| c.to_owned(),
-                    10,
-                );
+                count_table(&mut columns[1], locale, "age_bands", &figures.age_bands);
                 count_table(
                     &mut columns[2],
-                    &t!("report.table.legal_status", locale = locale),
+                    locale,
+                    "legal_status",
                     &figures.legal_status,
-                    |c| coded("legal_status", c, locale),
-                    10,
                 );
             });
             ui.columns(3, |columns| {
-                count_table(
-                    &mut columns[0],
-                    &t!("report.table.sex", locale = locale),
-                    &figures.sex,
-                    |c| coded("sex", c, locale),
-                    10,
-                );
+                count_table(&mut columns[0], locale, "sex", &figures.sex);
                 count_table(
                     &mut columns[1],
-                    &t!("report.table.referrals_by_outcome", locale = locale),
+                    locale,
+                    "referrals_by_outcome",
                     &figures.referrals.by_outcome,
-                    |c| coded("referral_status", c, locale),
-                    10,
                 );
                 count_table(
                     &mut columns[2],
-                    &t!("report.table.accompaniments_by_outcome", locale = locale),
+                    locale,
+                    "accompaniments_by_outcome",
                     &figures.accompaniments.by_outcome,
-                    |c| coded("accompaniment_status", c, locale),
-                    10,
                 );
             });
         });
-}
-
-fn desk_service_name(code: &str, locale: &str) -> String {
-    crate::_rust_i18n_try_translate(locale, format!("slip.services.{code}"))
-        .map_or_else(|| code.to_owned(), |s| s.into_owned())
-}
-
-fn country(code: &str, locale: &str) -> String {
-    if code.len() == 2 {
-        name_of(countries(), code, locale)
-    } else {
-        coded("answer", code, locale)
-    }
-}
-
-/// The translation of a code under a section, or of an answer code, or the code itself.
-fn coded(section: &str, code: &str, locale: &str) -> String {
-    crate::_rust_i18n_try_translate(locale, format!("{section}.{code}"))
-        .or_else(|| crate::_rust_i18n_try_translate(locale, format!("answer.{code}")))
-        .map_or_else(|| code.to_owned(), |s| s.into_owned())
 }
 
 fn key_figures(ui: &mut Ui, figures: &Figures, previous: Option<&Figures>, locale: &str) {
@@ -240,8 +202,11 @@ fn monthly_chart(ui: &mut Ui, figures: &Figures, locale: &str) {
         });
 }
 
-fn bar_chart(ui: &mut Ui, id: &str, title: &str, counts: &[Count], name: impl Fn(&str) -> String) {
-    ui.strong(title);
+/// The first eight rows of a figures table as bars, labelled in `locale`.
+fn bar_chart(ui: &mut Ui, locale: &str, table: &str, counts: &[Count]) {
+    let title = t!(format!("report.table.{table}"), locale = locale).into_owned();
+    let name = |code: &str| code_label(locale, table, code);
+    ui.strong(&title);
     let shown: Vec<&Count> = counts.iter().take(8).collect();
     let bars: Vec<Bar> = shown
         .iter()
@@ -253,7 +218,7 @@ fn bar_chart(ui: &mut Ui, id: &str, title: &str, counts: &[Count], name: impl Fn
         })
         .collect();
     let labels: Vec<String> = shown.iter().map(|c| name(&c.key)).collect();
-    Plot::new(id)
+    Plot::new(table)
         .height(220.0)
         .allow_scroll(false)
         .allow_drag(false)
@@ -265,21 +230,16 @@ fn bar_chart(ui: &mut Ui, id: &str, title: &str, counts: &[Count], name: impl Fn
                 .unwrap_or_default()
         })
         .show(ui, |plot| {
-            plot.bar_chart(BarChart::new(title.to_owned(), bars).color(theme::CODE))
+            plot.bar_chart(BarChart::new(title.clone(), bars).color(theme::CODE))
         });
 }
 
-fn count_table(
-    ui: &mut Ui,
-    title: &str,
-    counts: &[Count],
-    name: impl Fn(&str) -> String,
-    limit: usize,
-) {
-    ui.strong(title);
-    egui::Grid::new(title).striped(true).show(ui, |ui| {
-        for count in counts.iter().take(limit) {
-            ui.label(name(&count.key));
+/// The first ten rows of a figures table, labelled in `locale`.
+fn count_table(ui: &mut Ui, locale: &str, table: &str, counts: &[Count]) {
+    ui.strong(t!(format!("report.table.{table}"), locale = locale));
+    egui::Grid::new(table).striped(true).show(ui, |ui| {
+        for count in counts.iter().take(10) {
+            ui.label(code_label(locale, table, &count.key));
             ui.label(count.count.to_string());
             ui.end_row();
         }
