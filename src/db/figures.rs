@@ -52,7 +52,7 @@ fn one(conn: &Connection, sql: &str, b: &Bounds) -> Result<u64> {
 /// A breakdown: the query returns (key, count) rows; they come back largest first.
 fn counts(conn: &Connection, sql: &str, b: &Bounds) -> Result<Vec<Count>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows: Vec<Count> = stmt
+    let rows: Vec<Count> = stmt
         .query_map(named_params! { ":from": b.from, ":until": b.until }, |r| {
             Ok(Count {
                 key: r
@@ -62,16 +62,15 @@ fn counts(conn: &Connection, sql: &str, b: &Bounds) -> Result<Vec<Count>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
-    Ok(rows)
+    Ok(largest_first(rows))
 }
 
 /// Orders a breakdown by a fixed list of keys (bands), keeping zeros.
-fn in_order(rows: Vec<Count>, keys: &[&str]) -> Vec<Count> {
+fn in_order(tally: &HashMap<String, u64>, keys: &[&str]) -> Vec<Count> {
     keys.iter()
         .map(|k| Count {
             key: (*k).to_owned(),
-            count: rows.iter().filter(|r| r.key == *k).map(|r| r.count).sum(),
+            count: tally.get(*k).copied().unwrap_or(0),
         })
         .collect()
 }
@@ -110,10 +109,16 @@ fn bump(tally: &mut HashMap<String, u64>, key: &str) {
 
 /// A tally as a breakdown, largest first.
 fn ranked(tally: HashMap<String, u64>) -> Vec<Count> {
-    let mut rows: Vec<Count> = tally
-        .into_iter()
-        .map(|(key, count)| Count { key, count })
-        .collect();
+    largest_first(
+        tally
+            .into_iter()
+            .map(|(key, count)| Count { key, count })
+            .collect(),
+    )
+}
+
+/// A breakdown in the order every figure shows it: largest first, then by key.
+fn largest_first(mut rows: Vec<Count>) -> Vec<Count> {
     rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
     rows
 }
@@ -324,13 +329,13 @@ pub fn compute(db: &Database, _actor: &Actor, period: Period) -> Result<Figures>
         countries_of_origin: ranked(countries),
         nationality: ranked(nationality),
         sex: ranked(sex),
-        age_bands: in_order(ranked(ages), &AGE_BANDS),
+        age_bands: in_order(&ages, &AGE_BANDS),
         legal_status: ranked(status),
         languages: ranked(languages),
         visits_by_language: ranked(by_language),
         interpreter: ranked(interpreter),
         consultations: ranked(consultations),
-        duration_bands: in_order(ranked(durations), &DURATION_BANDS),
+        duration_bands: in_order(&durations, &DURATION_BANDS),
         referrals,
         accompaniments,
         satisfaction,
