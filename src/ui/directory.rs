@@ -7,7 +7,7 @@ use super::theme;
 use super::widgets::{action_bar, field_error, text_field};
 use crate::app::{Command, Desk};
 use crate::domain::OrganisationKind;
-use crate::domain::reference::{languages, name_of};
+use crate::domain::reference::{languages, matching, name_of};
 
 /// Draws the directory screen.
 pub fn directory_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
@@ -192,7 +192,7 @@ fn organisation_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command
                 if !form.language_filter.trim().is_empty() {
                     let filter = form.language_filter.clone();
                     ui.horizontal_wrapped(|ui| {
-                        for entry in languages().iter().filter(|e| e.matches(&filter)).take(6) {
+                        for entry in matching(languages(), &filter).take(6) {
                             if ui.small_button(entry.name(locale)).clicked()
                                 && !d.languages.contains(&entry.code)
                             {

@@ -7,7 +7,7 @@ use super::theme;
 use super::widgets::{action_bar, field_error, form_heading, name_label, staff_picker, text_field};
 use crate::app::{Command, Desk};
 use crate::domain::ServiceLine;
-use crate::domain::reference::{find, languages};
+use crate::domain::reference::{self, find, languages};
 use crate::domain::text::{fold, to_latin};
 
 /// Draws the visit form.
@@ -183,7 +183,7 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                 if !form.language_filter.trim().is_empty() {
                     ui.horizontal_wrapped(|ui| {
                         let filter = form.language_filter.clone();
-                        for entry in languages().iter().filter(|e| e.matches(&filter)).take(6) {
+                        for entry in reference::matching(languages(), &filter).take(6) {
                             if ui.small_button(entry.name(locale)).clicked() {
                                 d.language = entry.code.clone();
                                 form.language_filter.clear();

@@ -7,7 +7,7 @@ use rust_i18n::t;
 use super::theme;
 use crate::app::Command;
 use crate::domain::bidi::visual_runs;
-use crate::domain::reference::Entry;
+use crate::domain::reference::{Entry, matching};
 use crate::domain::referrals::{AccompanimentStatus, ReferralStatus};
 use crate::domain::text::has_rtl;
 use crate::domain::visitors::NoAnswer;
@@ -208,7 +208,7 @@ pub fn code_picker(
                     .filter_map(|c| list.iter().find(|e| &e.code == c))
                     .collect()
             } else {
-                list.iter().filter(|e| e.matches(filter)).take(6).collect()
+                matching(list, filter).take(6).collect()
             };
             let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if enter
