@@ -9,9 +9,10 @@ use crate::app::default_slip_languages;
 use crate::db::{self, Database, OpenMode, referrals, settings, staff, visitors};
 use crate::demo::{self, DemoOptions};
 use crate::domain::Actor;
-use crate::domain::figures::Period;
+use crate::domain::figures::{Period, PeriodError};
 use crate::domain::referrals::{AccompanimentId, ReferralId};
 use crate::export;
+use crate::output::{self, OutputError, Overwrite};
 use crate::slip::{self, Paper};
 
 /// bureau-desk: the reception desk of a one-stop information and services bureau.
@@ -72,6 +73,9 @@ pub enum CliCommand {
         /// Where to write the PDF.
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
+        /// Replace the file given with --out if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Export the figures of a period (no names: people appear under pseudonyms).
     Export {
@@ -101,9 +105,13 @@ pub enum CliCommand {
         /// Show counts below 5 as "<5" in the spreadsheet (on unless "false").
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
         mask_small_counts: bool,
-        /// Make a new pseudonym key first: no pseudonym will match an earlier export.
+        /// List the visits under a new pseudonym key (json and csv): once the export is written,
+        /// no pseudonym matches an earlier export.
         #[arg(long)]
         rotate_pseudonyms: bool,
+        /// Replace the file (or csv folder) given with --out if it exists.
+        #[arg(long)]
+        force: bool,
         /// Language of the spreadsheet's and the report's headings: bg or en.
         #[arg(long, default_value = "en")]
         lang: String,
@@ -175,6 +183,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             out: path,
             mask_small_counts,
             rotate_pseudonyms,
+            force,
             lang,
         }) => {
             if !crate::UI_LANGUAGES.contains(&lang.as_str()) {
@@ -183,35 +192,52 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             let format = export::Format::parse(&format).ok_or_else(|| {
                 format!("'{format}' is not an export format; use xlsx, csv, json or pdf")
             })?;
-            let (from, to) = match month {
-                Some(month) => (month.clone(), month),
-                None => (from.unwrap_or_default(), to.unwrap_or_default()),
+            if rotate_pseudonyms && !format.lists_records() {
+                return Err(db::Error::NoPseudonymsToRotate.to_string());
+            }
+            let period = match (month, from, to) {
+                (Some(month), _, _) => Period::parse_month(&month)
+                    .map_err(|e| format!("--month '{month}' is not a month: {e}"))?,
+                (None, from, to) => {
+                    let (from, to) = (from.unwrap_or_default(), to.unwrap_or_default());
+                    Period::parse(&from, &to).map_err(|e| match e {
+                        PeriodError::Reversed => {
+                            format!(
+                                "--from {from} comes after --to {to}; give the earlier date first"
+                            )
+                        }
+                        other => format!("'{from}' to '{to}' is not a period: {other}"),
+                    })?
+                }
             };
-            let period = Period::parse_bound(&from, false)
-                .zip(Period::parse_bound(&to, true))
-                .filter(|(a, b)| a <= b)
-                .map(|(from, to)| Period { from, to })
-                .ok_or_else(|| format!("'{from}' to '{to}' is not a period; write months as 2026-11 or days as 2026-11-23"))?;
             let database = open(&db, OpenMode::Existing)?;
             let actor = first_staff(&database)?;
-            if rotate_pseudonyms {
-                db::figures::pseudonym_key(&database, true).map_err(|e| e.to_string())?;
-            }
             let figures =
                 db::figures::compute(&database, &actor, period).map_err(|e| e.to_string())?;
             let options = export::Options {
                 mask_small_counts,
                 locale: lang,
+                rotate_pseudonyms,
             };
-            export::write_to(&database, &actor, &figures, format, &path, &options)
-                .map_err(|e| format!("{} could not be written: {e}", path.display()))?;
-            db::audit::record_export(
+            export::write(
                 &database,
                 &actor,
-                &crate::domain::format_stamp(chrono::Local::now().naive_local()),
+                &figures,
+                format,
+                &path,
+                &options,
+                overwrite(force),
+                chrono::Local::now().naive_local(),
             )
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| not_written(&path, e))?;
             writeln!(out, "{}", path.display()).map_err(|e| e.to_string())?;
+            if rotate_pseudonyms {
+                writeln!(
+                    out,
+                    "New pseudonyms: the people in this export cannot be linked to earlier exports."
+                )
+                .map_err(|e| e.to_string())?;
+            }
             Ok(Outcome::Done)
         }
         Some(CliCommand::Settings { db, changes }) => {
@@ -239,6 +265,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             lang,
             second_lang,
             out: path,
+            force,
         }) => {
             let mut database = open(&db, OpenMode::Existing)?;
             let actor = first_staff(&database)?;
@@ -265,8 +292,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                 settings::get(&database, settings::SLIP_PAPER).map_err(|e| e.to_string())?;
             let paper = Paper::from_setting(&paper_setting.unwrap_or_default());
             let bytes = slip::render(&data, &first, &second, paper).map_err(|e| e.to_string())?;
-            std::fs::write(&path, bytes)
-                .map_err(|e| format!("{} could not be written: {e}", path.display()))?;
+            output::write_file(&path, overwrite(force), &database.own_files(), |w| {
+                Ok(w.write_all(&bytes)?)
+            })
+            .map_err(|e| not_written(&path, e.into()))?;
             writeln!(out, "{}", path.display()).map_err(|e| e.to_string())?;
             Ok(Outcome::Done)
         }
@@ -351,6 +380,30 @@ fn first_staff(database: &Database) -> Result<Actor, String> {
         .first()
         .map(|s| s.actor())
         .ok_or_else(|| "this database has no staff member to act as".to_owned())
+}
+
+fn overwrite(force: bool) -> Overwrite {
+    if force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    }
+}
+
+/// The sentence for an output that was not written.
+fn not_written(path: &Path, error: db::Error) -> String {
+    match error {
+        db::Error::Output(OutputError::Exists(_)) => format!(
+            "{} already exists; add --force to replace it",
+            path.display()
+        ),
+        db::Error::Output(OutputError::OwnFile(_)) => format!(
+            "{} is one of the desk's own files (its database, key file or backups); nothing was written, choose another name",
+            path.display()
+        ),
+        db::Error::NoPseudonymsToRotate => error.to_string(),
+        other => format!("{} could not be written: {other}", path.display()),
+    }
 }
 
 fn not_found(error: db::Error, sentence: &str) -> String {

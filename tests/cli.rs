@@ -275,6 +275,10 @@ fn exports_from_the_command_line() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("New pseudonyms"),
+        "the rotation is said"
+    );
     assert_ne!(
         person(json(&again)),
         first,
@@ -284,7 +288,23 @@ fn exports_from_the_command_line() {
     for (args, expected) in [
         (
             vec!["--month", "2026-13", "--format", "json"],
-            "is not a period",
+            "is not a month",
+        ),
+        (
+            vec!["--month", "26-03", "--format", "json"],
+            "four-digit year",
+        ),
+        (
+            vec!["--month", "2026-03-15", "--format", "json"],
+            "without a day",
+        ),
+        (
+            vec!["--month", "0000-01", "--format", "json"],
+            "between 2000 and 2100",
+        ),
+        (
+            vec!["--month", "9999-12", "--format", "json"],
+            "between 2000 and 2100",
         ),
         (
             vec!["--month", &month, "--format", "docx"],
@@ -292,7 +312,11 @@ fn exports_from_the_command_line() {
         ),
         (
             vec!["--from", "2026-11", "--to", "2026-01", "--format", "json"],
-            "is not a period",
+            "--from 2026-11 comes after --to 2026-01",
+        ),
+        (
+            vec!["--month", &month, "--format", "pdf", "--rotate-pseudonyms"],
+            "only json and csv exports list visits under pseudonyms",
         ),
     ] {
         let out = bureau_desk()
@@ -350,4 +374,117 @@ fn settings_are_listed_and_changed_with_their_values_checked() {
             1
         );
     }
+}
+
+#[test]
+fn exports_and_slips_never_touch_the_desks_own_files_nor_replace_without_force() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.sqlite");
+    let out = bureau_desk()
+        .args(["demo", "--db"])
+        .arg(&db)
+        .args(["--visitors", "200", "--seed", "9"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    // A search leaves the -wal and -shm beside the file, as an open desk does.
+    let month = chrono::Local::now().format("%Y-%m").to_string();
+    let before = std::fs::read(&db).unwrap_or_default();
+    let wal = dir.path().join("demo.sqlite-wal");
+    let shm = dir.path().join("demo.sqlite-shm");
+    let keys = dir.path().join("demo.keys");
+    let backup = dir.path().join("backups").join("demo-2026-12-01.sqlite");
+    let roundabout = dir.path().join(".").join("demo.sqlite");
+    let link = dir.path().join("link.json");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&db, &link).unwrap_or_else(|e| panic!("{e}"));
+    for format in ["pdf", "xlsx", "json", "csv"] {
+        for target in [&db, &wal, &shm, &keys, &backup, &roundabout, &link] {
+            if !cfg!(unix) && target == &link {
+                continue;
+            }
+            for force in [false, true] {
+                let mut command = bureau_desk();
+                command
+                    .args(["export", "--db"])
+                    .arg(&db)
+                    .args(["--month", &month, "--format", format, "--out"])
+                    .arg(target);
+                if force {
+                    command.arg("--force");
+                }
+                let out = command.output().unwrap_or_else(|e| panic!("{e}"));
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                assert!(
+                    !out.status.success() && stderr.contains("one of the desk's own files"),
+                    "{format} onto {target:?}: {stderr}"
+                );
+            }
+        }
+    }
+    // The folder that holds the database is not a csv folder either.
+    let out = bureau_desk()
+        .args(["export", "--db"])
+        .arg(&db)
+        .args(["--month", &month, "--format", "csv", "--force", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    let out = bureau_desk()
+        .args(["slip", "--db"])
+        .arg(&db)
+        .args(["--referral", "1", "--force", "--out"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("one of the desk's own files"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!keys.exists() && !backup.exists());
+    let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap_or_default();
+    assert_eq!(check, "ok");
+    drop(conn);
+    assert_eq!(
+        std::fs::read(&db).unwrap_or_default().len(),
+        before.len(),
+        "the database is whole"
+    );
+
+    // An existing file is replaced only with --force; the folder holds no temporary left over.
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, "mine").unwrap_or_else(|e| panic!("{e}"));
+    let export = |force: bool| {
+        let mut command = bureau_desk();
+        command
+            .args(["export", "--db"])
+            .arg(&db)
+            .args(["--month", &month, "--format", "json", "--out"])
+            .arg(&report);
+        if force {
+            command.arg("--force");
+        }
+        command.output().unwrap_or_else(|e| panic!("{e}"))
+    };
+    let refused = export(false);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("add --force"));
+    assert_eq!(std::fs::read_to_string(&report).unwrap_or_default(), "mine");
+    assert!(export(true).status.success());
+    assert!(
+        std::fs::read_to_string(&report)
+            .unwrap_or_default()
+            .contains("unique_visitors")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".bureau-desk-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -3,11 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use bureau_desk::db::{Database, OpenMode, figures, staff};
+use bureau_desk::db::{Database, Error, OpenMode, figures, staff};
 use bureau_desk::demo::{self, DemoOptions};
 use bureau_desk::domain::figures::{Count, Figures, Period, age_band, duration_band};
 use bureau_desk::domain::{Actor, Role};
 use bureau_desk::export::{self, Format, Options};
+use bureau_desk::output::Overwrite;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 
@@ -468,12 +469,21 @@ fn exports_agree_with_each_other_and_name_nobody() {
     let plain = Options {
         mask_small_counts: false,
         locale: "en".into(),
+        ..Options::default()
     };
 
     // JSON: the named keys, plain integers.
     let json_path = dir.path().join("f.json");
-    export::write_to(&db, &actor, &f, Format::Json, &json_path, &plain)
-        .unwrap_or_else(|e| panic!("{e}"));
+    export::write_to(
+        &db,
+        &actor,
+        &f,
+        Format::Json,
+        &json_path,
+        &plain,
+        Overwrite::Refuse,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap_or_default())
             .unwrap_or_else(|e| panic!("{e}"));
@@ -507,8 +517,16 @@ fn exports_agree_with_each_other_and_name_nobody() {
 
     // XLSX read back: the summary sheet's numbers are the JSON's.
     let xlsx_path = dir.path().join("f.xlsx");
-    export::write_to(&db, &actor, &f, Format::Xlsx, &xlsx_path, &plain)
-        .unwrap_or_else(|e| panic!("{e}"));
+    export::write_to(
+        &db,
+        &actor,
+        &f,
+        Format::Xlsx,
+        &xlsx_path,
+        &plain,
+        Overwrite::Refuse,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     use calamine::{Reader, open_workbook_auto};
     let mut book = open_workbook_auto(&xlsx_path).unwrap_or_else(|e| panic!("{e}"));
     let names = book.sheet_names().to_vec();
@@ -539,8 +557,16 @@ fn exports_agree_with_each_other_and_name_nobody() {
 
     // CSV: one file per table, with a byte-order mark; the records table uses pseudonyms.
     let csv_dir = dir.path().join("csv");
-    export::write_to(&db, &actor, &f, Format::Csv, &csv_dir, &plain)
-        .unwrap_or_else(|e| panic!("{e}"));
+    export::write_to(
+        &db,
+        &actor,
+        &f,
+        Format::Csv,
+        &csv_dir,
+        &plain,
+        Overwrite::Refuse,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let records_csv = std::fs::read_to_string(csv_dir.join("records.csv")).unwrap_or_default();
     assert!(records_csv.starts_with('\u{FEFF}'));
     assert_eq!(records_csv.lines().count() as u64, f.visits + 1);
@@ -571,25 +597,89 @@ fn exports_agree_with_each_other_and_name_nobody() {
         assert!(phone.is_empty() || !everything.contains(&phone), "{phone}");
     }
 
-    // Pseudonyms stay the same across exports until the key is rotated.
-    let first = figures::pseudonym(&figures::pseudonym_key(&db, false).unwrap_or_default(), 1);
-    assert_eq!(
-        first,
-        figures::pseudonym(&figures::pseudonym_key(&db, false).unwrap_or_default(), 1)
+    // Pseudonyms stay the same across exports until the key is rotated, and a rotation takes
+    // effect only with an export that lists pseudonyms and was written.
+    let key = || figures::pseudonym_key(&db).unwrap_or_else(|e| panic!("{e}"));
+    let before = key();
+    assert_eq!(before, key());
+    let rotate = Options {
+        rotate_pseudonyms: true,
+        ..plain.clone()
+    };
+    let no_records = dir.path().join("rotated.xlsx");
+    let refused = export::write_to(
+        &db,
+        &actor,
+        &f,
+        Format::Xlsx,
+        &no_records,
+        &rotate,
+        Overwrite::Refuse,
     );
-    assert_ne!(
-        first,
-        figures::pseudonym(&figures::pseudonym_key(&db, true).unwrap_or_default(), 1)
+    assert!(
+        matches!(refused, Err(Error::NoPseudonymsToRotate)),
+        "{refused:?}"
     );
+    assert!(!no_records.exists());
+    let failed = export::write_to(
+        &db,
+        &actor,
+        &f,
+        Format::Json,
+        &json_path,
+        &rotate,
+        Overwrite::Refuse,
+    );
+    assert!(matches!(failed, Err(Error::Output(_))), "the file exists");
+    assert_eq!(key(), before, "a failed export keeps the key");
+    let rotated_path = dir.path().join("rotated.json");
+    export::write_to(
+        &db,
+        &actor,
+        &f,
+        Format::Json,
+        &rotated_path,
+        &rotate,
+        Overwrite::Refuse,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let after = key();
+    assert_ne!(after, before, "a written export rotates the key");
+    let rotated: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&rotated_path).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    let persons = |doc: &serde_json::Value| -> Vec<String> {
+        doc["records"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["person"].as_str().map(str::to_owned))
+            .filter(|p| !p.is_empty())
+            .collect()
+    };
+    let (old, new) = (persons(&json), persons(&rotated));
+    assert!(!new.is_empty() && new.iter().all(|p| !old.contains(p)));
+    let under_new_key: HashSet<String> =
+        (1..=400).map(|id| figures::pseudonym(&after, id)).collect();
+    assert!(new.iter().all(|p| under_new_key.contains(p)));
 
     // Small counts are masked in the spreadsheet when asked.
     let masked = Options {
         mask_small_counts: true,
         locale: "bg".into(),
+        ..Options::default()
     };
     let masked_path = dir.path().join("masked.xlsx");
-    export::write_to(&db, &actor, &f, Format::Xlsx, &masked_path, &masked)
-        .unwrap_or_else(|e| panic!("{e}"));
+    export::write_to(
+        &db,
+        &actor,
+        &f,
+        Format::Xlsx,
+        &masked_path,
+        &masked,
+        Overwrite::Refuse,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let mut book = open_workbook_auto(&masked_path).unwrap_or_else(|e| panic!("{e}"));
     // The counts: every column after the first (the first holds labels, marks 1–5 among them).
     let cells: Vec<String> = book
@@ -643,7 +733,9 @@ fn the_printable_report_reads_back_in_bulgarian_with_small_counts_masked() {
         &Options {
             mask_small_counts: true,
             locale: "bg".into(),
+            ..Options::default()
         },
+        Overwrite::Refuse,
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let out = std::process::Command::new("pdftotext")

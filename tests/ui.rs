@@ -1,9 +1,10 @@
 //! The real desk screens driven through egui_kittest: find by label, type, click, then check
 //! what the database holds and what the screen shows.
 
-use bureau_desk::app::{Clock, Desk, Screen};
+use bureau_desk::app::{Clock, Command, Desk, Notice, Screen, SlipTarget};
 use bureau_desk::db::{Database, OpenMode, staff};
 use bureau_desk::domain::Role;
+use bureau_desk::domain::figures::PeriodError;
 use bureau_desk::ui::{BureauApp, theme};
 use chrono::NaiveDate;
 use egui::{Key, Modifiers};
@@ -548,19 +549,122 @@ fn the_reports_screen_shows_the_figures_of_a_period() {
     h.run();
     h.get_by_label(&tr("report.show")).click();
     h.run();
-    assert!(
-        h.state().desk.reports.bad_period,
+    assert_eq!(
+        h.state().desk.reports.period_error,
+        Some(PeriodError::Reversed),
         "the start after the end is refused"
     );
-    assert!(h.query_by_label(&tr("report.bad_period")).is_some());
+    assert!(h.query_by_label(&tr("report.period_reversed")).is_some());
     h.get_by_label(&tr("report.this_month")).click();
     h.run();
-    assert!(!h.state().desk.reports.bad_period);
+    assert_eq!(h.state().desk.reports.period_error, None);
     let exports = _dir.path().join("exports");
     h.state_mut().desk.reports.folder = exports.clone();
     h.get_by_label("JSON").click();
     h.run();
-    assert!(exports.join("figures-2026-11-01_2026-11-30.json").exists());
+    let written = exports.join("figures-2026-11-01_2026-11-30.json");
+    assert!(written.exists());
+
+    // The same export again: the desk asks first, and "keep" writes nothing.
+    std::fs::write(&written, "an earlier export").unwrap_or_else(|e| panic!("{e}"));
+    h.get_by_label("JSON").click();
+    h.run();
+    let question = tr("replace.keep");
+    assert!(
+        h.query_by_label(&question).is_some(),
+        "asks before replacing"
+    );
+    h.get_by_label(&question).click();
+    h.run();
+    assert!(h.state().desk.replace_question.is_none());
+    assert_eq!(
+        std::fs::read_to_string(&written).unwrap_or_default(),
+        "an earlier export"
+    );
+    // "Replace" writes the new export over it.
+    h.get_by_label("JSON").click();
+    h.run();
+    h.get_by_label(&tr("replace.replace")).click();
+    h.run();
+    let replaced = std::fs::read_to_string(&written).unwrap_or_default();
+    assert!(replaced.contains("unique_visitors"), "{replaced}");
+}
+
+#[test]
+fn a_slip_is_never_saved_onto_the_database_and_asks_before_replacing() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    let visit = h
+        .state()
+        .desk
+        .card
+        .as_ref()
+        .and_then(|c| c.visits.first().map(|v| v.id))
+        .unwrap_or_else(|| panic!("a visit on the card"));
+    h.state_mut().desk.run(Command::StartReferral(visit));
+    h.run();
+    let destination = h.state().desk.destinations.first().map(|o| o.id);
+    let service = h.state().desk.services.first().map(|s| s.id);
+    {
+        let form = &mut h.state_mut().desk.referral_form;
+        form.draft.organisation = destination;
+        form.draft.service_type = service;
+    }
+    h.state_mut().desk.run(Command::SaveReferral);
+    h.run();
+    let referral = h
+        .state()
+        .desk
+        .card
+        .as_ref()
+        .and_then(|c| c.referrals.first().map(|r| r.id))
+        .unwrap_or_else(|| panic!("a referral on the card"));
+    let before = std::fs::read(&path).unwrap_or_default();
+    let save_as = tr("card.save_as_path");
+    type_into(h, &save_as, &path.display().to_string());
+    h.get_by_label(&tr("card.save_as")).click();
+    h.run();
+    assert_eq!(
+        h.state().desk.notice,
+        Some(Notice::Failed("error.output_own_file"))
+    );
+    assert!(h.query_by_label(&tr("error.output_own_file")).is_some());
+    assert_eq!(std::fs::read(&path).unwrap_or_default(), before);
+    assert_eq!(
+        count(&path, "SELECT count(*) FROM visits"),
+        1,
+        "still a database"
+    );
+
+    // An existing file: asked, and kept on "keep".
+    let other = _dir.path().join("slip.pdf");
+    std::fs::write(&other, "mine").unwrap_or_else(|e| panic!("{e}"));
+    h.state_mut().desk.slip_save_path = other.display().to_string();
+    h.state_mut()
+        .desk
+        .run(Command::SaveSlipAs(SlipTarget::Referral(referral)));
+    h.run();
+    assert!(h.query_by_label(&tr("replace.keep")).is_some());
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.state().desk.replace_question.is_none());
+    assert_eq!(std::fs::read_to_string(&other).unwrap_or_default(), "mine");
+    h.state_mut()
+        .desk
+        .run(Command::SaveSlipAs(SlipTarget::Referral(referral)));
+    h.run();
+    h.get_by_label(&tr("replace.replace")).click();
+    h.run();
+    assert!(
+        std::fs::read(&other)
+            .unwrap_or_default()
+            .starts_with(b"%PDF"),
+        "replaced by the slip"
+    );
 }
 
 #[test]

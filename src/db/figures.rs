@@ -376,10 +376,9 @@ pub struct Record {
 /// The setting that holds the secret key of the pseudonyms.
 const PSEUDONYM_KEY: &str = "export.pseudonym_key";
 
-/// The secret key of the pseudonyms, made on first use; `rotate` makes a new one, after which
-/// no pseudonym matches an earlier export.
-pub fn pseudonym_key(db: &Database, rotate: bool) -> Result<Vec<u8>> {
-    if !rotate && let Some(hex) = super::settings::get(db, PSEUDONYM_KEY)? {
+/// The secret key of the pseudonyms, made on first use and kept until rotated.
+pub fn pseudonym_key(db: &Database) -> Result<Vec<u8>> {
+    if let Some(hex) = super::settings::get(db, PSEUDONYM_KEY)? {
         let key: Vec<u8> = (0..hex.len() / 2)
             .filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
             .collect();
@@ -387,10 +386,20 @@ pub fn pseudonym_key(db: &Database, rotate: bool) -> Result<Vec<u8>> {
             return Ok(key);
         }
     }
-    let key: [u8; 32] = rand::random();
-    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-    super::settings::set(db, PSEUDONYM_KEY, &hex)?;
+    let key = fresh_pseudonym_key();
+    store_pseudonym_key(db, &key)?;
     Ok(key.to_vec())
+}
+
+/// A new random pseudonym key (not stored yet: see `store_pseudonym_key`).
+pub fn fresh_pseudonym_key() -> [u8; 32] {
+    rand::random()
+}
+
+/// Makes `key` the pseudonym key: from now on no pseudonym matches an export made before.
+pub fn store_pseudonym_key(db: &Database, key: &[u8; 32]) -> Result<()> {
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    super::settings::set(db, PSEUDONYM_KEY, &hex)
 }
 
 /// The pseudonym of a visitor under a key: the first 16 hex digits of HMAC-SHA-256 of the id.

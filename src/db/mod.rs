@@ -55,6 +55,14 @@ pub enum Error {
     /// A slip could not be made.
     #[error("the slip could not be made: {0}")]
     Slip(String),
+    /// An output file could not be written where asked.
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
+    /// A new pseudonym key was asked for an export that lists no visits under pseudonyms.
+    #[error(
+        "only json and csv exports list visits under pseudonyms; new pseudonyms are made only with one of them"
+    )]
+    NoPseudonymsToRotate,
 }
 
 impl From<rusqlite::Error> for Error {
@@ -78,6 +86,16 @@ impl Error {
             Error::Storage(_) => "error.storage",
             Error::Io(_) => "error.io",
             Error::Slip(_) => "error.slip",
+            Error::Output(crate::output::OutputError::OwnFile(_)) => "error.output_own_file",
+            Error::Output(crate::output::OutputError::Exists(_)) => "error.output_exists",
+            Error::Output(
+                crate::output::OutputError::IsFolder(_) | crate::output::OutputError::NoName,
+            ) => "error.output_path",
+            Error::Output(crate::output::OutputError::ForeignFolder(_)) => {
+                "error.output_foreign_folder"
+            }
+            Error::Output(_) => "error.io",
+            Error::NoPseudonymsToRotate => "error.no_pseudonyms",
         }
     }
 }
@@ -97,6 +115,8 @@ pub enum OpenMode {
 /// The bureau's database.
 pub struct Database {
     pub(crate) conn: Connection,
+    /// The file, or `None` in memory.
+    path: Option<PathBuf>,
 }
 
 /// `PRAGMA application_id` of a bureau-desk file ('BDSK').
@@ -169,7 +189,8 @@ impl Database {
         // The search index of a large file stays in memory: 64 MB of page cache, reads mapped.
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "mmap_size", 268_435_456)?;
-        let mut db = Database { conn };
+        let file = (path != Path::new(":memory:")).then(|| path.to_owned());
+        let mut db = Database { conn, path: file };
         if fresh {
             db.conn
                 .execute_batch(&format!("BEGIN;\n{}\nCOMMIT;", migrations::SCHEMA))?;
@@ -185,6 +206,20 @@ impl Database {
         self.conn
             .execute_batch("INSERT INTO visitor_search (visitor_search) VALUES ('optimize')")?;
         Ok(())
+    }
+
+    /// The file this database lives in (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The database's own files (the file, its journals, key file and backups), which no
+    /// export, slip or other output may be written onto.
+    pub fn own_files(&self) -> crate::output::OwnFiles {
+        self.path
+            .as_deref()
+            .map(crate::output::OwnFiles::of_database)
+            .unwrap_or_default()
     }
 
     /// The schema version of the open file.

@@ -5,6 +5,40 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+/// The first year a period may start in.
+pub const FIRST_YEAR: i32 = 2000;
+/// The last year a period may end in.
+pub const LAST_YEAR: i32 = 2100;
+
+/// Why a typed period could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    /// Not a month (`2026-11`) or a day (`2026-11-23`) of the calendar.
+    #[error("write months as 2026-11 and days as 2026-11-23, with a four-digit year")]
+    NotADate,
+    /// The year is outside `FIRST_YEAR..=LAST_YEAR`.
+    #[error("the year must be between 2000 and 2100")]
+    YearOutOfRange,
+    /// A month was asked and something else was given.
+    #[error("a month is written as 2026-11, without a day")]
+    NotAMonth,
+    /// The first day comes after the last.
+    #[error("the start of the period comes after its end")]
+    Reversed,
+}
+
+impl PeriodError {
+    /// The i18n key of the sentence shown on the reports screen.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            PeriodError::NotADate => "report.bad_period",
+            PeriodError::YearOutOfRange => "report.period_year",
+            PeriodError::NotAMonth => "report.period_not_a_month",
+            PeriodError::Reversed => "report.period_reversed",
+        }
+    }
+}
+
 /// A period, both days included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Period {
@@ -55,14 +89,55 @@ impl Period {
     }
 
     /// Reads `YYYY-MM` (a whole month) or `YYYY-MM-DD`; `end` picks the month's last day.
-    pub fn parse_bound(text: &str, end: bool) -> Option<NaiveDate> {
-        let t = text.trim();
-        if let Ok(day) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-            return Some(day);
+    /// The year has four digits, from `FIRST_YEAR` to `LAST_YEAR`.
+    pub fn parse_bound(text: &str, end: bool) -> Result<NaiveDate, PeriodError> {
+        let parts: Vec<&str> = text.trim().split('-').collect();
+        let number = |part: &str, digits: std::ops::RangeInclusive<usize>| {
+            (digits.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| part.parse::<u32>().ok())
+                .flatten()
+                .ok_or(PeriodError::NotADate)
+        };
+        let (year, month, day) = match parts.as_slice() {
+            [y, m] => (number(y, 4..=4)?, number(m, 1..=2)?, None),
+            [y, m, d] => (
+                number(y, 4..=4)?,
+                number(m, 1..=2)?,
+                Some(number(d, 1..=2)?),
+            ),
+            _ => return Err(PeriodError::NotADate),
+        };
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&(year as i32)) {
+            return Err(PeriodError::YearOutOfRange);
         }
-        let (year, month) = t.split_once('-')?;
-        let month = Period::month(year.parse().ok()?, month.parse().ok()?)?;
-        Some(if end { month.to } else { month.from })
+        match day {
+            Some(day) => NaiveDate::from_ymd_opt(year as i32, month, day),
+            None => Period::month(year as i32, month).map(|m| if end { m.to } else { m.from }),
+        }
+        .ok_or(PeriodError::NotADate)
+    }
+
+    /// Reads one calendar month, `YYYY-MM`; a day is refused.
+    pub fn parse_month(text: &str) -> Result<Period, PeriodError> {
+        if text.trim().matches('-').count() != 1 {
+            return Err(PeriodError::NotAMonth);
+        }
+        Ok(Period {
+            from: Period::parse_bound(text, false)?,
+            to: Period::parse_bound(text, true)?,
+        })
+    }
+
+    /// Reads a period from its first and last month or day; the start may not come after the end.
+    pub fn parse(from: &str, to: &str) -> Result<Period, PeriodError> {
+        let period = Period {
+            from: Period::parse_bound(from, false)?,
+            to: Period::parse_bound(to, true)?,
+        };
+        if period.from > period.to {
+            return Err(PeriodError::Reversed);
+        }
+        Ok(period)
     }
 
     /// The calendar months the period touches, as `YYYY-MM`.
@@ -274,19 +349,16 @@ mod tests {
                 to: day(2026, 2, 28)
             })
         );
-        assert_eq!(
-            Period::parse_bound("2026-12", true),
-            Some(day(2026, 12, 31))
-        );
-        assert_eq!(
-            Period::parse_bound("2026-12", false),
-            Some(day(2026, 12, 1))
-        );
+        assert_eq!(Period::parse_bound("2026-12", true), Ok(day(2026, 12, 31)));
+        assert_eq!(Period::parse_bound("2026-12", false), Ok(day(2026, 12, 1)));
         assert_eq!(
             Period::parse_bound("2026-12-05", true),
-            Some(day(2026, 12, 5))
+            Ok(day(2026, 12, 5))
         );
-        assert_eq!(Period::parse_bound("2026-13", true), None);
+        assert_eq!(
+            Period::parse_bound("2026-13", true),
+            Err(PeriodError::NotADate)
+        );
         let year = Period {
             from: day(2025, 11, 15),
             to: day(2026, 2, 3),
@@ -342,5 +414,71 @@ mod tests {
             ),
             ("0".into(), "<5".into(), "5".into(), "3".into())
         );
+    }
+
+    #[test]
+    fn period_parsing_table() {
+        use PeriodError::*;
+        let month = |y, m| Period::month(y, m).unwrap_or_else(|| panic!("month"));
+        let cases: [(&str, Result<Period, PeriodError>); 14] = [
+            ("2026-03", Ok(month(2026, 3))),
+            (" 2026-3 ", Ok(month(2026, 3))),
+            ("2000-01", Ok(month(2000, 1))),
+            ("2100-12", Ok(month(2100, 12))),
+            ("26-03", Err(NotADate)),
+            ("0026-03", Err(YearOutOfRange)),
+            ("0000-01", Err(YearOutOfRange)),
+            ("9999-12", Err(YearOutOfRange)),
+            ("1999-12", Err(YearOutOfRange)),
+            ("2026-03-15", Err(NotAMonth)),
+            ("2026-00", Err(NotADate)),
+            ("2026-13", Err(NotADate)),
+            ("+2026-03", Err(NotADate)),
+            ("", Err(NotAMonth)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(Period::parse_month(text), expected, "{text:?}");
+        }
+        assert_eq!(
+            Period::parse("2026-03", "2026-01"),
+            Err(Reversed),
+            "from after to"
+        );
+        assert_eq!(
+            Period::parse("2026-02-29", "2026-03"),
+            Err(NotADate),
+            "no 29 February in 2026"
+        );
+        assert_eq!(
+            Period::parse("2026-01-15", "2026-03"),
+            Ok(Period {
+                from: day(2026, 1, 15),
+                to: day(2026, 3, 31)
+            })
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever is typed, the parser answers without panicking, and what it accepts is a
+        /// day of a year in range that prints back as it was read.
+        #[test]
+        fn period_bounds_accept_only_real_days_in_range(text in "\\PC{0,12}", end: bool) {
+            if let Ok(date) = Period::parse_bound(&text, end) {
+                proptest::prop_assert!((FIRST_YEAR..=LAST_YEAR).contains(&date.year()));
+                let t = text.trim();
+                proptest::prop_assert!(t.len() >= 6 && t.as_bytes()[4] == b'-');
+                proptest::prop_assert_eq!(&t[..4], date.format("%Y").to_string());
+            }
+        }
+
+        #[test]
+        fn every_day_in_range_reads_back(days in 0i64..36_890, end: bool) {
+            let date = day(2000, 1, 1) + chrono::Days::new(days as u64);
+            let text = date.format("%Y-%m-%d").to_string();
+            proptest::prop_assert_eq!(Period::parse_bound(&text, end), Ok(date));
+            let month = date.format("%Y-%m").to_string();
+            let whole = Period::parse_month(&month).unwrap_or_else(|e| panic!("{e}"));
+            proptest::prop_assert!(whole.from <= date && date <= whole.to);
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! sheet and one sheet per table) and a printable PDF report with charts. Figures only; where visits are listed one by one (the
 //! `records` table), people appear under pseudonyms.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDateTime;
 use rust_i18n::t;
@@ -12,6 +12,7 @@ use crate::db::{self, Database, audit, figures};
 use crate::domain::figures::{Count, Figures, Period, shown};
 use crate::domain::reference::{countries, languages, name_of};
 use crate::domain::{Actor, format_stamp};
+use crate::output::{self, OutputError, Overwrite};
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +39,11 @@ impl Format {
         }
     }
 
+    /// Whether the export lists visits one by one under pseudonyms (JSON and CSV do).
+    pub fn lists_records(self) -> bool {
+        matches!(self, Format::Json | Format::Csv)
+    }
+
     /// Its name ("json"…).
     pub fn name(self) -> &'static str {
         match self {
@@ -50,12 +56,15 @@ impl Format {
 }
 
 /// How to export.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Show counts below 5 as "<5" in the XLSX and PDF (JSON and CSV keep plain integers).
     pub mask_small_counts: bool,
     /// Language of the spreadsheet's headers ("bg" or "en").
     pub locale: String,
+    /// List the visits under a new pseudonym key (JSON and CSV only); the new key replaces the
+    /// old one only when the export was written, so no pseudonym matches an earlier export.
+    pub rotate_pseudonyms: bool,
 }
 
 /// One value of a table.
@@ -217,29 +226,36 @@ fn period_of(f: &Figures) -> Period {
     })
 }
 
-/// Writes the figures in a format into `folder` (the CSV files into a sub-folder) and returns
-/// the path written. The export is recorded in the audit trail.
+/// Writes the figures like `write_to` and records the export in the audit trail.
+#[allow(clippy::too_many_arguments)]
 pub fn write(
     db: &Database,
     actor: &Actor,
     f: &Figures,
     format: Format,
-    folder: &Path,
+    path: &Path,
     options: &Options,
+    overwrite: Overwrite,
     now: NaiveDateTime,
-) -> db::Result<PathBuf> {
-    let period = period_of(f);
-    let stem = format!("figures-{}_{}", period.from, period.to);
-    let path = match format {
-        Format::Csv => folder.join(&stem),
-        other => folder.join(format!("{stem}.{}", other.name())),
-    };
-    write_to(db, actor, f, format, &path, options)?;
-    audit::record_export(db, actor, &format_stamp(now))?;
-    Ok(path)
+) -> db::Result<()> {
+    write_to(db, actor, f, format, path, options, overwrite)?;
+    audit::record_export(db, actor, &format_stamp(now))
 }
 
-/// Writes the figures to exactly this path (a folder for CSV).
+/// The file (or, for CSV, folder) name an export of these figures gets by default.
+pub fn default_name(f: &Figures, format: Format) -> String {
+    let period = period_of(f);
+    let stem = format!("figures-{}_{}", period.from, period.to);
+    match format {
+        Format::Csv => stem,
+        other => format!("{stem}.{}", other.name()),
+    }
+}
+
+/// Writes the figures to exactly this path (a folder for CSV), through a temporary file renamed
+/// into place: never onto one of the database's own files, and over an existing file only
+/// with `Overwrite::Replace`. With `rotate_pseudonyms`, the records are written under a new key,
+/// which replaces the old one only once the file is in place.
 pub fn write_to(
     db: &Database,
     actor: &Actor,
@@ -247,34 +263,45 @@ pub fn write_to(
     format: Format,
     path: &Path,
     options: &Options,
+    overwrite: Overwrite,
 ) -> db::Result<()> {
     let period = period_of(f);
+    let own = db.own_files();
+    if options.rotate_pseudonyms && !format.lists_records() {
+        return Err(db::Error::NoPseudonymsToRotate);
+    }
+    let new_key = options.rotate_pseudonyms.then(figures::fresh_pseudonym_key);
+    let key = match &new_key {
+        Some(key) => key.to_vec(),
+        None => figures::pseudonym_key(db)?,
+    };
     match format {
         Format::Json => {
-            let key = figures::pseudonym_key(db, false)?;
             let records = figures::records(db, actor, period, &key)?;
-            let json = serde_json::to_string_pretty(&JsonDocument {
-                figures: f,
-                records: &records,
-            })
-            .map_err(|e| db::Error::Storage(e.to_string()))?;
-            std::fs::write(path, json)?;
+            output::write_file(path, overwrite, &own, |w| {
+                serde_json::to_writer_pretty(
+                    w,
+                    &JsonDocument {
+                        figures: f,
+                        records: &records,
+                    },
+                )
+                .map_err(|e| OutputError::Writer(e.to_string()))
+            })?;
         }
         Format::Csv => {
-            std::fs::create_dir_all(path)?;
+            let mut files = Vec::new();
             for table in tables(f) {
                 let rows = table
                     .rows
                     .iter()
                     .map(|row| row.iter().map(cell_text).collect())
                     .collect();
-                write_csv(
-                    &path.join(format!("{}.csv", table.name)),
-                    &table.columns,
-                    rows,
-                )?;
+                files.push((
+                    format!("{}.csv", table.name),
+                    csv_bytes(&table.columns, rows)?,
+                ));
             }
-            let key = figures::pseudonym_key(db, false)?;
             let records = figures::records(db, actor, period, &key)?;
             let columns = [
                 "person",
@@ -307,9 +334,13 @@ pub fn write_to(
                     ]
                 })
                 .collect();
-            write_csv(&path.join("records.csv"), &columns, rows)?;
+            files.push(("records.csv".to_owned(), csv_bytes(&columns, rows)?));
+            output::write_folder(path, &files, overwrite, &own)?;
         }
-        Format::Xlsx => write_xlsx(f, path, options)?,
+        Format::Xlsx => {
+            let bytes = xlsx_bytes(f, options)?;
+            output::write_file(path, overwrite, &own, |w| Ok(w.write_all(&bytes)?))?;
+        }
         Format::Pdf => {
             let bureau = db::settings::bureau(db)?;
             let name = if options.locale == "bg" {
@@ -320,8 +351,11 @@ pub fn write_to(
             let pdf =
                 crate::slip::report::render(f, &options.locale, &name, options.mask_small_counts)
                     .map_err(|e| db::Error::Slip(e.to_string()))?;
-            std::fs::write(path, pdf)?;
+            output::write_file(path, overwrite, &own, |w| Ok(w.write_all(&pdf)?))?;
         }
+    }
+    if let Some(key) = new_key {
+        figures::store_pseudonym_key(db, &key)?;
     }
     Ok(())
 }
@@ -335,7 +369,7 @@ fn cell_text(cell: &Cell) -> String {
 }
 
 /// A CSV file in UTF-8 with a byte-order mark, so that Excel reads Cyrillic and Arabic right.
-fn write_csv(path: &Path, columns: &[&str], rows: Vec<Vec<String>>) -> db::Result<()> {
+fn csv_bytes(columns: &[&str], rows: Vec<Vec<String>>) -> db::Result<Vec<u8>> {
     let mut bytes = "\u{FEFF}".as_bytes().to_vec();
     {
         let mut writer = csv::Writer::from_writer(&mut bytes);
@@ -346,11 +380,10 @@ fn write_csv(path: &Path, columns: &[&str], rows: Vec<Vec<String>>) -> db::Resul
         }
         writer.flush()?;
     }
-    std::fs::write(path, bytes)?;
-    Ok(())
+    Ok(bytes)
 }
 
-fn write_xlsx(f: &Figures, path: &Path, options: &Options) -> db::Result<()> {
+fn xlsx_bytes(f: &Figures, options: &Options) -> db::Result<Vec<u8>> {
     use rust_xlsxwriter::{Format as CellFormat, FormatAlign, Workbook};
     let locale = options.locale.as_str();
     let xlsx = |e: rust_xlsxwriter::XlsxError| db::Error::Io(std::io::Error::other(e.to_string()));
@@ -415,8 +448,7 @@ fn write_xlsx(f: &Figures, path: &Path, options: &Options) -> db::Result<()> {
             }
         }
     }
-    book.save(path).map_err(xlsx)?;
-    Ok(())
+    book.save_to_buffer().map_err(xlsx)
 }
 
 /// A code of a figures table in words, in `locale`: a service, country, language, status or

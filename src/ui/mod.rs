@@ -6,6 +6,7 @@ mod desk;
 mod directory;
 mod feedback;
 mod referral_form;
+mod replace_question;
 mod reports;
 mod staff_picker;
 pub mod theme;
@@ -24,6 +25,7 @@ pub use desk::desk_ui;
 pub use directory::directory_ui;
 pub use feedback::feedback_ui;
 pub use referral_form::referral_form_ui;
+pub use replace_question::replace_question_ui;
 pub use reports::reports_ui;
 pub use staff_picker::staff_picker_ui;
 pub use visit_form::visit_form_ui;
@@ -89,6 +91,7 @@ impl BureauApp {
                 egui::CentralPanel::default().show(ui, |ui| reports_ui(ui, desk, commands));
             }
         }
+        replace_question_ui(ui, desk, commands);
         for command in self.commands.drain(..) {
             self.desk.run(command);
         }
@@ -101,6 +104,13 @@ impl BureauApp {
         ui.input_mut(|input| {
             let save = input.consume_key(Modifiers::COMMAND, Key::Enter);
             let escape = input.consume_key(Modifiers::NONE, Key::Escape);
+            // While the desk asks about replacing a file, Esc keeps it and nothing else runs.
+            if desk.replace_question.is_some() {
+                if escape {
+                    push.push(Command::KeepFile);
+                }
+                return;
+            }
             match desk.screen {
                 Screen::ChooseStaff => {}
                 Screen::Desk => {

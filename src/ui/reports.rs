@@ -50,8 +50,8 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             }
         }
     });
-    if reports.bad_period {
-        ui.colored_label(theme::ERROR, t!("report.bad_period", locale = locale));
+    if let Some(error) = reports.period_error {
+        ui.colored_label(theme::ERROR, t!(error.label_key(), locale = locale));
     }
     ui.horizontal_wrapped(|ui| {
         ui.label(t!("report.export", locale = locale));

@@ -1,6 +1,10 @@
 //! The desk's state and the commands that change it. The screens draw this state and push
 //! `Command`s; `Desk::run` carries them out after the frame and refreshes what the screens show,
-//! so no query ever runs while drawing. Nothing here knows about egui.
+//! so no query ever runs while drawing. Nothing here knows about egui. The commands of each
+//! area live in a module of their own.
+
+mod reports;
+mod slips;
 
 use std::path::{Path, PathBuf};
 
@@ -13,13 +17,14 @@ use crate::domain::referrals::{
     Accompaniment, AccompanimentDraft, AccompanimentId, AccompanimentStatus, Referral,
     ReferralDraft, ReferralId, ReferralStatus,
 };
-use crate::domain::slips::{SLIP_LANGUAGES, SlipData};
+use crate::domain::slips::SLIP_LANGUAGES;
 use crate::domain::{
     Actor, ConsentScope, FieldError, Organisation, OrganisationDraft, OrganisationId, ServiceLine,
     ServiceType, Staff, StaffId, Visit, VisitDraft, VisitId, Visitor, VisitorDraft, VisitorId,
     VisitorSummary, format_date,
 };
-use crate::slip::{self, Paper};
+use crate::output::Overwrite;
+use crate::slip::Paper;
 
 /// The screens of the desk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +135,10 @@ pub enum Command {
     Export(crate::export::Format),
     /// Print slips on this paper from now on (remembered in the database).
     SetSlipPaper(Paper),
+    /// Answer "replace" to the question about an existing file: the write is done again over it.
+    ReplaceFile,
+    /// Answer "keep" to the question about an existing file: nothing is written.
+    KeepFile,
 }
 
 /// Where "now" comes from: the system clock, or a fixed time in tests.
@@ -272,14 +281,23 @@ pub struct Reports {
     pub figures: Option<crate::domain::figures::Figures>,
     /// The figures of the period of the same length before it, for comparison.
     pub previous: Option<crate::domain::figures::Figures>,
-    /// The period could not be read.
-    pub bad_period: bool,
+    /// Why the period typed could not be read, if it could not.
+    pub period_error: Option<crate::domain::figures::PeriodError>,
     /// Show counts below 5 as "<5" in the PDF and XLSX exports (on by default).
     pub mask_small_counts: bool,
     /// The last export written.
     pub last_export: Option<PathBuf>,
     /// Where exports go.
     pub folder: PathBuf,
+}
+
+/// The question asked before an existing file is replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplaceQuestion {
+    /// The file that exists.
+    pub path: PathBuf,
+    /// The command that wanted to write it, run again on "replace".
+    pub retry: Command,
 }
 
 /// Where slips go and whether they are opened for printing.
@@ -359,6 +377,10 @@ pub struct Desk {
     pub reports: Reports,
     /// The last message.
     pub notice: Option<Notice>,
+    /// A file the person asked to write exists: the desk asks before replacing it.
+    pub replace_question: Option<ReplaceQuestion>,
+    /// The one path the current write may replace (the person said so).
+    replace_allowed: Option<PathBuf>,
     /// The search field should take the keyboard focus on the next frame.
     pub focus_search: bool,
     /// The first field of the form just opened should take the keyboard focus.
@@ -422,6 +444,8 @@ impl Desk {
                 ..Reports::default()
             },
             notice: None,
+            replace_question: None,
+            replace_allowed: None,
             focus_search: true,
             focus_form: false,
             db,
@@ -737,30 +761,17 @@ impl Desk {
                     self.try_run(Command::OpenWeek)?;
                 }
             }
-            Command::PrintSlip(target) => {
-                let folder = self.slip_output.folder.clone();
-                std::fs::create_dir_all(&folder)?;
-                let data = self.slip_data(target)?;
-                let path = folder.join(format!("{}.pdf", data.reference));
-                self.write_slip(&data, &path)?;
-                if self.slip_output.open_viewer {
-                    open::that_detached(&path)?;
+            Command::PrintSlip(target) => self.print_slip(target)?,
+            Command::SaveSlipAs(target) => self.save_slip_as(target)?,
+            Command::ReplaceFile => {
+                if let Some(question) = self.replace_question.take() {
+                    self.replace_allowed = Some(question.path);
+                    let result = self.try_run(question.retry);
+                    self.replace_allowed = None;
+                    result?;
                 }
-                self.notice = Some(Notice::Saved("notice.slip_printed", data.reference.clone()));
             }
-            Command::SaveSlipAs(target) => {
-                let path = PathBuf::from(self.slip_save_path.trim());
-                if path.as_os_str().is_empty() || path.is_dir() {
-                    self.notice = Some(Notice::Failed("error.slip_path"));
-                    return Ok(());
-                }
-                let data = self.slip_data(target)?;
-                self.write_slip(&data, &path)?;
-                self.notice = Some(Notice::Saved(
-                    "notice.slip_saved",
-                    path.display().to_string(),
-                ));
-            }
+            Command::KeepFile => self.replace_question = None,
             Command::OpenDirectory => {
                 self.directory = organisations::list(&self.db)?;
                 self.organisation_form = None;
@@ -840,48 +851,8 @@ impl Desk {
                 self.screen = Screen::Reports;
                 self.try_run(Command::ComputeReport)?;
             }
-            Command::ComputeReport => {
-                let Some(actor) = self.actor() else {
-                    return Ok(());
-                };
-                let period = crate::domain::figures::Period::parse_bound(&self.reports.from, false)
-                    .zip(crate::domain::figures::Period::parse_bound(
-                        &self.reports.to,
-                        true,
-                    ))
-                    .filter(|(from, to)| from <= to)
-                    .map(|(from, to)| crate::domain::figures::Period { from, to });
-                self.reports.bad_period = period.is_none();
-                if let Some(period) = period {
-                    self.reports.figures =
-                        Some(crate::db::figures::compute(&self.db, &actor, period)?);
-                    self.reports.previous = Some(crate::db::figures::compute(
-                        &self.db,
-                        &actor,
-                        period.previous(),
-                    )?);
-                }
-            }
-            Command::Export(format) => {
-                let Some(actor) = self.actor() else {
-                    return Ok(());
-                };
-                let Some(figures) = self.reports.figures.clone() else {
-                    return Ok(());
-                };
-                let folder = self.reports.folder.clone();
-                std::fs::create_dir_all(&folder)?;
-                let options = crate::export::Options {
-                    mask_small_counts: self.reports.mask_small_counts,
-                    locale: self.locale.clone(),
-                };
-                let now = self.now();
-                let path = crate::export::write(
-                    &self.db, &actor, &figures, format, &folder, &options, now,
-                )?;
-                self.notice = Some(Notice::Saved("notice.exported", path.display().to_string()));
-                self.reports.last_export = Some(path);
-            }
+            Command::ComputeReport => self.compute_report()?,
+            Command::Export(format) => self.export(format)?,
             Command::SaveOrganisation => {
                 let Some(actor) = self.actor() else {
                     return Ok(());
@@ -936,26 +907,6 @@ impl Desk {
         Ok(())
     }
 
-    fn slip_data(&mut self, target: SlipTarget) -> db::Result<SlipData> {
-        let actor = self.actor().ok_or(db::Error::NotFound)?;
-        let now = self.now();
-        match target {
-            SlipTarget::Referral(id) => referrals::referral_slip(&mut self.db, &actor, id, now),
-            SlipTarget::Accompaniment(id) => {
-                referrals::accompaniment_slip(&mut self.db, &actor, id, now)
-            }
-        }
-    }
-
-    fn write_slip(&mut self, data: &SlipData, path: &Path) -> db::Result<()> {
-        let (first, second) = &self.slip_languages;
-        let bytes = slip::render(data, first, second, self.slip_paper)
-            .map_err(|e| db::Error::Slip(e.to_string()))?;
-        std::fs::write(path, bytes)?;
-        self.last_slip = Some(path.to_owned());
-        Ok(())
-    }
-
     fn refresh_day(&mut self) -> db::Result<()> {
         let Some(actor) = self.actor() else {
             return Ok(());
@@ -966,6 +917,34 @@ impl Desk {
         self.accompaniments_soon =
             referrals::accompaniments_between(&self.db, &actor, today, today + Days::new(2))?;
         Ok(())
+    }
+
+    /// How a write to `path` may treat an existing file. The desk's own files are refused
+    /// outright; a file the person agreed to replace is replaced; any other existing file
+    /// makes the desk ask first (`None`: write nothing now, `retry` runs on "replace").
+    fn overwrite_or_ask(
+        &mut self,
+        path: &Path,
+        folder: bool,
+        retry: Command,
+    ) -> db::Result<Option<Overwrite>> {
+        let own = self.db.own_files();
+        if folder {
+            own.check_folder(path)?;
+        } else {
+            own.check_file(path)?;
+        }
+        if self.replace_allowed.as_deref() == Some(path) {
+            return Ok(Some(Overwrite::Replace));
+        }
+        if path.symlink_metadata().is_ok() {
+            self.replace_question = Some(ReplaceQuestion {
+                path: path.to_owned(),
+                retry,
+            });
+            return Ok(None);
+        }
+        Ok(Some(Overwrite::Refuse))
     }
 
     /// The staff member chosen last time, if still active.

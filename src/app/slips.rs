@@ -1,0 +1,69 @@
+//! The desk's slip commands: print a referral slip or an accompaniment confirmation, or save
+//! it where the person typed.
+
+use std::path::{Path, PathBuf};
+
+use super::{Command, Desk, Notice, SlipTarget};
+use crate::db::{self, referrals};
+use crate::domain::slips::SlipData;
+use crate::output::{self, Overwrite};
+use crate::slip;
+
+impl Desk {
+    /// Writes the slip to the slips folder and opens it in the system's PDF viewer. A reprint
+    /// gets a name of its own, so an earlier print is never replaced.
+    pub(super) fn print_slip(&mut self, target: SlipTarget) -> db::Result<()> {
+        let folder = self.slip_output.folder.clone();
+        std::fs::create_dir_all(&folder)?;
+        let data = self.slip_data(target)?;
+        let path = output::free_name(&folder, &data.reference, "pdf");
+        self.write_slip(&data, &path, Overwrite::Refuse)?;
+        if self.slip_output.open_viewer {
+            open::that_detached(&path)?;
+        }
+        self.notice = Some(Notice::Saved("notice.slip_printed", data.reference.clone()));
+        Ok(())
+    }
+
+    /// Writes the slip to the path typed in `slip_save_path`, asking before replacing a file.
+    pub(super) fn save_slip_as(&mut self, target: SlipTarget) -> db::Result<()> {
+        let path = PathBuf::from(self.slip_save_path.trim());
+        if path.as_os_str().is_empty() || path.is_dir() {
+            self.notice = Some(Notice::Failed("error.slip_path"));
+            return Ok(());
+        }
+        let Some(overwrite) = self.overwrite_or_ask(&path, false, Command::SaveSlipAs(target))?
+        else {
+            return Ok(());
+        };
+        let data = self.slip_data(target)?;
+        self.write_slip(&data, &path, overwrite)?;
+        self.notice = Some(Notice::Saved(
+            "notice.slip_saved",
+            path.display().to_string(),
+        ));
+        Ok(())
+    }
+
+    fn slip_data(&mut self, target: SlipTarget) -> db::Result<SlipData> {
+        let actor = self.actor().ok_or(db::Error::NotFound)?;
+        let now = self.now();
+        match target {
+            SlipTarget::Referral(id) => referrals::referral_slip(&mut self.db, &actor, id, now),
+            SlipTarget::Accompaniment(id) => {
+                referrals::accompaniment_slip(&mut self.db, &actor, id, now)
+            }
+        }
+    }
+
+    fn write_slip(&mut self, data: &SlipData, path: &Path, overwrite: Overwrite) -> db::Result<()> {
+        let (first, second) = &self.slip_languages;
+        let bytes = slip::render(data, first, second, self.slip_paper)
+            .map_err(|e| db::Error::Slip(e.to_string()))?;
+        output::write_file(path, overwrite, &self.db.own_files(), |w| {
+            Ok(w.write_all(&bytes)?)
+        })?;
+        self.last_slip = Some(path.to_owned());
+        Ok(())
+    }
+}
