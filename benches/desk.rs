@@ -10,7 +10,7 @@ use bureau_desk::app::{Clock, Desk, Screen};
 use bureau_desk::db::{Database, OpenMode, staff, visitors, visits};
 use bureau_desk::demo::{self, DemoOptions};
 use bureau_desk::domain::slips::{Place, SlipData, SlipKind};
-use bureau_desk::domain::{NewVisit, ServiceLine, VisitorId, VisitorSummary};
+use bureau_desk::domain::{NewVisit, Role, ServiceLine, VisitorId, VisitorSummary};
 use bureau_desk::slip::Paper;
 use bureau_desk::ui::{BureauApp, theme};
 use chrono::NaiveDate;
@@ -243,11 +243,9 @@ fn main() {
         return;
     }
     let services: Vec<ServiceLine> = {
-        let desk = Desk::new(
-            Database::open(&path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}")),
-            Clock::System,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        let database = Database::open(&path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+        let member = staff::find(&database, actor.staff_id).unwrap_or_else(|e| panic!("{e}"));
+        let desk = Desk::new(database, member, Clock::System).unwrap_or_else(|e| panic!("{e}"));
         desk.services
             .iter()
             .take(3)
@@ -284,11 +282,11 @@ fn main() {
 
     for rows in [200usize, 100_000] {
         let mut app = {
-            let mut desk = Desk::new(
-                Database::open_in_memory().unwrap_or_else(|e| panic!("{e}")),
-                Clock::System,
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
+            let mut database = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+            let member = staff::insert(&mut database, "Мария", Role::Desk, "2026-11-23T09:00")
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut desk =
+                Desk::new(database, member, Clock::System).unwrap_or_else(|e| panic!("{e}"));
             desk.screen = Screen::Desk;
             desk.results = (0..rows)
                 .map(|i| VisitorSummary {

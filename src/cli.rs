@@ -1,4 +1,5 @@
-//! The command line: which database the desk opens, and the `demo` and `search` commands.
+//! The command line: which database the desk opens, and the commands that run without a
+//! window. Every command on a database signs in as a staff member.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -6,7 +7,10 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::app::default_slip_languages;
-use crate::db::{self, Database, OpenMode, referrals, settings, staff, visitors};
+use secrecy::SecretString;
+
+use crate::app::session;
+use crate::db::{self, Database, referrals, settings, staff, visitors};
 use crate::demo::{self, DemoOptions};
 use crate::domain::Actor;
 use crate::domain::figures::{Period, PeriodError};
@@ -36,7 +40,33 @@ pub struct Cli {
 /// Commands that run without a window.
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// Write a realistic generated database to a new file.
+    /// Create a new encrypted database with its first administrator, and print the recovery
+    /// code once (password from the terminal, or BUREAU_DESK_PASSWORD).
+    Init {
+        /// The new database file (must not exist).
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The first administrator's name.
+        #[arg(long, value_name = "NAME")]
+        admin: String,
+    },
+    /// Set a staff member's password: signed in as them, or with the recovery code
+    /// (an administrator's reset). The new password comes from the terminal or
+    /// BUREAU_DESK_NEW_PASSWORD.
+    Password {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Whose password.
+        #[arg(long, value_name = "NAME")]
+        staff: String,
+        /// Open the file with the recovery code (from the terminal or
+        /// BUREAU_DESK_RECOVERY_KEY) instead of the current password.
+        #[arg(long)]
+        recovery_key: bool,
+    },
+    /// Write a realistic generated database to a new encrypted file; every staff member's
+    /// password is "demo", the administrator is "Admin".
     Demo {
         /// The new database file (must not exist).
         #[arg(long, value_name = "FILE")]
@@ -53,6 +83,9 @@ pub enum CliCommand {
         /// The database file.
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
+        /// The staff member signing in (password from the terminal or BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
         /// The referral's id.
         #[arg(
             long,
@@ -82,6 +115,9 @@ pub enum CliCommand {
         /// The database file.
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
+        /// The staff member signing in (password from the terminal or BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
         /// First month or day, YYYY-MM or YYYY-MM-DD.
         #[arg(
             long,
@@ -121,6 +157,9 @@ pub enum CliCommand {
         /// The database file.
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
+        /// The staff member signing in (password from the terminal or BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
         /// Settings to change, each KEY=VALUE.
         #[arg(value_name = "KEY=VALUE")]
         changes: Vec<String>,
@@ -130,6 +169,9 @@ pub enum CliCommand {
         /// The database file.
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
+        /// The staff member signing in (password from the terminal or BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
         /// Any part of a name (any script), a phone number or a bureau code.
         query: String,
         /// At most this many results.
@@ -143,8 +185,14 @@ pub enum CliCommand {
 
 /// What the binary should do after the command line was read.
 pub enum Outcome {
-    /// Open the desk window on this database (and the file's path).
-    OpenDesk(Database, PathBuf),
+    /// Open the desk window on the database at this path (the sign-in screen first); `demo`
+    /// says it is the demo, whose passwords the sign-in screen may show.
+    OpenDesk {
+        /// The database file (it may not exist yet: the desk then sets it up).
+        path: PathBuf,
+        /// It is the demo database.
+        demo: bool,
+    },
     /// A command ran and printed its result.
     Done,
 }
@@ -185,6 +233,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             rotate_pseudonyms,
             force,
             lang,
+            staff,
         }) => {
             if !crate::UI_LANGUAGES.contains(&lang.as_str()) {
                 return Err(format!("'{lang}' is not a report language; use bg or en"));
@@ -210,8 +259,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                     })?
                 }
             };
-            let database = open(&db, OpenMode::Existing)?;
-            let actor = first_staff(&database)?;
+            let (database, actor) = signed_in(&db, staff.as_deref())?;
             let figures =
                 db::figures::compute(&database, &actor, period).map_err(|e| e.to_string())?;
             let options = export::Options {
@@ -240,8 +288,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             }
             Ok(Outcome::Done)
         }
-        Some(CliCommand::Settings { db, changes }) => {
-            let database = open(&db, OpenMode::Existing)?;
+        Some(CliCommand::Settings { db, staff, changes }) => {
+            let (database, _actor) = signed_in(&db, staff.as_deref())?;
             for change in &changes {
                 let (key, value) = change
                     .split_once('=')
@@ -266,9 +314,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             second_lang,
             out: path,
             force,
+            staff,
         }) => {
-            let mut database = open(&db, OpenMode::Existing)?;
-            let actor = first_staff(&database)?;
+            let (mut database, actor) = signed_in(&db, staff.as_deref())?;
             let now = chrono::Local::now().naive_local();
             let data = match (referral, accompaniment) {
                 (Some(id), _) => {
@@ -304,50 +352,133 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             query,
             limit,
             json,
+            staff,
         }) => {
-            let database = open(&db, OpenMode::Existing)?;
-            search(&database, &query, limit, json, out)?;
+            let (database, actor) = signed_in(&db, staff.as_deref())?;
+            search(&database, &actor, &query, limit, json, out)?;
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Init { db, admin }) => {
+            let password = new_password("BUREAU_DESK_PASSWORD")?;
+            let now = crate::domain::format_stamp(chrono::Local::now().naive_local());
+            let set_up = session::create(&db, &admin, &password, &password, &now)
+                .map_err(|e| e.to_string())?;
+            writeln!(
+                out,
+                "{}: a new encrypted database; {} is its administrator.\n\
+                 Recovery code (shown only now; print it and keep it in the bureau's safe):\n\n    {}\n",
+                db.display(),
+                set_up.signed_in.staff.display_name,
+                set_up.recovery.expose()
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Password {
+            db,
+            staff,
+            recovery_key,
+        }) => {
+            let (database, member) = if recovery_key {
+                let code = secret_from("BUREAU_DESK_RECOVERY_KEY", "Recovery code: ")?;
+                let database =
+                    session::open_with_recovery(&db, &code).map_err(|e| e.to_string())?;
+                let wanted = staff.trim().to_lowercase();
+                let member = staff::list(&database)
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .find(|s| s.display_name.to_lowercase() == wanted)
+                    .ok_or_else(|| format!("nobody called '{staff}' works at this desk"))?;
+                (database, member)
+            } else {
+                let password = secret_from("BUREAU_DESK_PASSWORD", "Current password: ")?;
+                let signed_in =
+                    session::sign_in(&db, &staff, &password).map_err(|e| e.to_string())?;
+                (signed_in.database, signed_in.staff)
+            };
+            let new = new_password("BUREAU_DESK_NEW_PASSWORD")?;
+            session::set_password(&database, &member, &new, &new).map_err(|e| e.to_string())?;
+            writeln!(out, "The password of {} is changed.", member.display_name)
+                .map_err(|e| e.to_string())?;
             Ok(Outcome::Done)
         }
         None => {
-            let (path, mode) = if cli.demo {
+            let (path, demo) = if cli.demo {
                 let path = demo_database_path().ok_or("no data folder is known for this user")?;
                 if !path.exists() {
                     write_demo(&path, demo::VISITORS_PER_YEAR, 2021)?;
                 }
-                (path, OpenMode::Existing)
+                (path, true)
             } else if let Some(path) = cli.db {
-                let mode = if cli.create {
-                    OpenMode::CreateIfMissing
-                } else {
-                    OpenMode::Existing
-                };
-                (path, mode)
+                if !path.exists() && !cli.create {
+                    return Err(format!(
+                        "there is no database at {}; add --create to start a new database there",
+                        path.display()
+                    ));
+                }
+                (path, false)
             } else {
                 let path =
                     default_database_path().ok_or("no data folder is known for this user")?;
-                (path, OpenMode::CreateIfMissing)
+                (path, false)
             };
-            let database = open(&path, mode).map_err(|e| {
-                if path.exists() {
-                    e
-                } else {
-                    format!("{e}; add --create to start a new database there")
-                }
-            })?;
-            Ok(Outcome::OpenDesk(database, path))
+            if path.exists() && !path.is_file() {
+                return Err(format!("{} is not a database file", path.display()));
+            }
+            Ok(Outcome::OpenDesk { path, demo })
         }
     }
 }
 
-fn open(path: &Path, mode: OpenMode) -> Result<Database, String> {
-    Database::open(path, mode).map_err(|e| match e {
-        db::Error::Storage(_) => format!(
+/// Signs in on an encrypted database for a command: `--staff NAME` and the password from
+/// `BUREAU_DESK_PASSWORD` or the terminal.
+fn signed_in(path: &Path, staff: Option<&str>) -> Result<(Database, Actor), String> {
+    if !path.exists() {
+        return Err(format!("there is no database at {}", path.display()));
+    }
+    if Database::is_plain_file(path) {
+        return Err(session::SessionError::NotEncrypted(path.to_owned()).to_string());
+    }
+    let name = staff.ok_or(
+        "name who signs in with --staff NAME (the password is read from the terminal or BUREAU_DESK_PASSWORD)",
+    )?;
+    let password = secret_from("BUREAU_DESK_PASSWORD", &format!("Password of {name}: "))?;
+    let signed_in = session::sign_in(path, name, &password).map_err(|e| match e {
+        session::SessionError::Database(db::Error::NotADatabase(_)) => format!(
             "{} could not be opened as a bureau-desk database",
             path.display()
         ),
         other => other.to_string(),
-    })
+    })?;
+    let actor = signed_in.staff.actor();
+    Ok((signed_in.database, actor))
+}
+
+/// A secret from an environment variable (for scripts), else typed at the terminal unseen.
+fn secret_from(variable: &str, prompt: &str) -> Result<SecretString, String> {
+    if let Ok(value) = std::env::var(variable) {
+        return Ok(SecretString::from(value));
+    }
+    rpassword::prompt_password(prompt)
+        .map(SecretString::from)
+        .map_err(|_| format!("no terminal to type it in: set {variable} for scripts"))
+}
+
+/// A new password: from the environment variable, or typed twice at the terminal.
+fn new_password(variable: &str) -> Result<SecretString, String> {
+    use secrecy::ExposeSecret;
+    if let Ok(value) = std::env::var(variable) {
+        let password = SecretString::from(value);
+        crate::keys::check_strength(&password).map_err(|e| e.to_string())?;
+        return Ok(password);
+    }
+    let first = secret_from(variable, "New password (10 characters or 4 words): ")?;
+    let again = secret_from(variable, "The new password again: ")?;
+    if first.expose_secret() != again.expose_secret() {
+        return Err(session::SessionError::Mismatch.to_string());
+    }
+    crate::keys::check_strength(&first).map_err(|e| e.to_string())?;
+    Ok(first)
 }
 
 fn write_demo(path: &Path, visitors: usize, seed: u64) -> Result<demo::DemoSummary, String> {
@@ -357,29 +488,16 @@ fn write_demo(path: &Path, visitors: usize, seed: u64) -> Result<demo::DemoSumma
             path.display()
         ));
     }
-    let mut database = open(path, OpenMode::CreateIfMissing)?;
     let today = chrono::Local::now().date_naive();
-    demo::generate(
-        &mut database,
+    session::create_demo(
+        path,
         DemoOptions {
             visitors,
             seed,
             today,
         },
     )
-    .map_err(|e| {
-        drop(std::fs::remove_file(path));
-        e.to_string()
-    })
-}
-
-/// The command line acts as the first staff member on record.
-fn first_staff(database: &Database) -> Result<Actor, String> {
-    staff::list(database)
-        .map_err(|e| e.to_string())?
-        .first()
-        .map(|s| s.actor())
-        .ok_or_else(|| "this database has no staff member to act as".to_owned())
+    .map_err(|e| e.to_string())
 }
 
 fn overwrite(force: bool) -> Overwrite {
@@ -415,13 +533,13 @@ fn not_found(error: db::Error, sentence: &str) -> String {
 
 fn search(
     database: &Database,
+    actor: &Actor,
     query: &str,
     limit: usize,
     json: bool,
     out: &mut dyn Write,
 ) -> Result<(), String> {
-    let actor = first_staff(database)?;
-    let hits = visitors::search(database, &actor, query, limit).map_err(|e| e.to_string())?;
+    let hits = visitors::search(database, actor, query, limit).map_err(|e| e.to_string())?;
     for hit in hits {
         let line = if json {
             serde_json::json!({

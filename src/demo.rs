@@ -666,6 +666,11 @@ fn demo_details(
     }
 }
 
+/// The demo's administrator.
+pub const DEMO_ADMIN: &str = "Admin";
+/// Every demo staff member's password (the README and the demo's sign-in screen say so).
+pub const DEMO_PASSWORD: &str = "demo";
+
 /// Fills an empty database (no visitors yet) with demo data.
 pub fn generate(db: &mut Database, options: DemoOptions) -> db::Result<DemoSummary> {
     let mut rng = StdRng::seed_from_u64(options.seed);
@@ -685,6 +690,8 @@ pub fn generate(db: &mut Database, options: DemoOptions) -> db::Result<DemoSumma
         staff.push(batch.insert_staff(name, role, &created)?);
     }
     staff.push(batch.insert_staff("Ахмад", Role::Volunteer, &created)?);
+    // The administrator a newcomer signs in as (README); logs no visits of the demo.
+    batch.insert_staff(DEMO_ADMIN, Role::Admin, &created)?;
     for (key, value) in [
         (settings::BUREAU_ADDRESS_BG, "ул. „Демо“ 1, София (демо)"),
         (settings::BUREAU_ADDRESS_EN, "1 Demo St, Sofia (demo)"),

@@ -3,36 +3,40 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use bureau_desk::app::{Clock, Desk, SlipOutput};
+use bureau_desk::app::session::Gate;
+use bureau_desk::app::{Clock, SlipOutput};
 use bureau_desk::cli::{self, Cli, Outcome};
-use bureau_desk::ui::{BureauApp, theme};
+use bureau_desk::ui::{DeskWindow, theme};
 use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (database, path) = match cli::run(cli, &mut std::io::stdout()) {
+    let (path, demo) = match cli::run(cli, &mut std::io::stdout()) {
         Ok(Outcome::Done) => return ExitCode::SUCCESS,
-        Ok(Outcome::OpenDesk(database, path)) => (database, path),
+        Ok(Outcome::OpenDesk { path, demo }) => (path, demo),
         Err(message) => {
             eprintln!("bureau-desk: {message}.");
             return ExitCode::FAILURE;
         }
     };
-    let mut desk = match Desk::new(database, Clock::System) {
-        Ok(desk) => desk,
-        Err(error) => {
-            eprintln!("bureau-desk: {error}.");
-            return ExitCode::FAILURE;
-        }
-    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Err(error) = std::fs::create_dir_all(parent)
+    {
+        eprintln!(
+            "bureau-desk: {} could not be made ({error}).",
+            parent.display()
+        );
+        return ExitCode::FAILURE;
+    }
     // Printed slips carry personal data: they stay beside the database, not in a shared folder.
     let folder = path
         .parent()
         .map_or_else(|| PathBuf::from("slips"), |p| p.join("slips"));
-    desk.slip_output = SlipOutput {
+    let slips = SlipOutput {
         folder,
         open_viewer: true,
     };
+    let window = DeskWindow::new(Gate::new(path, demo), slips, Clock::System);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("bureau-desk")
@@ -45,7 +49,7 @@ fn main() -> ExitCode {
         options,
         Box::new(move |cc| {
             theme::install(&cc.egui_ctx);
-            Ok(Box::new(BureauApp::new(desk)))
+            Ok(Box::new(window))
         }),
     );
     match result {

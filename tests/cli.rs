@@ -2,8 +2,23 @@
 
 use std::process::Command;
 
+use bureau_desk::app::session;
+use bureau_desk::db::Database;
+use bureau_desk::demo;
+
+/// The program, with the demo's password for the commands that sign in.
 fn bureau_desk() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_bureau-desk"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bureau-desk"));
+    command.env("BUREAU_DESK_PASSWORD", demo::DEMO_PASSWORD);
+    command
+}
+
+/// Signs in on an encrypted file as the demo's administrator.
+fn open_as_admin(db: &std::path::Path) -> (Database, bureau_desk::domain::Actor) {
+    let signed_in = session::sign_in(db, demo::DEMO_ADMIN, &demo::DEMO_PASSWORD.into())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let actor = signed_in.staff.actor();
+    (signed_in.database, actor)
 }
 
 #[test]
@@ -23,7 +38,7 @@ fn demo_then_search_as_json() {
     );
 
     let out = bureau_desk()
-        .args(["search", "--db"])
+        .args(["search", "--staff", "Admin", "--db"])
         .arg(&db)
         .args(["мохамед", "--limit", "5", "--json"])
         .output()
@@ -66,7 +81,7 @@ fn bad_files_and_arguments_fail_in_one_sentence_and_create_nothing() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let missing = dir.path().join("missing.sqlite");
     let out = bureau_desk()
-        .args(["search", "--db"])
+        .args(["search", "--staff", "Admin", "--db"])
         .arg(&missing)
         .arg("ivan")
         .output()
@@ -80,13 +95,18 @@ fn bad_files_and_arguments_fail_in_one_sentence_and_create_nothing() {
     std::fs::write(&text, "hello, this is not a database at all, sorry")
         .unwrap_or_else(|e| panic!("{e}"));
     let out = bureau_desk()
-        .args(["search", "--db"])
+        .args(["search", "--staff", "Admin", "--db"])
         .arg(&text)
         .arg("ivan")
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a bureau-desk database"));
+    assert_eq!(
+        std::fs::read_to_string(&text).unwrap_or_default(),
+        "hello, this is not a database at all, sorry",
+        "left untouched"
+    );
 
     let out = bureau_desk()
         .args(["--db"])
@@ -122,26 +142,33 @@ fn slips_from_the_command_line() {
     );
 
     // The demo holds referrals and accompaniments in every status.
-    let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
-    let statuses = |table: &str| -> Vec<String> {
-        conn.prepare(&format!(
-            "SELECT DISTINCT status FROM {table} ORDER BY status"
-        ))
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .unwrap_or_default()
-    };
-    assert_eq!(
-        statuses("referrals"),
-        ["attended", "cancelled", "issued", "not_attended"]
-    );
-    assert_eq!(
-        statuses("accompaniments"),
-        ["cancelled", "done", "no_show", "planned"]
-    );
+    {
+        let (database, actor) = open_as_admin(&db);
+        let today = chrono::Local::now().date_naive();
+        let whole = bureau_desk::domain::figures::Period {
+            from: today - chrono::Days::new(400),
+            to: today + chrono::Days::new(30),
+        };
+        let f = bureau_desk::db::figures::compute(&database, &actor, whole)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let statuses = |counts: &[bureau_desk::domain::figures::Count]| {
+            let mut keys: Vec<String> = counts.iter().map(|c| c.key.clone()).collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(
+            statuses(&f.referrals.by_outcome),
+            ["attended", "cancelled", "issued", "not_attended"]
+        );
+        assert_eq!(
+            statuses(&f.accompaniments.by_outcome),
+            ["cancelled", "done", "no_show", "planned"]
+        );
+    }
 
     let pdf = dir.path().join("r1.pdf");
     let out = bureau_desk()
-        .args(["slip", "--db"])
+        .args(["slip", "--staff", "Admin", "--db"])
         .arg(&db)
         .args(["--referral", "1", "--lang", "ar", "--out"])
         .arg(&pdf)
@@ -155,7 +182,7 @@ fn slips_from_the_command_line() {
     assert!(std::fs::read(&pdf).is_ok_and(|b| b.starts_with(b"%PDF")));
     let pdf = dir.path().join("a1.pdf");
     let out = bureau_desk()
-        .args(["slip", "--db"])
+        .args(["slip", "--staff", "Admin", "--db"])
         .arg(&db)
         .args(["--accompaniment", "1", "--out"])
         .arg(&pdf)
@@ -184,7 +211,7 @@ fn slips_from_the_command_line() {
     ] {
         let missing = dir.path().join("never.pdf");
         let out = bureau_desk()
-            .args(["slip", "--db"])
+            .args(["slip", "--staff", "Admin", "--db"])
             .arg(&db)
             .args(&args)
             .arg("--out")
@@ -228,7 +255,7 @@ fn exports_from_the_command_line() {
     ] {
         let path = dir.path().join(name);
         let out = bureau_desk()
-            .args(["export", "--db"])
+            .args(["export", "--staff", "Admin", "--db"])
             .arg(&db)
             .args([
                 "--month", &month, "--format", format, "--lang", "bg", "--out",
@@ -261,7 +288,7 @@ fn exports_from_the_command_line() {
     assert_eq!(first.len(), 16);
     let again = dir.path().join("again.json");
     let out = bureau_desk()
-        .args(["export", "--db"])
+        .args(["export", "--staff", "Admin", "--db"])
         .arg(&db)
         .args([
             "--month",
@@ -320,7 +347,7 @@ fn exports_from_the_command_line() {
         ),
     ] {
         let out = bureau_desk()
-            .args(["export", "--db"])
+            .args(["export", "--staff", "Admin", "--db"])
             .arg(&db)
             .args(&args)
             .arg("--out")
@@ -340,12 +367,14 @@ fn exports_from_the_command_line() {
 fn settings_are_listed_and_changed_with_their_values_checked() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("desk.sqlite");
-    drop(
-        bureau_desk::db::Database::open(&db, bureau_desk::db::OpenMode::CreateIfMissing)
-            .unwrap_or_else(|e| panic!("{e}")),
-    );
     let out = bureau_desk()
-        .args(["settings", "--db"])
+        .args(["demo", "--visitors", "10", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    let out = bureau_desk()
+        .args(["settings", "--staff", "Admin", "--db"])
         .arg(&db)
         .arg("bureau.phone=+359 2 000 0000")
         .arg("slip.paper=A4")
@@ -363,7 +392,7 @@ fn settings_are_listed_and_changed_with_their_values_checked() {
     );
     for bad in ["slip.paper=letter", "export.pseudonym_key=00", "nonsense"] {
         let out = bureau_desk()
-            .args(["settings", "--db"])
+            .args(["settings", "--staff", "Admin", "--db"])
             .arg(&db)
             .arg(bad)
             .output()
@@ -393,6 +422,7 @@ fn exports_and_slips_never_touch_the_desks_own_files_nor_replace_without_force()
     let wal = dir.path().join("demo.sqlite-wal");
     let shm = dir.path().join("demo.sqlite-shm");
     let keys = dir.path().join("demo.keys");
+    let keys_before = std::fs::read(&keys).unwrap_or_default();
     let backup = dir.path().join("backups").join("demo-2026-12-01.sqlite");
     let roundabout = dir.path().join(".").join("demo.sqlite");
     let link = dir.path().join("link.json");
@@ -406,7 +436,7 @@ fn exports_and_slips_never_touch_the_desks_own_files_nor_replace_without_force()
             for force in [false, true] {
                 let mut command = bureau_desk();
                 command
-                    .args(["export", "--db"])
+                    .args(["export", "--staff", "Admin", "--db"])
                     .arg(&db)
                     .args(["--month", &month, "--format", format, "--out"])
                     .arg(target);
@@ -424,7 +454,7 @@ fn exports_and_slips_never_touch_the_desks_own_files_nor_replace_without_force()
     }
     // The folder that holds the database is not a csv folder either.
     let out = bureau_desk()
-        .args(["export", "--db"])
+        .args(["export", "--staff", "Admin", "--db"])
         .arg(&db)
         .args(["--month", &month, "--format", "csv", "--force", "--out"])
         .arg(dir.path())
@@ -432,7 +462,7 @@ fn exports_and_slips_never_touch_the_desks_own_files_nor_replace_without_force()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!out.status.success());
     let out = bureau_desk()
-        .args(["slip", "--db"])
+        .args(["slip", "--staff", "Admin", "--db"])
         .arg(&db)
         .args(["--referral", "1", "--force", "--out"])
         .arg(&db)
@@ -443,18 +473,18 @@ fn exports_and_slips_never_touch_the_desks_own_files_nor_replace_without_force()
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(!keys.exists() && !backup.exists());
-    let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap_or_default();
-    assert_eq!(check, "ok");
-    drop(conn);
+    assert!(!backup.exists());
+    let (database, _) = open_as_admin(&db);
+    database
+        .verify_against(&database)
+        .unwrap_or_else(|e| panic!("integrity: {e}"));
+    drop(database);
     assert_eq!(
         std::fs::read(&db).unwrap_or_default().len(),
         before.len(),
         "the database is whole"
     );
+    assert_eq!(std::fs::read(&keys).unwrap_or_default(), keys_before);
 
     // An existing file is replaced only with --force; the folder holds no temporary left over.
     let report = dir.path().join("report.json");
@@ -462,7 +492,7 @@ fn exports_and_slips_never_touch_the_desks_own_files_nor_replace_without_force()
     let export = |force: bool| {
         let mut command = bureau_desk();
         command
-            .args(["export", "--db"])
+            .args(["export", "--staff", "Admin", "--db"])
             .arg(&db)
             .args(["--month", &month, "--format", "json", "--out"])
             .arg(&report);
@@ -487,4 +517,105 @@ fn exports_and_slips_never_touch_the_desks_own_files_nor_replace_without_force()
         .filter(|e| e.file_name().to_string_lossy().starts_with(".bureau-desk-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn init_makes_a_file_nobody_reads_without_a_password_and_the_recovery_code_resets_one() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("bureau.sqlite");
+    let strong = "кафе в девет сутринта";
+    let weak = bureau_desk()
+        .env("BUREAU_DESK_PASSWORD", "short")
+        .args(["init", "--admin", "Мария", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!weak.status.success() && !db.exists());
+    let out = bureau_desk()
+        .env("BUREAU_DESK_PASSWORD", strong)
+        .args(["init", "--admin", "Мария", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let code = printed
+        .split_whitespace()
+        .find(|w| w.len() == 39 && w.matches('-').count() == 7)
+        .unwrap_or_else(|| panic!("a recovery code in {printed}"))
+        .to_owned();
+
+    // No plain SQLite header; plain SQLite and a wrong key both fail to read it.
+    let bytes = std::fs::read(&db).unwrap_or_default();
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+    let plain = rusqlite::Connection::open(&db).and_then(|c| {
+        c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+    });
+    assert!(plain.is_err(), "plain SQLite reads nothing");
+    let wrong_key = rusqlite::Connection::open(&db).and_then(|c| {
+        c.pragma_update(None, "key", format!("x'{}'", "00".repeat(32)))?;
+        c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+    });
+    assert!(wrong_key.is_err(), "a wrong key reads nothing");
+    let keys = std::fs::read_to_string(dir.path().join("bureau.keys")).unwrap_or_default();
+    assert!(!keys.contains(strong) && !keys.contains(&code));
+
+    // Commands sign in: no name, a wrong password, then the right one.
+    let search = |password: &str, staff: Option<&str>| {
+        let mut command = bureau_desk();
+        command.env("BUREAU_DESK_PASSWORD", password).arg("search");
+        if let Some(name) = staff {
+            command.args(["--staff", name]);
+        }
+        command
+            .arg("--db")
+            .arg(&db)
+            .arg("ivan")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let nameless = search(strong, None);
+    assert!(String::from_utf8_lossy(&nameless.stderr).contains("--staff NAME"));
+    let wrong = search("not the password at all", Some("Мария"));
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("password is not right"));
+    assert!(search(strong, Some("мария")).status.success());
+
+    // The recovery code resets the password; the old one stops working.
+    let new = "a brand new password";
+    let reset = bureau_desk()
+        .env("BUREAU_DESK_RECOVERY_KEY", code.to_lowercase())
+        .env("BUREAU_DESK_NEW_PASSWORD", new)
+        .args(["password", "--recovery-key", "--staff", "Мария", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        reset.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reset.stderr)
+    );
+    assert!(!search(strong, Some("Мария")).status.success());
+    assert!(search(new, Some("Мария")).status.success());
+
+    // The demo is encrypted too, with the documented administrator and password.
+    let demo_db = dir.path().join("demo.sqlite");
+    let out = bureau_desk()
+        .args(["demo", "--visitors", "20", "--db"])
+        .arg(&demo_db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    assert!(!Database::is_plain_file(&demo_db));
+    let (database, actor) = open_as_admin(&demo_db);
+    assert_eq!(actor.role, bureau_desk::domain::Role::Admin);
+    drop(database);
 }

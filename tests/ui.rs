@@ -26,12 +26,12 @@ fn desk() -> Setup {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("desk.sqlite");
     let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
-    staff::insert(&mut db, "Мария", Role::Desk, "2026-11-23T09:00")
+    let maria = staff::insert(&mut db, "Мария", Role::Desk, "2026-11-23T09:00")
         .unwrap_or_else(|e| panic!("{e}"));
     let now = NaiveDate::from_ymd_opt(2026, 11, 23)
         .and_then(|d| d.and_hms_opt(10, 5, 0))
         .unwrap_or_default();
-    let desk = Desk::new(db, Clock::Fixed(now)).unwrap_or_else(|e| panic!("{e}"));
+    let desk = Desk::new(db, maria, Clock::Fixed(now)).unwrap_or_else(|e| panic!("{e}"));
     let harness = Harness::builder()
         .with_size([1366.0, 768.0])
         .with_context_setup(theme::install)
@@ -57,11 +57,14 @@ fn type_into(h: &mut Harness<'static, BureauApp>, label: &str, text: &str) {
     h.run();
 }
 
+/// The desk opens on the desk screen for the staff member signed in.
 fn choose_staff(h: &mut Harness<'static, BureauApp>) {
     h.run();
-    h.get_by_label("Мария").click();
-    h.run();
     assert_eq!(h.state().desk.screen, Screen::Desk);
+    assert!(
+        h.query_by_label("Мария").is_some(),
+        "the name in the top bar"
+    );
 }
 
 #[test]
@@ -696,4 +699,92 @@ fn a_returning_visitors_visit_with_two_services_from_the_keyboard_alone() {
         ),
         2
     );
+}
+
+#[test]
+fn a_new_database_gets_its_administrator_then_staff_sign_in_with_their_own_password() {
+    use bureau_desk::app::session::{Gate, GateStep};
+    use bureau_desk::ui::DeskWindow;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("bureau.sqlite");
+    let now = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(10, 5, 0))
+        .unwrap_or_default();
+    let window = DeskWindow::new(
+        Gate::new(path.clone(), false),
+        bureau_desk::app::SlipOutput {
+            folder: dir.path().join("slips"),
+            open_viewer: false,
+        },
+        Clock::Fixed(now),
+    );
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, w: &mut DeskWindow| w.show(ui), window);
+    let h = &mut harness;
+    h.run();
+    assert_eq!(
+        h.state().gate().map(|g| g.step),
+        Some(GateStep::CreateAdmin)
+    );
+    let password = "чай с лимон и мед";
+    let type_in = |h: &mut Harness<'static, DeskWindow>, label: &str, text: &str| {
+        h.get_by_label(label).click();
+        h.run();
+        h.get_by_label(label).type_text(text);
+        h.run();
+    };
+    type_in(h, &tr("sign_in.admin_name"), "Мария");
+    type_in(h, &tr("sign_in.new_password"), password);
+    type_in(h, &tr("sign_in.new_password_again"), "something else");
+    h.get_by_label(&tr("sign_in.create")).click();
+    h.run();
+    assert!(h.query_by_label(&tr("sign_in.mismatch")).is_some());
+    assert!(!path.exists(), "nothing made on a mismatch");
+    type_in(h, &tr("sign_in.new_password"), password);
+    type_in(h, &tr("sign_in.new_password_again"), password);
+    h.get_by_label(&tr("sign_in.create")).click();
+    h.run();
+    assert_eq!(
+        h.state().gate().map(|g| g.step),
+        Some(GateStep::ShowRecovery)
+    );
+    let code = h
+        .state()
+        .gate()
+        .and_then(|g| g.recovery.as_ref().map(|c| c.expose().to_owned()))
+        .unwrap_or_default();
+    assert!(h.query_by_label(&code).is_some(), "the code is shown");
+    h.get_by_label(&tr("sign_in.recovery_noted")).click();
+    h.run();
+    let signed_in = h.state().desk().and_then(|d| d.at_desk.clone());
+    assert_eq!(signed_in.map(|s| s.display_name), Some("Мария".to_owned()));
+    assert!(!Database::is_plain_file(&path));
+
+    // Sign out: the sign-in screen, nothing of the desk.
+    h.get_by_label(&tr("app.sign_out")).click();
+    h.run();
+    h.run();
+    assert!(h.state().desk().is_none());
+    assert_eq!(h.state().gate().map(|g| g.step), Some(GateStep::SignIn));
+    assert!(h.query_by_label(&tr("desk.search")).is_none());
+
+    // A wrong password: a sentence, and the desk stays shut.
+    h.get_by_label("Мария").click();
+    h.run();
+    type_in(h, &tr("sign_in.password"), "not my password");
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.query_by_label(&tr("sign_in.wrong_password")).is_some());
+    assert!(h.state().desk().is_none());
+    assert!(
+        h.state().gate().is_some_and(|g| g.password.is_empty()),
+        "the typed password is wiped"
+    );
+    type_in(h, &tr("sign_in.password"), password);
+    h.key_press(Key::Enter);
+    h.run();
+    h.run();
+    assert!(h.state().desk().is_some(), "signed in again");
 }

@@ -4,6 +4,7 @@
 //! area live in a module of their own.
 
 mod reports;
+pub mod session;
 mod slips;
 
 use std::path::{Path, PathBuf};
@@ -29,8 +30,6 @@ use crate::slip::Paper;
 /// The screens of the desk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
-    /// Say who is at the desk.
-    ChooseStaff,
     /// Search, the visitor card and the day.
     Desk,
     /// Register a new visitor.
@@ -63,10 +62,8 @@ pub enum SlipTarget {
 /// Every user action, one variant each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// The staff member at the desk is this one.
-    ChooseStaff(StaffId),
-    /// Add the staff member typed into `new_staff_name` and choose them.
-    AddStaff,
+    /// Sign out: the desk closes the database and the sign-in screen comes back.
+    SignOut,
     /// Switch the UI language (remembered in the database).
     SetLanguage(String),
     /// The search text changed: refresh the results.
@@ -317,8 +314,10 @@ pub struct Desk {
     pub locale: String,
     /// Staff who can be at the desk.
     pub staff: Vec<Staff>,
-    /// The staff member at the desk, once chosen.
+    /// The staff member signed in at the desk.
     pub at_desk: Option<Staff>,
+    /// The person signed out: the window closes this desk and shows the sign-in screen.
+    pub signed_out: bool,
     /// The service catalogue.
     pub services: Vec<ServiceType>,
     /// Organisations that provide services.
@@ -327,8 +326,6 @@ pub struct Desk {
     pub desk_languages: Vec<String>,
     /// The screen shown.
     pub screen: Screen,
-    /// Name typed on the staff screen.
-    pub new_staff_name: String,
     /// The search text.
     pub query: String,
     /// Results for `query`, best first.
@@ -391,8 +388,9 @@ pub struct Desk {
 pub const RESULT_LIMIT: usize = 50;
 
 impl Desk {
-    /// Opens the desk on a database; the UI language and last staff member come from it.
-    pub fn new(db: Database, clock: Clock) -> db::Result<Self> {
+    /// Opens the desk on a database for the staff member who signed in; the UI language
+    /// comes from the database.
+    pub fn new(db: Database, at_desk: Staff, clock: Clock) -> db::Result<Self> {
         let locale = settings::get(&db, settings::UI_LANGUAGE)?
             .filter(|l| crate::UI_LANGUAGES.contains(&l.as_str()))
             .unwrap_or_else(|| "bg".to_owned());
@@ -407,10 +405,10 @@ impl Desk {
             providers: organisations::providers(&db)?,
             clock,
             locale,
-            at_desk: None,
+            at_desk: Some(at_desk),
+            signed_out: false,
             desk_languages,
-            screen: Screen::ChooseStaff,
-            new_staff_name: String::new(),
+            screen: Screen::Desk,
             query: String::new(),
             results: Vec::new(),
             selected: 0,
@@ -450,6 +448,8 @@ impl Desk {
             focus_form: false,
             db,
         };
+        let mut desk = desk;
+        desk.refresh_day()?;
         Ok(desk)
     }
 
@@ -477,25 +477,8 @@ impl Desk {
 
     fn try_run(&mut self, command: Command) -> db::Result<()> {
         match command {
-            Command::ChooseStaff(id) => {
-                let chosen = staff::find(&self.db, id)?;
-                settings::set(&self.db, settings::LAST_STAFF, &id.0.to_string())?;
-                self.at_desk = Some(chosen);
-                self.screen = Screen::Desk;
-                self.focus_search = true;
-                self.refresh_day()?;
-            }
-            Command::AddStaff => {
-                let role = if self.staff.is_empty() {
-                    crate::domain::Role::Admin
-                } else {
-                    crate::domain::Role::Desk
-                };
-                let stamp = self.stamp();
-                let added = staff::insert(&mut self.db, &self.new_staff_name, role, &stamp)?;
-                self.new_staff_name.clear();
-                self.staff = staff::list(&self.db)?;
-                self.try_run(Command::ChooseStaff(added.id))?;
+            Command::SignOut => {
+                self.signed_out = true;
             }
             Command::SetLanguage(locale) => {
                 if crate::UI_LANGUAGES.contains(&locale.as_str()) {
@@ -662,11 +645,7 @@ impl Desk {
                 }
             }
             Command::Cancel | Command::OpenDesk => {
-                self.screen = if self.at_desk.is_some() {
-                    Screen::Desk
-                } else {
-                    Screen::ChooseStaff
-                };
+                self.screen = Screen::Desk;
                 self.organisation_form = None;
                 self.focus_search = true;
                 self.refresh_day()?;
@@ -947,13 +926,9 @@ impl Desk {
         Ok(Some(Overwrite::Refuse))
     }
 
-    /// The staff member chosen last time, if still active.
-    pub fn last_staff(&self) -> Option<StaffId> {
-        let id: i64 = settings::get(&self.db, settings::LAST_STAFF)
-            .ok()??
-            .parse()
-            .ok()?;
-        self.staff.iter().find(|s| s.id.0 == id).map(|s| s.id)
+    /// The database file this desk is open on.
+    pub fn database_path(&self) -> PathBuf {
+        self.db.path().map(Path::to_owned).unwrap_or_default()
     }
 
     /// Name of a service type in the UI language.

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::domain::FieldError;
+use crate::keys::DatabaseKey;
 
 /// What can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
@@ -117,16 +118,40 @@ pub struct Database {
     pub(crate) conn: Connection,
     /// The file, or `None` in memory.
     path: Option<PathBuf>,
+    /// The key an encrypted file was opened with (`None` for a plain file).
+    key: Option<DatabaseKey>,
 }
 
 /// `PRAGMA application_id` of a bureau-desk file ('BDSK').
 const APPLICATION_ID: i64 = 0x4244_534B;
 
 impl Database {
-    /// Opens (or, if allowed, creates) the database at `path` and brings it to the current
-    /// schema. A file that is not a bureau-desk database, or is newer than this build, is
-    /// refused and left untouched.
+    /// Opens (or, if allowed, creates) a plain, unencrypted database at `path` and brings it to
+    /// the current schema: a file from before encryption (to convert it) or a test's. A file
+    /// that is not a bureau-desk database, or is newer than this build, is refused and left
+    /// untouched.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Self> {
+        Self::open_with(path, mode, None)
+    }
+
+    /// The key this database was opened with, to seal new key slots with; `None` when the
+    /// file is plain.
+    pub fn key(&self) -> Option<&DatabaseKey> {
+        self.key.as_ref()
+    }
+
+    /// Whether the file is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Opens (or, if allowed, creates) the encrypted database at `path` with its key. A wrong
+    /// key reads as "not a bureau-desk database"; nothing is written.
+    pub fn open_encrypted(path: &Path, mode: OpenMode, key: DatabaseKey) -> Result<Self> {
+        Self::open_with(path, mode, Some(key))
+    }
+
+    fn open_with(path: &Path, mode: OpenMode, key: Option<DatabaseKey>) -> Result<Self> {
         let exists = path.exists();
         if !exists && mode == OpenMode::Existing {
             return Err(Error::Missing(path.to_owned()));
@@ -147,7 +172,94 @@ impl Database {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
         let conn = Connection::open_with_flags(path, flags)?;
-        Self::prepare(conn, path)
+        if let Some(key) = &key {
+            // The key must be the first statement on the connection.
+            conn.pragma_update(None, "key", key.sqlcipher_pragma().as_str())?;
+        }
+        let mut db = Self::prepare(conn, path)?;
+        db.key = key;
+        Ok(db)
+    }
+
+    /// Whether the file at `path` is a plain SQLite file (its header readable without a key),
+    /// as files from before encryption are. An encrypted file's first bytes are random.
+    pub fn is_plain_file(path: &Path) -> bool {
+        let mut header = [0u8; 16];
+        std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut header))
+            .is_ok_and(|()| &header == b"SQLite format 3\0")
+    }
+
+    /// Writes an encrypted copy of this (plain) database to `target` with `key`, and checks
+    /// it: it opens with the key, passes `PRAGMA integrity_check`, and every table holds the
+    /// same number of rows as here. `target` must not exist.
+    pub fn export_encrypted(&self, target: &Path, key: &DatabaseKey) -> Result<()> {
+        if target.exists() {
+            return Err(Error::Io(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "the encrypted copy's file exists already",
+            )));
+        }
+        let target_text = target
+            .to_str()
+            .ok_or_else(|| Error::Missing(target.to_owned()))?;
+        // The connection was opened without the right to create files: an empty file is an
+        // empty database to attach.
+        std::fs::File::create_new(target)?;
+        let attach = self.conn.execute(
+            "ATTACH DATABASE ?1 AS encrypted KEY ?2",
+            (target_text, key.sqlcipher_pragma().as_str()),
+        );
+        attach?;
+        let copied = self
+            .conn
+            .query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))
+            .and_then(|()| {
+                let version = self.schema_version().unwrap_or(0);
+                self.conn.execute_batch(&format!(
+                    "PRAGMA encrypted.user_version = {version};
+                     PRAGMA encrypted.application_id = {APPLICATION_ID};"
+                ))
+            });
+        let detached = self.conn.execute_batch("DETACH DATABASE encrypted");
+        copied?;
+        detached?;
+        let copy = Database::open_encrypted(target, OpenMode::Existing, key.duplicate())?;
+        copy.verify_against(self)
+    }
+
+    /// Checks this database's integrity and that every table has as many rows as in `other`.
+    pub fn verify_against(&self, other: &Database) -> Result<()> {
+        let check: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if check != "ok" || self.row_counts()? != other.row_counts()? {
+            return Err(Error::Storage(
+                "the copy does not match the original".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Rows per table (search index shadow tables included), by table name.
+    pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
+        let names: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        names
+            .into_iter()
+            .map(|name| {
+                let quoted = name.replace('"', "\"\"");
+                let n = self.conn.query_row(
+                    &format!("SELECT count(*) FROM \"{quoted}\""),
+                    [],
+                    |r| r.get(0),
+                )?;
+                Ok((name, n))
+            })
+            .collect()
     }
 
     /// A private in-memory database with the current schema (tests, benchmarks).
@@ -190,7 +302,11 @@ impl Database {
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "mmap_size", 268_435_456)?;
         let file = (path != Path::new(":memory:")).then(|| path.to_owned());
-        let mut db = Database { conn, path: file };
+        let mut db = Database {
+            conn,
+            path: file,
+            key: None,
+        };
         if fresh {
             db.conn
                 .execute_batch(&format!("BEGIN;\n{}\nCOMMIT;", migrations::SCHEMA))?;
@@ -220,6 +336,13 @@ impl Database {
             .as_deref()
             .map(crate::output::OwnFiles::of_database)
             .unwrap_or_default()
+    }
+
+    /// Moves everything in the write-ahead log into the main file and empties the log.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// The schema version of the open file.

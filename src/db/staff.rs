@@ -54,6 +54,25 @@ pub fn insert(db: &mut Database, name: &str, role: Role, now: &str) -> Result<St
     find(db, id)
 }
 
+/// Makes the active staff member called `name` (case ignored) an administrator, or adds them
+/// as one: the person who sets up encryption on an older file.
+pub fn make_admin(db: &mut Database, name: &str, now: &str) -> Result<Staff> {
+    let wanted = name.trim().to_lowercase();
+    let existing = list(db)?
+        .into_iter()
+        .find(|s| s.display_name.to_lowercase() == wanted);
+    match existing {
+        Some(found) => {
+            db.conn.execute(
+                "UPDATE staff SET role = 'admin' WHERE id = ?1",
+                [found.id.0],
+            )?;
+            find(db, found.id)
+        }
+        None => insert(db, name, Role::Admin, now),
+    }
+}
+
 /// Writes a staff member as given; the caller owns the transaction (also the demo's path).
 pub(crate) fn write(
     conn: &rusqlite::Connection,

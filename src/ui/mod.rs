@@ -8,7 +8,7 @@ mod feedback;
 mod referral_form;
 mod replace_question;
 mod reports;
-mod staff_picker;
+mod sign_in;
 pub mod theme;
 mod visit_form;
 mod visitor_form;
@@ -18,7 +18,8 @@ pub mod widgets;
 use egui::{Key, Modifiers, RichText, Ui};
 use rust_i18n::t;
 
-use crate::app::{Command, Desk, Notice, Screen};
+use crate::app::session::{Gate, GateCommand};
+use crate::app::{Clock, Command, Desk, Notice, Screen, SlipOutput};
 
 pub use accompaniment_form::accompaniment_form_ui;
 pub use desk::desk_ui;
@@ -27,7 +28,7 @@ pub use feedback::feedback_ui;
 pub use referral_form::referral_form_ui;
 pub use replace_question::replace_question_ui;
 pub use reports::reports_ui;
-pub use staff_picker::staff_picker_ui;
+pub use sign_in::sign_in_ui;
 pub use visit_form::visit_form_ui;
 pub use visitor_form::visitor_form_ui;
 pub use week::week_ui;
@@ -40,11 +41,8 @@ pub struct BureauApp {
 }
 
 impl BureauApp {
-    /// Wraps a desk; if the last staff member is known, they are at the desk again.
-    pub fn new(mut desk: Desk) -> Self {
-        if let Some(last) = desk.last_staff() {
-            desk.run(Command::ChooseStaff(last));
-        }
+    /// Wraps an open desk.
+    pub fn new(desk: Desk) -> Self {
         BureauApp {
             desk,
             commands: Vec::new(),
@@ -61,9 +59,6 @@ impl BureauApp {
         let desk = &mut self.desk;
         let commands = &mut self.commands;
         match desk.screen {
-            Screen::ChooseStaff => {
-                egui::CentralPanel::default().show(ui, |ui| staff_picker_ui(ui, desk, commands));
-            }
             Screen::Desk => desk_ui(ui, desk, commands),
             Screen::VisitorForm => {
                 egui::CentralPanel::default().show(ui, |ui| visitor_form_ui(ui, desk, commands));
@@ -112,7 +107,6 @@ impl BureauApp {
                 return;
             }
             match desk.screen {
-                Screen::ChooseStaff => {}
                 Screen::Desk => {
                     if input.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::A) {
                         push.push(Command::StartVisit(None));
@@ -191,7 +185,88 @@ impl BureauApp {
     }
 }
 
-impl eframe::App for BureauApp {
+/// The desk's window: the sign-in screen until someone signs in, then the desk; signing out
+/// closes the database and brings the sign-in screen back.
+pub struct DeskWindow {
+    state: WindowState,
+    slips: SlipOutput,
+    clock: Clock,
+}
+
+enum WindowState {
+    SigningIn(Box<Gate>, Vec<GateCommand>),
+    Open(Box<BureauApp>),
+}
+
+impl DeskWindow {
+    /// The window for the database at `path`; printed slips go to `slips`.
+    pub fn new(gate: Gate, slips: SlipOutput, clock: Clock) -> Self {
+        DeskWindow {
+            state: WindowState::SigningIn(Box::new(gate), Vec::new()),
+            slips,
+            clock,
+        }
+    }
+
+    /// The open desk, once someone signed in.
+    pub fn desk(&self) -> Option<&Desk> {
+        match &self.state {
+            WindowState::Open(app) => Some(&app.desk),
+            WindowState::SigningIn(..) => None,
+        }
+    }
+
+    /// The sign-in screen's state, while it is shown.
+    pub fn gate(&self) -> Option<&Gate> {
+        match &self.state {
+            WindowState::SigningIn(gate, _) => Some(gate),
+            WindowState::Open(_) => None,
+        }
+    }
+
+    /// Draws one frame, then runs what was asked.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let next = match &mut self.state {
+            WindowState::SigningIn(gate, commands) => {
+                egui::CentralPanel::default().show(ui, |ui| sign_in_ui(ui, gate, commands));
+                for command in commands.drain(..) {
+                    gate.run(command);
+                }
+                gate.take_opened().map(|signed_in| {
+                    let locale = gate.locale.clone();
+                    (signed_in, locale)
+                })
+            }
+            WindowState::Open(app) => {
+                app.show(ui);
+                if app.desk.signed_out {
+                    let path = app.desk.database_path();
+                    let gate = Gate::new(path, false);
+                    self.state = WindowState::SigningIn(Box::new(gate), Vec::new());
+                }
+                None
+            }
+        };
+        if let Some((signed_in, locale)) = next {
+            match Desk::new(signed_in.database, signed_in.staff, self.clock) {
+                Ok(mut desk) => {
+                    desk.slip_output = self.slips.clone();
+                    if desk.locale != locale {
+                        desk.run(Command::SetLanguage(locale));
+                    }
+                    self.state = WindowState::Open(Box::new(BureauApp::new(desk)));
+                }
+                Err(error) => {
+                    if let WindowState::SigningIn(gate, _) = &mut self.state {
+                        gate.error = Some(error.label_key());
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl eframe::App for DeskWindow {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
@@ -247,22 +322,11 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                     }
                 }
                 if let Some(staff) = &desk.at_desk {
-                    ui.horizontal(|ui| {
-                        let label = ui.label(t!("app.at_desk", locale = locale));
-                        let mut chosen = staff.id;
-                        egui::ComboBox::from_id_salt("staff_at_desk")
-                            .selected_text(&staff.display_name)
-                            .show_ui(ui, |ui| {
-                                for s in &desk.staff {
-                                    ui.selectable_value(&mut chosen, s.id, &s.display_name);
-                                }
-                            })
-                            .response
-                            .labelled_by(label.id);
-                        if chosen != staff.id {
-                            commands.push(Command::ChooseStaff(chosen));
-                        }
-                    });
+                    if ui.button(t!("app.sign_out", locale = locale)).clicked() {
+                        commands.push(Command::SignOut);
+                    }
+                    ui.label(RichText::new(&staff.display_name).strong());
+                    ui.label(t!("app.at_desk", locale = locale));
                 }
             });
         });

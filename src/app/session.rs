@@ -1,0 +1,622 @@
+//! Signing in: what is at a database's path (nothing yet, a plain file from before encryption,
+//! or an encrypted file with its key file), creating a new encrypted file with its first
+//! administrator, converting a plain file, and opening an encrypted one with a staff member's
+//! password or the recovery code. The command line and the sign-in screen both go through here.
+
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+
+use crate::db::{self, Database, OpenMode, staff};
+use crate::domain::{Role, Staff};
+use crate::keys::{self, KeyError, KeyFile, RecoveryCode};
+use crate::output::key_file_of;
+
+/// Why signing in or setting up did not work. Each is one sentence for the person.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// A key problem: wrong password, damaged slot or key file, weak new password.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The database refused.
+    #[error(transparent)]
+    Database(#[from] db::Error),
+    /// Nobody of that name can open this file.
+    #[error("nobody called '{0}' can open this database")]
+    UnknownName(String),
+    /// The staff member was removed.
+    #[error("this staff member no longer works at the desk")]
+    Inactive,
+    /// The two passwords typed differ.
+    #[error("the two passwords are not the same")]
+    Mismatch,
+    /// A name is needed.
+    #[error("type a name")]
+    NoName,
+    /// A new database was asked for where a file exists.
+    #[error("{0} already exists")]
+    Exists(PathBuf),
+    /// The file is not a plain database and has no key file beside it.
+    #[error("{0} is not a bureau-desk database, or its key file is missing")]
+    NoKeyFile(PathBuf),
+    /// The file is plain and must be converted before anyone can sign in.
+    #[error("{0} is not encrypted yet: open it with the desk once to encrypt it")]
+    NotEncrypted(PathBuf),
+}
+
+impl SessionError {
+    /// The i18n key of the sentence shown on the sign-in screen.
+    pub fn label_key(&self) -> &'static str {
+        match self {
+            SessionError::Key(KeyError::WrongPassword) => "sign_in.wrong_password",
+            SessionError::Key(KeyError::DamagedSlot | KeyError::DamagedFile(_)) => {
+                "sign_in.damaged_keys"
+            }
+            SessionError::Key(KeyError::Missing(_)) | SessionError::NoKeyFile(_) => {
+                "sign_in.missing_keys"
+            }
+            SessionError::Key(KeyError::WeakPassword) => "sign_in.weak_password",
+            SessionError::Key(KeyError::NoSlot) | SessionError::UnknownName(_) => {
+                "sign_in.unknown_name"
+            }
+            SessionError::Key(KeyError::Write(_)) => "error.io",
+            SessionError::Database(error) => error.label_key(),
+            SessionError::Inactive => "sign_in.inactive",
+            SessionError::Mismatch => "sign_in.mismatch",
+            SessionError::NoName => "sign_in.no_name",
+            SessionError::Exists(_) => "error.output_exists",
+            SessionError::NotEncrypted(_) => "sign_in.not_encrypted",
+        }
+    }
+}
+
+/// What is at a database path.
+pub enum FileState {
+    /// Nothing yet: a new database and its first administrator are made.
+    New,
+    /// A plain database from before encryption: the first administrator converts it.
+    Plain,
+    /// An encrypted database and its key file: staff sign in.
+    Encrypted(KeyFile),
+}
+
+impl FileState {
+    /// Looks at `path` and its key file. An encrypted file without its key file, or with a
+    /// damaged one, is an error: nobody can open it.
+    pub fn of(path: &Path) -> Result<FileState, SessionError> {
+        if !path.exists() {
+            return Ok(FileState::New);
+        }
+        if Database::is_plain_file(path) {
+            return Ok(FileState::Plain);
+        }
+        match KeyFile::load(&key_file_of(path)) {
+            Ok(file) => Ok(FileState::Encrypted(file)),
+            Err(KeyError::Missing(_)) => Err(SessionError::NoKeyFile(path.to_owned())),
+            Err(other) => Err(other.into()),
+        }
+    }
+}
+
+/// A signed-in staff member on an open database.
+pub struct SignedIn {
+    /// The open database.
+    pub database: Database,
+    /// Who signed in.
+    pub staff: Staff,
+}
+
+/// A new encrypted database, or a converted one: its first administrator is signed in, and
+/// the recovery code is shown once.
+pub struct SetUp {
+    /// The administrator on the open database.
+    pub signed_in: SignedIn,
+    /// The recovery code, to print and keep in the bureau's safe.
+    pub recovery: RecoveryCode,
+}
+
+fn checked_new_password(password: &SecretString, again: &SecretString) -> Result<(), SessionError> {
+    use secrecy::ExposeSecret;
+    if password.expose_secret() != again.expose_secret() {
+        return Err(SessionError::Mismatch);
+    }
+    keys::check_strength(password)?;
+    Ok(())
+}
+
+/// Creates a new encrypted database at `path` with its first administrator, and the key file
+/// beside it. Nothing is left behind if any step fails.
+pub fn create(
+    path: &Path,
+    admin: &str,
+    password: &SecretString,
+    again: &SecretString,
+    now: &str,
+) -> Result<SetUp, SessionError> {
+    checked_new_password(password, again)?;
+    if admin.trim().is_empty() {
+        return Err(SessionError::NoName);
+    }
+    let keys_path = key_file_of(path);
+    for existing in [path, keys_path.as_path()] {
+        if existing.exists() {
+            return Err(SessionError::Exists(existing.to_owned()));
+        }
+    }
+    let result = (|| {
+        let key = keys::DatabaseKey::generate();
+        let mut database = Database::open_encrypted(path, OpenMode::CreateIfMissing, key)?;
+        let staff = staff::insert(&mut database, admin, Role::Admin, now)?;
+        let mut file = KeyFile::default();
+        let key = database.key().ok_or(KeyError::NoSlot)?;
+        file.set_password(staff.id.0, &staff.display_name, password, key)?;
+        let recovery = file.new_recovery_code(key)?;
+        file.save(&keys_path)?;
+        Ok(SetUp {
+            signed_in: SignedIn { database, staff },
+            recovery,
+        })
+    })();
+    if result.is_err() {
+        remove_database_files(path);
+        drop(std::fs::remove_file(&keys_path));
+    }
+    result
+}
+
+/// Encrypts a plain database from before encryption, in place: an encrypted copy is written
+/// beside it and checked (it opens, passes the integrity check, every table has the same rows),
+/// the key file is written, and only then does the copy replace the plain file. The person
+/// converting becomes its first administrator (their staff entry if the name is on the list,
+/// else a new one). Copies of the old plain file elsewhere must be deleted by hand.
+pub fn encrypt_plain(
+    path: &Path,
+    admin: &str,
+    password: &SecretString,
+    again: &SecretString,
+    now: &str,
+) -> Result<SetUp, SessionError> {
+    checked_new_password(password, again)?;
+    if admin.trim().is_empty() {
+        return Err(SessionError::NoName);
+    }
+    let keys_path = key_file_of(path);
+    let staging = staging_path(path);
+    remove_database_files(&staging);
+    let mut plain = Database::open(path, OpenMode::Existing)?;
+    let staff = staff::make_admin(&mut plain, admin, now)?;
+    plain.checkpoint()?;
+    let key = keys::DatabaseKey::generate();
+    if let Err(error) = plain.export_encrypted(&staging, &key) {
+        remove_database_files(&staging);
+        return Err(error.into());
+    }
+    let mut file = KeyFile::default();
+    file.set_password(staff.id.0, &staff.display_name, password, &key)?;
+    let recovery = file.new_recovery_code(&key)?;
+    file.save(&keys_path)?;
+    // Everything is in the main file (checkpointed above); the plain journal must not be
+    // applied to the encrypted copy, so it goes before the copy takes the file's place.
+    drop(plain);
+    for suffix in ["-wal", "-shm"] {
+        drop(std::fs::remove_file(with_suffix(path, suffix)));
+    }
+    std::fs::rename(&staging, path).map_err(db::Error::Io)?;
+    let database = Database::open_encrypted(path, OpenMode::Existing, key)?;
+    Ok(SetUp {
+        signed_in: SignedIn { database, staff },
+        recovery,
+    })
+}
+
+/// Signs a staff member in by name and password: unwraps their slot and opens the file.
+pub fn sign_in(path: &Path, name: &str, password: &SecretString) -> Result<SignedIn, SessionError> {
+    let file = match FileState::of(path)? {
+        FileState::Encrypted(file) => file,
+        FileState::New => return Err(db::Error::Missing(path.to_owned()).into()),
+        FileState::Plain => return Err(SessionError::NotEncrypted(path.to_owned())),
+    };
+    let id = file
+        .staff_named(name)
+        .ok_or_else(|| SessionError::UnknownName(name.trim().to_owned()))?;
+    let key = file.unlock(id, password)?;
+    let database = Database::open_encrypted(path, OpenMode::Existing, key)?;
+    let staff = staff::find(&database, crate::domain::StaffId(id))?;
+    if !staff.active {
+        return Err(SessionError::Inactive);
+    }
+    Ok(SignedIn { database, staff })
+}
+
+/// Gives `staff` a new password on an open database (their own change, or an administrator's
+/// reset): only their slot is rewritten.
+pub fn set_password(
+    database: &Database,
+    staff: &Staff,
+    password: &SecretString,
+    again: &SecretString,
+) -> Result<(), SessionError> {
+    checked_new_password(password, again)?;
+    let path = database
+        .path()
+        .ok_or_else(|| SessionError::NotEncrypted(PathBuf::from(":memory:")))?;
+    let key = database
+        .key()
+        .ok_or_else(|| SessionError::NotEncrypted(path.to_owned()))?;
+    let keys_path = key_file_of(path);
+    let mut file = KeyFile::load(&keys_path)?;
+    file.set_password(staff.id.0, &staff.display_name, password, key)?;
+    file.save(&keys_path)?;
+    Ok(())
+}
+
+/// Opens the database with the recovery code (an administrator resetting a password).
+pub fn open_with_recovery(path: &Path, code: &SecretString) -> Result<Database, SessionError> {
+    let file = match FileState::of(path)? {
+        FileState::Encrypted(file) => file,
+        FileState::New => return Err(db::Error::Missing(path.to_owned()).into()),
+        FileState::Plain => return Err(SessionError::NotEncrypted(path.to_owned())),
+    };
+    let key = file.unlock_with_recovery(code)?;
+    Ok(Database::open_encrypted(path, OpenMode::Existing, key)?)
+}
+
+/// Writes a generated demo database to a new encrypted file: every staff member's password is
+/// `demo::DEMO_PASSWORD`, and there is no recovery code.
+pub fn create_demo(
+    path: &Path,
+    options: crate::demo::DemoOptions,
+) -> Result<crate::demo::DemoSummary, SessionError> {
+    let keys_path = key_file_of(path);
+    for existing in [path, keys_path.as_path()] {
+        if existing.exists() {
+            return Err(SessionError::Exists(existing.to_owned()));
+        }
+    }
+    let result = (|| {
+        let key = keys::DatabaseKey::generate();
+        let mut database = Database::open_encrypted(path, OpenMode::CreateIfMissing, key)?;
+        let summary = crate::demo::generate(&mut database, options)?;
+        let password = SecretString::from(crate::demo::DEMO_PASSWORD);
+        let key = database.key().ok_or(KeyError::NoSlot)?;
+        let mut file = KeyFile::default();
+        for member in staff::list(&database)? {
+            file.set_password(member.id.0, &member.display_name, &password, key)?;
+        }
+        file.save(&keys_path)?;
+        Ok(summary)
+    })();
+    if result.is_err() {
+        remove_database_files(path);
+        drop(std::fs::remove_file(&keys_path));
+    }
+    result
+}
+
+/// What the sign-in screen shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateStep {
+    /// A new database: make the first administrator.
+    CreateAdmin,
+    /// A plain database from before encryption: the first administrator encrypts it.
+    EncryptPlain,
+    /// An encrypted database: a staff member signs in.
+    SignIn,
+    /// Set-up is done: the recovery code is shown once, to write down or print.
+    ShowRecovery,
+    /// Nobody can open the file (its key file is missing or damaged); the screen says why.
+    Unusable,
+}
+
+/// Every action on the sign-in screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GateCommand {
+    /// Sign in with the name and password typed.
+    SignIn,
+    /// Create the first administrator (and the encrypted file) from what was typed.
+    CreateAdmin,
+    /// The recovery code was written down: open the desk.
+    RecoveryNoted,
+    /// Switch the screen's language.
+    SetLanguage(String),
+}
+
+/// Failed sign-ins after which each further attempt waits, longer each time.
+const FREE_ATTEMPTS: u32 = 5;
+
+/// The sign-in screen's state: the file, what was typed, and the outcome.
+pub struct Gate {
+    /// The database file.
+    pub path: PathBuf,
+    /// It is the demo database (the screen says its password).
+    pub demo: bool,
+    /// The screen's language.
+    pub locale: String,
+    /// What the screen shows.
+    pub step: GateStep,
+    /// Names of the staff who can sign in.
+    pub names: Vec<String>,
+    /// Name typed or picked.
+    pub name: String,
+    /// Password typed; wiped after each attempt.
+    pub password: zeroize::Zeroizing<String>,
+    /// The new password typed again (set-up).
+    pub password_again: zeroize::Zeroizing<String>,
+    /// Why the last attempt failed (i18n key).
+    pub error: Option<&'static str>,
+    /// Failed attempts in a row.
+    pub failures: u32,
+    /// No attempt is taken before this moment (after too many failures).
+    pub wait_until: Option<std::time::Instant>,
+    /// The recovery code to show once after set-up.
+    pub recovery: Option<RecoveryCode>,
+    /// A plain file was just encrypted (the screen says to delete its old copies).
+    pub converted: bool,
+    /// The result: a signed-in staff member on the open database.
+    opened: Option<SignedIn>,
+    /// The signed-in person is kept here while the recovery code is shown.
+    pending: Option<SignedIn>,
+}
+
+impl Gate {
+    /// The sign-in screen for the database at `path`.
+    pub fn new(path: PathBuf, demo: bool) -> Self {
+        let mut gate = Gate {
+            path,
+            demo,
+            locale: "bg".to_owned(),
+            step: GateStep::SignIn,
+            names: Vec::new(),
+            name: String::new(),
+            password: Default::default(),
+            password_again: Default::default(),
+            error: None,
+            failures: 0,
+            wait_until: None,
+            recovery: None,
+            converted: false,
+            opened: None,
+            pending: None,
+        };
+        gate.look();
+        gate
+    }
+
+    fn look(&mut self) {
+        match FileState::of(&self.path) {
+            Ok(FileState::New) => self.step = GateStep::CreateAdmin,
+            Ok(FileState::Plain) => self.step = GateStep::EncryptPlain,
+            Ok(FileState::Encrypted(file)) => {
+                self.step = GateStep::SignIn;
+                self.names = file.staff().into_iter().map(|(_, name)| name).collect();
+                self.names.sort();
+                if self.demo && self.name.is_empty() {
+                    self.name = crate::demo::DEMO_ADMIN.to_owned();
+                }
+            }
+            Err(error) => {
+                self.step = GateStep::Unusable;
+                self.error = Some(error.label_key());
+            }
+        }
+    }
+
+    /// Carries out one action of the screen.
+    pub fn run(&mut self, command: GateCommand) {
+        match command {
+            GateCommand::SetLanguage(locale) => {
+                if crate::UI_LANGUAGES.contains(&locale.as_str()) {
+                    self.locale = locale;
+                }
+            }
+            GateCommand::SignIn => self.sign_in(),
+            GateCommand::CreateAdmin => self.create_admin(),
+            GateCommand::RecoveryNoted => {
+                self.recovery = None;
+                self.opened = self.pending.take();
+            }
+        }
+    }
+
+    fn sign_in(&mut self) {
+        if self
+            .wait_until
+            .is_some_and(|until| std::time::Instant::now() < until)
+        {
+            self.error = Some("sign_in.wait");
+            return;
+        }
+        let password = SecretString::from(self.password.as_str());
+        self.password.clear();
+        match sign_in(&self.path, &self.name, &password) {
+            Ok(signed_in) => {
+                self.failures = 0;
+                self.wait_until = None;
+                self.error = None;
+                self.opened = Some(signed_in);
+            }
+            Err(error) => {
+                self.failures += 1;
+                if self.failures >= FREE_ATTEMPTS {
+                    let seconds = 1u64 << (self.failures - FREE_ATTEMPTS).min(6);
+                    self.wait_until =
+                        Some(std::time::Instant::now() + std::time::Duration::from_secs(seconds));
+                }
+                self.error = Some(error.label_key());
+            }
+        }
+    }
+
+    fn create_admin(&mut self) {
+        let password = SecretString::from(self.password.as_str());
+        let again = SecretString::from(self.password_again.as_str());
+        let now = crate::domain::format_stamp(chrono::Local::now().naive_local());
+        let result = match self.step {
+            GateStep::EncryptPlain => {
+                encrypt_plain(&self.path, &self.name, &password, &again, &now)
+            }
+            _ => create(&self.path, &self.name, &password, &again, &now),
+        };
+        match result {
+            Ok(set_up) => {
+                self.password.clear();
+                self.password_again.clear();
+                self.error = None;
+                self.converted = self.step == GateStep::EncryptPlain;
+                self.recovery = Some(set_up.recovery);
+                self.pending = Some(set_up.signed_in);
+                self.step = GateStep::ShowRecovery;
+            }
+            // What was typed stays, but the passwords go: they are typed again.
+            Err(error) => {
+                self.password.clear();
+                self.password_again.clear();
+                self.error = Some(error.label_key());
+            }
+        }
+    }
+
+    /// The signed-in staff member and the open database, once someone signed in.
+    pub fn take_opened(&mut self) -> Option<SignedIn> {
+        self.opened.take()
+    }
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Where the encrypted copy of a plain file is written before it replaces it.
+fn staging_path(path: &Path) -> PathBuf {
+    with_suffix(path, ".encrypting")
+}
+
+fn remove_database_files(path: &Path) {
+    drop(std::fs::remove_file(path));
+    for suffix in ["-wal", "-shm", "-journal"] {
+        drop(std::fs::remove_file(with_suffix(path, suffix)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(text: &str) -> SecretString {
+        SecretString::from(text)
+    }
+
+    const NOW: &str = "2026-12-02T09:00";
+
+    #[test]
+    fn a_new_file_is_encrypted_and_opens_only_with_a_password() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("bureau.sqlite");
+        let pw = secret("a good long password");
+        assert!(matches!(
+            create(&path, "Admin", &pw, &secret("different"), NOW),
+            Err(SessionError::Mismatch)
+        ));
+        assert!(matches!(
+            create(&path, "Admin", &secret("short"), &secret("short"), NOW),
+            Err(SessionError::Key(KeyError::WeakPassword))
+        ));
+        assert!(!path.exists(), "nothing written for a refused set-up");
+        let set_up = create(&path, "Admin", &pw, &pw, NOW).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(set_up.signed_in.staff.role, Role::Admin);
+        drop(set_up.signed_in);
+        // Not SQLite's plain header at byte 0.
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        assert!(!bytes.starts_with(b"SQLite format 3"));
+        assert!(matches!(FileState::of(&path), Ok(FileState::Encrypted(_))));
+        assert!(matches!(
+            sign_in(&path, "Admin", &secret("wrong password!")),
+            Err(SessionError::Key(KeyError::WrongPassword))
+        ));
+        assert!(matches!(
+            sign_in(&path, "Nobody", &pw),
+            Err(SessionError::UnknownName(_))
+        ));
+        let again = sign_in(&path, " admin ", &pw).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.staff.display_name, "Admin");
+        assert!(matches!(
+            create(&path, "Admin", &pw, &pw, NOW),
+            Err(SessionError::Exists(_))
+        ));
+    }
+
+    #[test]
+    fn the_recovery_code_resets_a_password() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("bureau.sqlite");
+        let pw = secret("a good long password");
+        let set_up = create(&path, "Admin", &pw, &pw, NOW).unwrap_or_else(|e| panic!("{e}"));
+        let code = secret(set_up.recovery.expose());
+        let admin = set_up.signed_in.staff.clone();
+        drop(set_up);
+        let database = open_with_recovery(&path, &code).unwrap_or_else(|e| panic!("{e}"));
+        let new = secret("the new password now");
+        set_password(&database, &admin, &new, &new).unwrap_or_else(|e| panic!("{e}"));
+        drop(database);
+        assert!(sign_in(&path, "Admin", &pw).is_err());
+        assert!(sign_in(&path, "Admin", &new).is_ok());
+        assert!(matches!(
+            open_with_recovery(&path, &secret("0000-0000-0000-0000-0000-0000-0000-0000")),
+            Err(SessionError::Key(KeyError::WrongPassword))
+        ));
+    }
+
+    #[test]
+    fn a_plain_file_is_converted_with_every_row_and_becomes_unreadable_without_the_key() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("old.sqlite");
+        let mut plain =
+            Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+        crate::demo::generate(
+            &mut plain,
+            crate::demo::DemoOptions {
+                visitors: 60,
+                seed: 4,
+                today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let before = plain.row_counts().unwrap_or_else(|e| panic!("{e}"));
+        drop(plain);
+        assert!(matches!(FileState::of(&path), Ok(FileState::Plain)));
+        assert!(matches!(
+            sign_in(&path, "Мария", &secret("whatever it is")),
+            Err(SessionError::NotEncrypted(_))
+        ));
+        let pw = secret("converting this file");
+        let set_up = encrypt_plain(&path, "Мария", &pw, &pw, NOW).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(set_up.signed_in.staff.role, Role::Admin);
+        let after = set_up
+            .signed_in
+            .database
+            .row_counts()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let audit = |counts: &[(String, i64)]| {
+            counts
+                .iter()
+                .filter(|(name, _)| name != "audit_log" && name != "staff")
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(audit(&after), audit(&before));
+        drop(set_up);
+        assert!(!Database::is_plain_file(&path));
+        assert!(!dir.path().join("old.sqlite.encrypting").exists());
+        assert!(
+            Database::open(&path, OpenMode::Existing).is_err(),
+            "no key, no file"
+        );
+        let signed_in = sign_in(&path, "Мария", &pw).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            audit(&signed_in.database.row_counts().unwrap_or_default()),
+            audit(&before)
+        );
+    }
+}

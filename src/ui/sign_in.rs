@@ -1,0 +1,142 @@
+//! The sign-in screen, shown before the desk opens: staff sign in with their own password; on
+//! a new file the first administrator is made (and on a plain file from before encryption, the
+//! file is encrypted); the recovery code is shown once. Nothing personal is on this screen.
+
+use egui::{RichText, TextEdit, Ui};
+use rust_i18n::t;
+
+use super::theme;
+use crate::app::session::{Gate, GateCommand, GateStep};
+
+/// Draws the sign-in screen.
+pub fn sign_in_ui(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>) {
+    let locale = gate.locale.clone();
+    let locale = locale.as_str();
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+        for lang in crate::UI_LANGUAGES.iter().rev() {
+            if ui
+                .selectable_label(gate.locale == *lang, lang.to_uppercase())
+                .on_hover_text(t!("app.ui_language", locale = lang))
+                .clicked()
+            {
+                commands.push(GateCommand::SetLanguage((*lang).to_owned()));
+            }
+        }
+    });
+    ui.vertical_centered(|ui| {
+        ui.set_max_width(460.0);
+        ui.add_space(40.0);
+        ui.heading(RichText::new(t!("app.title", locale = locale)).size(26.0));
+        ui.add_space(16.0);
+        match gate.step {
+            GateStep::SignIn => sign_in_form(ui, gate, commands, locale),
+            GateStep::CreateAdmin | GateStep::EncryptPlain => {
+                create_admin_form(ui, gate, commands, locale);
+            }
+            GateStep::ShowRecovery => recovery(ui, gate, commands, locale),
+            GateStep::Unusable => {}
+        }
+        if let Some(key) = gate.error {
+            ui.add_space(8.0);
+            ui.colored_label(theme::ERROR, t!(key, locale = locale));
+        }
+    });
+}
+
+fn sign_in_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, locale: &str) {
+    ui.label(t!("sign_in.title", locale = locale));
+    ui.add_space(8.0);
+    let name_label = ui.label(t!("sign_in.name", locale = locale));
+    let name = ui
+        .add(TextEdit::singleline(&mut gate.name).desired_width(f32::INFINITY))
+        .labelled_by(name_label.id);
+    ui.horizontal_wrapped(|ui| {
+        for known in &gate.names {
+            if ui.selectable_label(gate.name == *known, known).clicked() {
+                gate.name = known.clone();
+            }
+        }
+    });
+    let password_label = ui.label(t!("sign_in.password", locale = locale));
+    let password = ui
+        .add(
+            TextEdit::singleline(&mut *gate.password)
+                .password(true)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(password_label.id);
+    if !name.has_focus() && !password.has_focus() && gate.password.is_empty() {
+        if gate.name.is_empty() {
+            name.request_focus();
+        } else {
+            password.request_focus();
+        }
+    }
+    let enter = password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    ui.add_space(8.0);
+    if ui.button(t!("sign_in.sign_in", locale = locale)).clicked() || enter {
+        commands.push(GateCommand::SignIn);
+    }
+    if gate.demo {
+        ui.add_space(12.0);
+        ui.label(RichText::new(t!("sign_in.demo_hint", locale = locale)).color(theme::MUTED));
+    }
+}
+
+fn create_admin_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, locale: &str) {
+    let intro = if gate.step == GateStep::EncryptPlain {
+        "sign_in.encrypt_intro"
+    } else {
+        "sign_in.create_intro"
+    };
+    ui.label(t!(intro, locale = locale));
+    ui.add_space(8.0);
+    let name_label = ui.label(t!("sign_in.admin_name", locale = locale));
+    let name = ui
+        .add(TextEdit::singleline(&mut gate.name).desired_width(f32::INFINITY))
+        .labelled_by(name_label.id);
+    if gate.name.is_empty() && !name.has_focus() {
+        name.request_focus();
+    }
+    let first = ui.label(t!("sign_in.new_password", locale = locale));
+    ui.add(
+        TextEdit::singleline(&mut *gate.password)
+            .password(true)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(first.id);
+    let again = ui.label(t!("sign_in.new_password_again", locale = locale));
+    let again_field = ui
+        .add(
+            TextEdit::singleline(&mut *gate.password_again)
+                .password(true)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(again.id);
+    ui.small(t!("sign_in.strength_rule", locale = locale));
+    let enter = again_field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    ui.add_space(8.0);
+    if ui.button(t!("sign_in.create", locale = locale)).clicked() || enter {
+        commands.push(GateCommand::CreateAdmin);
+    }
+}
+
+fn recovery(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, locale: &str) {
+    ui.label(RichText::new(t!("sign_in.recovery_title", locale = locale)).strong());
+    ui.label(t!("sign_in.recovery_explained", locale = locale));
+    ui.add_space(8.0);
+    if let Some(code) = &gate.recovery {
+        ui.label(RichText::new(code.expose()).monospace().size(22.0));
+    }
+    ui.add_space(8.0);
+    if gate.converted {
+        ui.colored_label(theme::ERROR, t!("sign_in.plain_copies", locale = locale));
+        ui.add_space(8.0);
+    }
+    if ui
+        .button(t!("sign_in.recovery_noted", locale = locale))
+        .clicked()
+    {
+        commands.push(GateCommand::RecoveryNoted);
+    }
+}
