@@ -22,15 +22,20 @@ CREATE TABLE settings (
     value TEXT NOT NULL                          -- the value as text
 ) WITHOUT ROWID;
 
--- The people who work at or with the desk. Login with passwords comes later (password_hash).
+-- The people who work at or with the desk. Staff who open the file (desk, coordinator, admin,
+-- volunteer) each hold a key slot in the key file beside the database, sealed with their own
+-- password: no password of theirs is here. A partner (an NGO's consultant) has no key slot: they
+-- sign in on a desk a staff member opened, against the hash kept here.
 CREATE TABLE staff (
-    id            INTEGER PRIMARY KEY,
-    display_name  TEXT NOT NULL CHECK (length(display_name) BETWEEN 1 AND 100), -- first name, as printed on slips
-    role          TEXT NOT NULL DEFAULT 'desk'
-                  CHECK (role IN ('desk', 'coordinator', 'admin', 'volunteer')),
-    password_hash TEXT,                          -- argon2 hash; NULL until logins exist
-    active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
-    created_at    TEXT NOT NULL                  -- when the entry was made
+    id              INTEGER PRIMARY KEY,
+    display_name    TEXT NOT NULL CHECK (length(display_name) BETWEEN 1 AND 100), -- first name, as printed on slips
+    role            TEXT NOT NULL DEFAULT 'desk'
+                    CHECK (role IN ('desk', 'partner', 'coordinator', 'admin', 'volunteer')),
+    organisation_id INTEGER REFERENCES organisations (id), -- a partner's organisation; NULL for others
+    password_hash   TEXT,                        -- a partner's argon2id hash (PHC string); NULL for others
+    active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at      TEXT NOT NULL,               -- when the entry was made
+    CHECK ((role = 'partner') = (organisation_id IS NOT NULL))
 );
 
 -- Organisations the bureau works with: the NGO partners of the core group (who provide services
@@ -297,4 +302,4 @@ INSERT INTO settings (key, value) VALUES
 
 -- Marks the file as a bureau-desk database ('BDSK'), so other SQLite files are refused.
 PRAGMA application_id = 1111774027;
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

@@ -289,14 +289,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Settings { db, staff, changes }) => {
-            let (database, _actor) = signed_in(&db, staff.as_deref())?;
+            let (database, actor) = signed_in(&db, staff.as_deref())?;
             for change in &changes {
                 let (key, value) = change
                     .split_once('=')
                     .ok_or_else(|| format!("'{change}' is not KEY=VALUE"))?;
-                let value = settings::checked(key.trim(), value)
-                    .ok_or_else(|| format!("'{change}' is not a setting this command changes, or its value does not fit; run without changes to list them"))?;
-                settings::set(&database, key.trim(), &value).map_err(|e| e.to_string())?;
+                let changed = settings::change(&database, &actor, key.trim(), value)
+                    .map_err(|e| e.to_string())?;
+                if !changed {
+                    return Err(format!(
+                        "'{change}' is not a setting this command changes, or its value does not fit; run without changes to list them"
+                    ));
+                }
             }
             for (key, purpose) in settings::EDITABLE {
                 let value = settings::get(&database, key)

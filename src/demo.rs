@@ -760,6 +760,7 @@ pub fn generate(db: &mut Database, options: DemoOptions) -> db::Result<DemoSumma
         let actor = Actor {
             staff_id: world.staff[rng.random_range(0..3)],
             role: Role::Desk,
+            organisation: None,
         };
         let id = batch.insert_visitor(&actor, &visitor, &format_stamp(first_at))?;
         let returns = match rng.random_range(0..100) {

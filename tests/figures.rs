@@ -302,6 +302,7 @@ fn actor(db: &Database) -> Actor {
         Actor {
             staff_id: bureau_desk::domain::StaffId(1),
             role: Role::Admin,
+            organisation: None,
         },
         |s| s.actor(),
     )
@@ -371,7 +372,7 @@ fn edge_cases_late_visits_earlier_first_visits_anonymous_and_empty_months() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("edge.sqlite");
     let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
-    let staff = staff::insert(&mut db, "Мария", Role::Desk, "2026-01-01T09:00")
+    let staff = staff::insert(&mut db, "Мария", Role::Coordinator, "2026-01-01T09:00")
         .unwrap_or_else(|e| panic!("{e}"));
     let actor = staff.actor();
     let register = |db: &mut Database, name: &str| {

@@ -67,7 +67,10 @@ fn a_version_1_file_upgrades_to_exactly_the_current_schema() {
     let fresh = dir.path().join("fresh.sqlite");
     drop(Database::open(&fresh, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}")));
     let upgraded = Database::open(&old, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(upgraded.schema_version().ok(), Some(2));
+    assert_eq!(
+        upgraded.schema_version().ok(),
+        Some(bureau_desk::db::migrations::SCHEMA_VERSION)
+    );
 
     // The upgrade filled the short-query index for people already registered.
     let actor = staff::list(&upgraded).unwrap_or_default()[0].actor();
@@ -78,6 +81,40 @@ fn a_version_1_file_upgrades_to_exactly_the_current_schema() {
     );
     drop(upgraded);
     assert_eq!(shape(&old), shape(&fresh));
+}
+
+#[test]
+fn a_version_2_file_upgrades_to_exactly_the_current_schema_and_keeps_its_staff() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let old = dir.path().join("v2.sqlite");
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(include_str!("fixtures/schema_v2.sql"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(
+        "INSERT INTO staff (id, display_name, role, created_at) VALUES (1, 'Мария', 'coordinator', '2025-01-01T09:00');
+         INSERT INTO visitors (id, code, given_name, family_name, created_at, created_by, updated_at)
+             VALUES (1, 'B-000001', 'Иван', 'Петров', '2025-01-01T09:00', 1, '2025-01-01T09:00');",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+    let fresh = dir.path().join("fresh.sqlite");
+    drop(Database::open(&fresh, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}")));
+    let upgraded = Database::open(&old, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+    let kept = staff::list(&upgraded).unwrap_or_default();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (kept[0].display_name.as_str(), kept[0].role),
+        ("Мария", Role::Coordinator)
+    );
+    drop(upgraded);
+    assert_eq!(shape(&old), shape(&fresh));
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    let broken: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap_or(-1);
+    assert_eq!(broken, 0, "the visitor still refers to its staff member");
 }
 
 #[test]
@@ -93,7 +130,7 @@ fn a_newer_file_is_refused_and_left_alone() {
         result,
         Err(db::Error::TooNew {
             found: 99,
-            supported: 2
+            supported: db::migrations::SCHEMA_VERSION
         })
     ));
     let version: i64 = Connection::open(&path)

@@ -1,5 +1,6 @@
 //! Integration tests: one binary with a module per topic.
 
+mod access;
 mod cli;
 mod figures;
 mod i18n;

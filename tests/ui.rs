@@ -26,7 +26,8 @@ fn desk() -> Setup {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("desk.sqlite");
     let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
-    let maria = staff::insert(&mut db, "Мария", Role::Desk, "2026-11-23T09:00")
+    // A coordinator: the desk's work and the reports.
+    let maria = staff::insert(&mut db, "Мария", Role::Coordinator, "2026-11-23T09:00")
         .unwrap_or_else(|e| panic!("{e}"));
     let now = NaiveDate::from_ymd_opt(2026, 11, 23)
         .and_then(|d| d.and_hms_opt(10, 5, 0))
@@ -278,7 +279,8 @@ fn desk_with_a_visit() -> Setup {
         let mut db = Database::open(&path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
         let actor = Actor {
             staff_id: bureau_desk::domain::StaffId(1),
-            role: Role::Desk,
+            role: Role::Coordinator,
+            organisation: None,
         };
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
         let visitor = VisitorDraft {
@@ -787,4 +789,36 @@ fn a_new_database_gets_its_administrator_then_staff_sign_in_with_their_own_passw
     h.run();
     h.run();
     assert!(h.state().desk().is_some(), "signed in again");
+}
+
+#[test]
+fn a_desk_worker_sees_no_reports_and_no_directory_editing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("desk.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    let elena = staff::insert(&mut db, "Елена", Role::Desk, "2026-11-23T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let now = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(10, 5, 0))
+        .unwrap_or_default();
+    let desk = Desk::new(db, elena, Clock::Fixed(now)).unwrap_or_else(|e| panic!("{e}"));
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, app: &mut BureauApp| app.show(ui), BureauApp::new(desk));
+    let h = &mut harness;
+    h.run();
+    assert!(h.query_by_label(&tr("app.tab_reports")).is_none());
+    assert!(h.query_by_label(&tr("desk.new_visitor")).is_some());
+    h.get_by_label(&tr("app.tab_directory")).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Directory);
+    assert!(h.query_by_label(&tr("directory.new")).is_none());
+    // The command is refused by the library too, with a sentence.
+    h.state_mut().desk.run(Command::OpenReports);
+    h.run();
+    assert_eq!(
+        h.state().desk.notice,
+        Some(Notice::Failed("error.forbidden"))
+    );
 }

@@ -14,6 +14,7 @@ use chrono::{Days, Local, NaiveDateTime};
 use crate::db::{
     self, Database, catalogue, organisations, referrals, settings, staff, visitors, visits,
 };
+use crate::domain::access::Permission;
 use crate::domain::referrals::{
     Accompaniment, AccompanimentDraft, AccompanimentId, AccompanimentStatus, Referral,
     ReferralDraft, ReferralId, ReferralStatus,
@@ -458,6 +459,14 @@ impl Desk {
         self.clock.now()
     }
 
+    /// Whether the person signed in may do `permission` (the screens hide what they may not;
+    /// the library refuses it anyway).
+    pub fn may(&self, permission: Permission) -> bool {
+        self.at_desk
+            .as_ref()
+            .is_some_and(|s| s.role.may(permission))
+    }
+
     /// The staff member at the desk, acting.
     pub fn actor(&self) -> Option<Actor> {
         self.at_desk.as_ref().map(Staff::actor)
@@ -520,8 +529,14 @@ impl Desk {
                 let stamp = self.stamp();
                 let visitor = visitors::find(&mut self.db, &actor, id, &stamp)?;
                 let history = visits::for_visitor(&self.db, &actor, id)?;
-                let issued = referrals::referrals_for_visitor(&self.db, &actor, id)?;
-                let booked = referrals::accompaniments_for_visitor(&self.db, &actor, id)?;
+                let (issued, booked) = if actor.role.may(Permission::Refer) {
+                    (
+                        referrals::referrals_for_visitor(&self.db, &actor, id)?,
+                        referrals::accompaniments_for_visitor(&self.db, &actor, id)?,
+                    )
+                } else {
+                    (Vec::new(), Vec::new())
+                };
                 let preferred = visitor.details.preferred_language.given().cloned();
                 self.slip_languages = default_slip_languages(preferred.as_deref());
                 self.card = Some(Card {
@@ -598,7 +613,10 @@ impl Desk {
                         ..VisitDraft::default()
                     },
                     visitor: card.map(|c| (c.visitor.code.clone(), c.visitor.full_name())),
-                    provider: self.providers.first().map(|p| p.id),
+                    // A partner gives their own organisation's services.
+                    provider: actor
+                        .organisation
+                        .or_else(|| self.providers.first().map(|p| p.id)),
                     ..VisitForm::default()
                 };
                 self.screen = Screen::VisitForm;
@@ -892,9 +910,11 @@ impl Desk {
         };
         let today = self.now().date();
         self.today = visits::on_day(&self.db, &actor, today)?;
-        self.follow_ups = referrals::referrals_to_follow_up(&self.db, &actor, today)?;
-        self.accompaniments_soon =
-            referrals::accompaniments_between(&self.db, &actor, today, today + Days::new(2))?;
+        if actor.role.may(Permission::Refer) {
+            self.follow_ups = referrals::referrals_to_follow_up(&self.db, &actor, today)?;
+            self.accompaniments_soon =
+                referrals::accompaniments_between(&self.db, &actor, today, today + Days::new(2))?;
+        }
         Ok(())
     }
 

@@ -8,6 +8,7 @@ use chrono::Days;
 use rusqlite::{Connection, named_params};
 
 use super::{Database, Result};
+use crate::domain::access::Permission;
 use crate::domain::figures::{
     AGE_BANDS, AccompanimentFigures, Count, DURATION_BANDS, Figures, MonthFigures, Participants,
     Period, Ratings, ReferralFigures, Satisfaction, age_band, duration_band,
@@ -126,7 +127,8 @@ fn largest_first(mut rows: Vec<Count>) -> Vec<Count> {
 /// Every figure of a period. Three passes over the period's rows (its people, its visits, its
 /// services), each read once and tallied here, keep a year of a busy bureau under a second;
 /// referrals, accompaniments and feedback are small grouped queries.
-pub fn compute(db: &Database, _actor: &Actor, period: Period) -> Result<Figures> {
+pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> {
+    actor.require(Permission::Reports)?;
     let conn = &db.conn;
     let b = Bounds::of(period);
     let params = named_params! { ":from": b.from, ":until": b.until };
@@ -419,7 +421,8 @@ pub fn pseudonym(key: &[u8], visitor: i64) -> String {
 }
 
 /// Every visit of the period, one row each, people under pseudonyms.
-pub fn records(db: &Database, _actor: &Actor, period: Period, key: &[u8]) -> Result<Vec<Record>> {
+pub fn records(db: &Database, actor: &Actor, period: Period, key: &[u8]) -> Result<Vec<Record>> {
+    actor.require(Permission::Reports)?;
     let b = Bounds::of(period);
     let mut stmt = db.conn.prepare_cached(&format!(
         "SELECT v.visitor_id, substr(v.visited_at, 1, 10), v.language, v.interpreter, v.duration_minutes,

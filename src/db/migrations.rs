@@ -8,18 +8,33 @@ use super::{Result, visitors};
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes; must match its `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Brings a file at `from` up to `SCHEMA_VERSION`, one version at a time, in one transaction:
-/// either every step lands or none does.
+/// either every step lands or none does. Foreign keys are off while tables are rebuilt (SQLite's
+/// documented way to change a table's constraints) and checked before the commit.
 pub fn upgrade(conn: &mut Connection, from: i64) -> Result<()> {
-    let tx = conn.transaction()?;
-    for version in from..SCHEMA_VERSION {
-        upgrade_from(&tx, version)?;
-    }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-    tx.commit()?;
-    Ok(())
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = (|| {
+        let tx = conn.transaction()?;
+        for version in from..SCHEMA_VERSION {
+            upgrade_from(&tx, version)?;
+        }
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(super::Error::Storage(format!(
+                "the upgrade would leave {broken} broken references"
+            )));
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    result
 }
 
 /// One step: from `version` to `version + 1`.
@@ -38,6 +53,28 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
                  CREATE INDEX visitor_name_words_by_visitor ON visitor_name_words (visitor_id);",
             )?;
             visitors::rebuild_name_words(conn)
+        }
+        // Version 3 adds the partner role, tied to an organisation. SQLite cannot change a
+        // CHECK in place: the staff table is made anew and its rows copied.
+        2 => {
+            conn.execute_batch(
+                "CREATE TABLE staff_v3 (
+                     id              INTEGER PRIMARY KEY,
+                     display_name    TEXT NOT NULL CHECK (length(display_name) BETWEEN 1 AND 100),
+                     role            TEXT NOT NULL DEFAULT 'desk'
+                                     CHECK (role IN ('desk', 'partner', 'coordinator', 'admin', 'volunteer')),
+                     organisation_id INTEGER REFERENCES organisations (id),
+                     password_hash   TEXT,
+                     active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+                     created_at      TEXT NOT NULL,
+                     CHECK ((role = 'partner') = (organisation_id IS NOT NULL))
+                 );
+                 INSERT INTO staff_v3 (id, display_name, role, password_hash, active, created_at)
+                     SELECT id, display_name, role, NULL, active, created_at FROM staff;
+                 DROP TABLE staff;
+                 ALTER TABLE staff_v3 RENAME TO staff;",
+            )?;
+            Ok(())
         }
         _ => Ok(()),
     }

@@ -59,6 +59,12 @@ pub enum Error {
     /// An output file could not be written where asked.
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    /// A password did not match.
+    #[error("the password is not right")]
+    WrongPassword,
+    /// The acting person's role may not do this.
+    #[error("your role may not do this")]
+    Forbidden(crate::domain::access::Permission),
     /// A new pseudonym key was asked for an export that lists no visits under pseudonyms.
     #[error(
         "only json and csv exports list visits under pseudonyms; new pseudonyms are made only with one of them"
@@ -72,6 +78,12 @@ impl From<rusqlite::Error> for Error {
             rusqlite::Error::QueryReturnedNoRows => Error::NotFound,
             other => Error::Storage(other.to_string()),
         }
+    }
+}
+
+impl From<crate::domain::access::Forbidden> for Error {
+    fn from(forbidden: crate::domain::access::Forbidden) -> Self {
+        Error::Forbidden(forbidden.0)
     }
 }
 
@@ -97,6 +109,8 @@ impl Error {
             }
             Error::Output(_) => "error.io",
             Error::NoPseudonymsToRotate => "error.no_pseudonyms",
+            Error::Forbidden(_) => "error.forbidden",
+            Error::WrongPassword => "sign_in.wrong_password",
         }
     }
 }
@@ -491,6 +505,7 @@ pub(crate) mod test_support {
             Actor {
                 staff_id: StaffId(staff.id.0),
                 role: Role::Desk,
+                organisation: None,
             },
         )
     }

@@ -4,6 +4,7 @@
 use rusqlite::{Connection, Row, named_params};
 
 use super::{Database, Result, audit};
+use crate::domain::access::Permission;
 use crate::domain::{
     Actor, Organisation, OrganisationDetails, OrganisationId, OrganisationKind, ServiceTypeId,
 };
@@ -81,6 +82,7 @@ pub fn save(
     details: &OrganisationDetails,
     now: &str,
 ) -> Result<OrganisationId> {
+    actor.require(Permission::EditDirectory)?;
     let action = if id.is_some() {
         audit::Action::Update
     } else {
@@ -163,6 +165,11 @@ mod tests {
     #[test]
     fn directory_round_trip_and_edit() {
         let (mut db, actor) = db_with_staff();
+        // The directory is kept by coordinators.
+        let actor = crate::domain::Actor {
+            role: crate::domain::Role::Coordinator,
+            ..actor
+        };
         let draft = OrganisationDraft {
             kind: Some(OrganisationKind::Hospital),
             name_bg: "УМБАЛ „Александровска“".into(),

@@ -4,6 +4,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
 use super::{Database, Error, Result, audit, organisations, settings};
+use crate::domain::access::Permission;
 use crate::domain::referrals::{
     Accompaniment, AccompanimentId, AccompanimentStatus, NewAccompaniment, NewReferral, Referral,
     ReferralId, ReferralStatus, accompaniment_reference, referral_reference,
@@ -91,6 +92,7 @@ pub fn insert_referral(
     referral: &NewReferral,
     now: chrono::NaiveDateTime,
 ) -> Result<ReferralId> {
+    actor.require(Permission::Refer)?;
     let tx = db.conn.transaction()?;
     let id = write_referral(&tx, actor.staff_id, referral, now)?;
     audit::record(
@@ -155,7 +157,8 @@ fn referrals_where(
 }
 
 /// One referral.
-pub fn find_referral(db: &Database, _actor: &Actor, id: ReferralId) -> Result<Referral> {
+pub fn find_referral(db: &Database, actor: &Actor, id: ReferralId) -> Result<Referral> {
+    actor.require(Permission::Refer)?;
     referrals_where(db, "WHERE r.id = ?1", &[&id.0])?
         .pop()
         .ok_or(Error::NotFound)
@@ -164,9 +167,10 @@ pub fn find_referral(db: &Database, _actor: &Actor, id: ReferralId) -> Result<Re
 /// A visitor's referrals, newest first.
 pub fn referrals_for_visitor(
     db: &Database,
-    _actor: &Actor,
+    actor: &Actor,
     visitor: VisitorId,
 ) -> Result<Vec<Referral>> {
+    actor.require(Permission::Refer)?;
     referrals_where(
         db,
         "WHERE v.visitor_id = ?1 ORDER BY r.issued_at DESC, r.id DESC",
@@ -177,9 +181,10 @@ pub fn referrals_for_visitor(
 /// Issued referrals whose follow-up date has come, oldest first.
 pub fn referrals_to_follow_up(
     db: &Database,
-    _actor: &Actor,
+    actor: &Actor,
     today: NaiveDate,
 ) -> Result<Vec<Referral>> {
+    actor.require(Permission::Refer)?;
     referrals_where(
         db,
         "WHERE r.status = 'issued' AND r.follow_up_on <= ?1 ORDER BY r.follow_up_on, r.id",
@@ -213,6 +218,7 @@ pub fn set_referral_status(
     status: ReferralStatus,
     now: chrono::NaiveDateTime,
 ) -> Result<()> {
+    actor.require(Permission::Refer)?;
     let tx = db.conn.transaction()?;
     write_referral_status(&tx, id, status, actor.staff_id, now)?;
     audit::record(
@@ -234,6 +240,7 @@ pub fn insert_accompaniment(
     a: &NewAccompaniment,
     now: chrono::NaiveDateTime,
 ) -> Result<AccompanimentId> {
+    actor.require(Permission::Refer)?;
     let tx = db.conn.transaction()?;
     let id = write_accompaniment(&tx, actor.staff_id, a, now)?;
     audit::record(
@@ -300,9 +307,10 @@ fn accompaniments_where(
 /// One accompaniment.
 pub fn find_accompaniment(
     db: &Database,
-    _actor: &Actor,
+    actor: &Actor,
     id: AccompanimentId,
 ) -> Result<Accompaniment> {
+    actor.require(Permission::Refer)?;
     accompaniments_where(db, "WHERE a.id = ?1", &[&id.0])?
         .pop()
         .ok_or(Error::NotFound)
@@ -311,10 +319,11 @@ pub fn find_accompaniment(
 /// Accompaniments scheduled from `from` up to (not including) `until`, in time order.
 pub fn accompaniments_between(
     db: &Database,
-    _actor: &Actor,
+    actor: &Actor,
     from: NaiveDate,
     until: NaiveDate,
 ) -> Result<Vec<Accompaniment>> {
+    actor.require(Permission::Refer)?;
     accompaniments_where(
         db,
         "WHERE a.scheduled_at >= ?1 AND a.scheduled_at < ?2 ORDER BY a.scheduled_at, a.id",
@@ -325,9 +334,10 @@ pub fn accompaniments_between(
 /// A visitor's accompaniments, newest first.
 pub fn accompaniments_for_visitor(
     db: &Database,
-    _actor: &Actor,
+    actor: &Actor,
     visitor: VisitorId,
 ) -> Result<Vec<Accompaniment>> {
+    actor.require(Permission::Refer)?;
     accompaniments_where(
         db,
         "WHERE v.visitor_id = ?1 ORDER BY a.scheduled_at DESC, a.id DESC",
@@ -364,6 +374,7 @@ pub fn set_accompaniment_status(
     note: &str,
     now: chrono::NaiveDateTime,
 ) -> Result<()> {
+    actor.require(Permission::Refer)?;
     let tx = db.conn.transaction()?;
     write_accompaniment_status(&tx, id, status, note, actor.staff_id, now)?;
     audit::record(
@@ -437,6 +448,7 @@ pub fn referral_slip(
     id: ReferralId,
     now: chrono::NaiveDateTime,
 ) -> Result<SlipData> {
+    actor.require(Permission::Refer)?;
     let referral = find_referral(db, actor, id)?;
     let (code, given_name, language) = slip_visitor(&db.conn, referral.visit)?;
     let (service_code, name_bg, name_en) = service(db, referral.service_type)?;
@@ -477,6 +489,7 @@ pub fn accompaniment_slip(
     id: AccompanimentId,
     now: chrono::NaiveDateTime,
 ) -> Result<SlipData> {
+    actor.require(Permission::Refer)?;
     let booked = find_accompaniment(db, actor, id)?;
     let (code, given_name, language) = slip_visitor(&db.conn, booked.visit)?;
     let service_id: i64 = db.conn.query_row(

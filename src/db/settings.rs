@@ -100,6 +100,19 @@ pub fn set(db: &Database, key: &str, value: &str) -> Result<()> {
     write(&db.conn, key, value)
 }
 
+/// Changes an editable setting as a person (administrators only). `Ok(false)` when the key is
+/// not one a person changes or the value does not fit it.
+pub fn change(db: &Database, actor: &crate::domain::Actor, key: &str, value: &str) -> Result<bool> {
+    actor.require(crate::domain::access::Permission::Settings)?;
+    match checked(key, value) {
+        Some(value) => {
+            set(db, key, &value)?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
 /// Writes a setting; the caller owns the transaction (also the demo's path).
 pub(crate) fn write(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<()> {
     conn.prepare_cached(

@@ -5,7 +5,7 @@ use rusqlite::Row;
 use super::{Database, Error, Result};
 use crate::domain::{FieldError, Problem, Role, Staff, StaffId, clean_text};
 
-const STAFF_COLS: &str = "id, display_name, role, active";
+const STAFF_COLS: &str = "id, display_name, role, active, organisation_id";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Staff> {
     let role: String = row.get("role")?;
@@ -14,6 +14,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Staff> {
         display_name: row.get("display_name")?,
         role: Role::from_code(&role).unwrap_or(Role::Volunteer),
         active: row.get("active")?,
+        organisation: row
+            .get::<_, Option<i64>>("organisation_id")?
+            .map(crate::domain::OrganisationId),
     })
 }
 
@@ -39,6 +42,13 @@ pub fn find(db: &Database, id: StaffId) -> Result<Staff> {
 
 /// Adds a staff member; the name is checked like any other typed text.
 pub fn insert(db: &mut Database, name: &str, role: Role, now: &str) -> Result<Staff> {
+    let name = checked_name(name)?;
+    let id = write(&db.conn, &name, role, now)?;
+    find(db, id)
+}
+
+/// A staff name as typed, cleaned, or the problems with it.
+fn checked_name(name: &str) -> Result<String> {
     let mut errors = Vec::new();
     let name = clean_text("staff_name", name, 100, false, &mut errors);
     if name.is_empty() {
@@ -47,11 +57,71 @@ pub fn insert(db: &mut Database, name: &str, role: Role, now: &str) -> Result<St
             problem: Problem::Required,
         });
     }
-    if !errors.is_empty() {
-        return Err(Error::Invalid(errors));
+    if errors.is_empty() {
+        Ok(name)
+    } else {
+        Err(Error::Invalid(errors))
     }
-    let id = write(&db.conn, &name, role, now)?;
-    find(db, id)
+}
+
+/// Adds an NGO partner's consultant, tied to their organisation, with a password kept as an
+/// argon2id hash here: a partner has no key slot, so their password opens no file. Only an
+/// administrator adds people.
+pub fn add_partner(
+    db: &mut Database,
+    actor: &crate::domain::Actor,
+    name: &str,
+    organisation: crate::domain::OrganisationId,
+    password: &secrecy::SecretString,
+    now: &str,
+) -> Result<Staff> {
+    use argon2::PasswordHasher;
+    use secrecy::ExposeSecret;
+    actor.require(crate::domain::access::Permission::ManageStaff)?;
+    let name = checked_name(name)?;
+    if crate::keys::check_strength(password).is_err() {
+        return Err(Error::Invalid(vec![FieldError {
+            field: "password",
+            problem: Problem::Required,
+        }]));
+    }
+    let hash = argon2::Argon2::default()
+        .hash_password(password.expose_secret().as_bytes())
+        .map_err(|e| Error::Storage(e.to_string()))?
+        .to_string();
+    db.conn.execute(
+        "INSERT INTO staff (display_name, role, organisation_id, password_hash, created_at)
+         VALUES (?1, 'partner', ?2, ?3, ?4)",
+        (&name, organisation.0, &hash, now),
+    )?;
+    find(db, StaffId(db.conn.last_insert_rowid()))
+}
+
+/// The active partner called `name` (case ignored), if `password` is theirs. Partners sign in
+/// this way on a desk a staff member opened.
+pub fn verify_partner(
+    db: &Database,
+    name: &str,
+    password: &secrecy::SecretString,
+) -> Result<Staff> {
+    use argon2::PasswordVerifier;
+    use secrecy::ExposeSecret;
+    let wanted = name.trim().to_lowercase();
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT id, display_name, password_hash FROM staff
+         WHERE role = 'partner' AND active = 1 AND password_hash IS NOT NULL",
+    )?;
+    let candidates: Vec<(i64, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let (id, _, hash) = candidates
+        .into_iter()
+        .find(|(_, n, _)| n.to_lowercase() == wanted)
+        .ok_or(Error::NotFound)?;
+    argon2::Argon2::default()
+        .verify_password(password.expose_secret().as_bytes(), hash.as_str())
+        .map_err(|_| Error::WrongPassword)?;
+    find(db, StaffId(id))
 }
 
 /// Makes the active staff member called `name` (case ignored) an administrator, or adds them

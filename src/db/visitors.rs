@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
 use super::{Database, Result, audit};
+use crate::domain::access::Permission;
 use crate::domain::text::{
     code_key, fold, has_rtl, is_number_like, parse_visitor_code, phone_digits, skeleton, skeletons,
     to_latin, visitor_code, words,
@@ -32,6 +33,7 @@ pub fn insert(
     visitor: &NewVisitor,
     now: &str,
 ) -> Result<Visitor> {
+    actor.require(Permission::Register)?;
     let tx = db.conn.transaction()?;
     let id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM visitors", [], |r| {
         r.get(0)
@@ -46,6 +48,7 @@ pub fn insert(
         details: visitor.clone(),
         created_by: actor.staff_id,
         created_at: now.to_owned(),
+        restricted: false,
     })
 }
 
@@ -206,6 +209,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Visitor> {
         code: row.get("code")?,
         created_by: StaffId(row.get("created_by")?),
         created_at: row.get("created_at")?,
+        restricted: false,
         details: NewVisitor {
             given_name: row.get("given_name")?,
             family_name: row.get("family_name")?,
@@ -233,6 +237,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Visitor> {
 
 /// Reads one visitor with languages and consents, and records that `actor` saw them.
 pub fn find(db: &mut Database, actor: &Actor, id: VisitorId, now: &str) -> Result<Visitor> {
+    actor.require(Permission::SeeIdentity)?;
     let tx = db.conn.transaction()?;
     let mut visitor = tx.query_row(
         &format!("SELECT {VISITOR_COLS} FROM visitors WHERE id = ?1 AND erased_at IS NULL"),
@@ -263,7 +268,11 @@ pub fn find(db: &mut Database, actor: &Actor, id: VisitorId, now: &str) -> Resul
         .collect::<rusqlite::Result<_>>()?;
     audit::record(&tx, actor, audit::Action::View, "visitors", Some(id.0), now)?;
     tx.commit()?;
-    Ok(visitor)
+    Ok(if actor.role.may(Permission::SeeCard) {
+        visitor
+    } else {
+        visitor.identity_only()
+    })
 }
 
 /// Which way a candidate matched; a better tier ranks first.
@@ -351,10 +360,11 @@ fn plan(query: &str) -> Vec<(Tier, String)> {
 /// number or a bureau code; best first. The actor is taken for the audit trail of searches.
 pub fn search(
     db: &Database,
-    _actor: &Actor,
+    actor: &Actor,
     query: &str,
     limit: usize,
 ) -> Result<Vec<VisitorSummary>> {
+    actor.require(Permission::SeeIdentity)?;
     let query = query.trim();
     if query.is_empty() || limit == 0 {
         return Ok(Vec::new());

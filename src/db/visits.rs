@@ -3,7 +3,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, Row, named_params};
 
-use super::{Database, Result, audit};
+use super::{Database, Error, Result, audit};
+use crate::domain::access::Permission;
 use crate::domain::{
     Actor, NewVisit, OrganisationId, ServiceTypeId, StaffId, Visit, VisitId, VisitService,
     VisitorId, format_stamp, parse_stamp,
@@ -35,6 +36,16 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Visit> {
 
 /// Logs a visit and its services in one transaction (durable: `synchronous = FULL`).
 pub fn insert(db: &mut Database, actor: &Actor, visit: &NewVisit, now: &str) -> Result<VisitId> {
+    actor.require(Permission::LogVisits)?;
+    // A partner logs only the services their own organisation gives.
+    if !actor.sees_every_visit()
+        && visit
+            .services
+            .iter()
+            .any(|s| Some(s.provider) != actor.organisation)
+    {
+        return Err(Error::Forbidden(Permission::LogVisits));
+    }
     let tx = db.conn.transaction()?;
     let id = insert_row(&tx, visit, now)?;
     audit::record(&tx, actor, audit::Action::Create, "visits", Some(id.0), now)?;
@@ -87,7 +98,8 @@ fn with_services(db: &Database, mut visits: Vec<Visit>) -> Result<Vec<Visit>> {
 }
 
 /// Every visit of one visitor, newest first.
-pub fn for_visitor(db: &Database, _actor: &Actor, visitor: VisitorId) -> Result<Vec<Visit>> {
+pub fn for_visitor(db: &Database, actor: &Actor, visitor: VisitorId) -> Result<Vec<Visit>> {
+    actor.require(Permission::SeeIdentity)?;
     let mut stmt = db.conn.prepare_cached(&format!(
         "SELECT {VISIT_COLS} FROM visits v LEFT JOIN visitors p ON p.id = v.visitor_id
          WHERE v.visitor_id = ?1 ORDER BY v.visited_at DESC, v.id DESC"
@@ -95,11 +107,28 @@ pub fn for_visitor(db: &Database, _actor: &Actor, visitor: VisitorId) -> Result<
     let visits = stmt
         .query_map([visitor.0], from_row)?
         .collect::<rusqlite::Result<_>>()?;
-    with_services(db, visits)
+    Ok(visible_to(actor, with_services(db, visits)?))
+}
+
+/// What of these visits the actor may see: everything, or for a partner only the visits with a
+/// service of their own organisation, only those services, and no notes (which other
+/// organisations' staff wrote).
+fn visible_to(actor: &Actor, mut visits: Vec<Visit>) -> Vec<Visit> {
+    if actor.sees_every_visit() {
+        return visits;
+    }
+    let own = |s: &crate::domain::VisitService| Some(s.provider) == actor.organisation;
+    visits.retain(|v| v.services.iter().any(own));
+    for visit in &mut visits {
+        visit.services.retain(own);
+        visit.notes.clear();
+    }
+    visits
 }
 
 /// The visits of one day, in time order.
-pub fn on_day(db: &Database, _actor: &Actor, day: NaiveDate) -> Result<Vec<Visit>> {
+pub fn on_day(db: &Database, actor: &Actor, day: NaiveDate) -> Result<Vec<Visit>> {
+    actor.require(Permission::SeeIdentity)?;
     let start = format_stamp(day.and_time(chrono::NaiveTime::MIN));
     let end = format_stamp(
         day.succ_opt()
@@ -113,7 +142,7 @@ pub fn on_day(db: &Database, _actor: &Actor, day: NaiveDate) -> Result<Vec<Visit
     let visits = stmt
         .query_map([start, end], from_row)?
         .collect::<rusqlite::Result<_>>()?;
-    with_services(db, visits)
+    Ok(visible_to(actor, with_services(db, visits)?))
 }
 
 /// The stamp a visit row gets as `created_at`.

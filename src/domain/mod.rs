@@ -30,6 +30,7 @@ macro_rules! code_enum {
     };
 }
 
+pub mod access;
 pub mod bidi;
 pub mod directory;
 pub mod feedback;
@@ -79,6 +80,8 @@ pub struct Actor {
     pub staff_id: StaffId,
     /// Their role, for access checks.
     pub role: Role,
+    /// A partner's organisation: the only provider whose visits they see and log.
+    pub organisation: Option<OrganisationId>,
 }
 
 /// What a staff member may do.
@@ -92,6 +95,9 @@ pub enum Role {
     Admin,
     /// Volunteer: escorts, limited view.
     Volunteer,
+    /// An NGO partner's consultant at the bureau: logs the services their organisation gives,
+    /// sees a card's identity and their own organisation's visits only. Has no key slot.
+    Partner,
 }
 
 impl Role {
@@ -102,6 +108,7 @@ impl Role {
             Role::Coordinator => "coordinator",
             Role::Admin => "admin",
             Role::Volunteer => "volunteer",
+            Role::Partner => "partner",
         }
     }
 
@@ -112,6 +119,7 @@ impl Role {
             "coordinator" => Role::Coordinator,
             "admin" => Role::Admin,
             "volunteer" => Role::Volunteer,
+            "partner" => Role::Partner,
             _ => return None,
         })
     }
@@ -128,6 +136,8 @@ pub struct Staff {
     pub role: Role,
     /// Still working here.
     pub active: bool,
+    /// A partner's organisation.
+    pub organisation: Option<OrganisationId>,
 }
 
 impl Staff {
@@ -136,6 +146,7 @@ impl Staff {
         Actor {
             staff_id: self.id,
             role: self.role,
+            organisation: self.organisation,
         }
     }
 }

@@ -418,9 +418,26 @@ pub struct Visitor {
     pub created_by: StaffId,
     /// When ('YYYY-MM-DDTHH:MM').
     pub created_at: String,
+    /// Only the identity was read (a partner's view): sex, birth, nationality, legal status,
+    /// phone and consents are left out, not unanswered.
+    pub restricted: bool,
 }
 
 impl Visitor {
+    /// The card as a role that sees only identities may see it: code, names, country of origin
+    /// and languages.
+    pub fn identity_only(mut self) -> Visitor {
+        let d = &mut self.details;
+        d.sex = Answer::NotAsked;
+        d.birth = Answer::NotAsked;
+        d.nationality = Answer::NotAsked;
+        d.legal_status = Answer::NotAsked;
+        d.phone = Answer::NotAsked;
+        d.consents.clear();
+        self.restricted = true;
+        self
+    }
+
     /// The full name as written.
     pub fn full_name(&self) -> String {
         join_name(&self.details.given_name, &self.details.family_name)

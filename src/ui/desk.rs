@@ -7,11 +7,12 @@ use rust_i18n::t;
 use super::theme;
 use super::widgets::{accompaniment_status, name_label, referral_status};
 use crate::app::{Card, Command, Desk, SlipTarget};
+use crate::domain::access::Permission;
 use crate::domain::reference::{countries, languages, name_of};
 use crate::domain::referrals::{Accompaniment, AccompanimentStatus, Referral, ReferralStatus};
 use crate::domain::slips::SLIP_LANGUAGES;
 use crate::domain::visitors::{Answer, ConsentScope, LegalStatus, Sex};
-use crate::domain::{Visit, VisitorSummary, format_date};
+use crate::domain::{Visit, Visitor, VisitorSummary, format_date};
 use crate::slip::Paper;
 
 /// Draws the desk screen.
@@ -70,9 +71,10 @@ fn search_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             }
         });
     ui.horizontal_wrapped(|ui| {
-        if ui
-            .button(t!("desk.new_visitor", locale = &locale))
-            .clicked()
+        if desk.may(Permission::Register)
+            && ui
+                .button(t!("desk.new_visitor", locale = &locale))
+                .clicked()
         {
             commands.push(Command::NewVisitor);
         }
@@ -222,41 +224,12 @@ fn answer_text<T>(answer: &Answer<T>, given: impl Fn(&T) -> String, locale: &str
     }
 }
 
-fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command>) {
-    let locale = desk.locale.clone();
-    let locale = locale.as_str();
-    let v = &card.visitor;
+/// The card's lines beyond the identity: legal status, sex, birth, nationality, phone, consent.
+fn card_details(ui: &mut Ui, v: &Visitor, country: &str, language: &str, locale: &str) {
     let d = &v.details;
-    ui.horizontal(|ui| {
-        name_label(ui, &v.full_name(), theme::HEADING_SIZE + 2.0);
-        let latin = v.latin_name();
-        if !latin.is_empty() && latin != v.full_name() {
-            ui.label(
-                RichText::new(format!("· {latin}"))
-                    .size(theme::HEADING_SIZE)
-                    .color(theme::MUTED),
-            );
-        }
-        ui.label(
-            RichText::new(&v.code)
-                .size(theme::HEADING_SIZE)
-                .color(theme::CODE)
-                .monospace(),
-        );
-    });
-    let country = answer_text(
-        &d.country_of_origin,
-        |c| name_of(countries(), c, locale),
-        locale,
-    );
     let status = answer_text(
         &d.legal_status,
         |s: &LegalStatus| t!(s.label_key(), locale = locale).into_owned(),
-        locale,
-    );
-    let language = answer_text(
-        &d.preferred_language,
-        |c| name_of(languages(), c, locale),
         locale,
     );
     ui.label(format!(
@@ -321,6 +294,50 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
     if !v.has_consent(ConsentScope::ShareWithReferrals) {
         ui.colored_label(theme::STATUS_MISSED, t!("card.code_only", locale = locale));
     }
+}
+
+fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command>) {
+    let locale = desk.locale.clone();
+    let locale = locale.as_str();
+    let v = &card.visitor;
+    let d = &v.details;
+    ui.horizontal(|ui| {
+        name_label(ui, &v.full_name(), theme::HEADING_SIZE + 2.0);
+        let latin = v.latin_name();
+        if !latin.is_empty() && latin != v.full_name() {
+            ui.label(
+                RichText::new(format!("· {latin}"))
+                    .size(theme::HEADING_SIZE)
+                    .color(theme::MUTED),
+            );
+        }
+        ui.label(
+            RichText::new(&v.code)
+                .size(theme::HEADING_SIZE)
+                .color(theme::CODE)
+                .monospace(),
+        );
+    });
+    let country = answer_text(
+        &d.country_of_origin,
+        |c| name_of(countries(), c, locale),
+        locale,
+    );
+    let language = answer_text(
+        &d.preferred_language,
+        |c| name_of(languages(), c, locale),
+        locale,
+    );
+    if v.restricted {
+        ui.label(format!(
+            "{}: {country} · {}: {language}",
+            t!("visitor.country_of_origin", locale = locale),
+            t!("visitor.preferred_language", locale = locale),
+        ));
+        ui.label(RichText::new(t!("card.identity_only", locale = locale)).color(theme::MUTED));
+    } else {
+        card_details(ui, v, &country, &language, locale);
+    }
     ui.separator();
     let latest_visit = card.visits.first().map(|visit| visit.id);
     ui.horizontal_wrapped(|ui| {
@@ -329,6 +346,9 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
             .clicked()
         {
             commands.push(Command::StartVisit(Some(v.id)));
+        }
+        if !desk.may(Permission::Refer) {
+            return;
         }
         let referral = ui.add_enabled(
             latest_visit.is_some(),

@@ -7,15 +7,17 @@ use super::theme;
 use super::widgets::{action_bar, field_error, text_field};
 use crate::app::{Command, Desk};
 use crate::domain::OrganisationKind;
+use crate::domain::access::Permission;
 use crate::domain::reference::{languages, matching, name_of};
 
 /// Draws the directory screen.
 pub fn directory_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.clone();
     let locale = locale.as_str();
+    let may_edit = desk.may(Permission::EditDirectory);
     ui.horizontal(|ui| {
         ui.heading(t!("directory.title", locale = locale));
-        if ui.button(t!("directory.new", locale = locale)).clicked() {
+        if may_edit && ui.button(t!("directory.new", locale = locale)).clicked() {
             commands.push(Command::EditOrganisation(None));
         }
     });
@@ -62,7 +64,7 @@ pub fn directory_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
                             "directory.inactive"
                         };
                         ui.label(t!(state, locale = locale));
-                        if ui.button(t!("directory.edit", locale = locale)).clicked() {
+                        if may_edit && ui.button(t!("directory.edit", locale = locale)).clicked() {
                             commands.push(Command::EditOrganisation(Some(org.id)));
                         }
                         ui.end_row();

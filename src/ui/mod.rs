@@ -20,6 +20,7 @@ use rust_i18n::t;
 
 use crate::app::session::{Gate, GateCommand};
 use crate::app::{Clock, Command, Desk, Notice, Screen, SlipOutput};
+use crate::domain::access::Permission;
 
 pub use accompaniment_form::accompaniment_form_ui;
 pub use desk::desk_ui;
@@ -280,17 +281,38 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
             ui.separator();
             if desk.at_desk.is_some() {
                 let tabs = [
-                    (Screen::Desk, "app.tab_desk", Command::OpenDesk),
+                    (
+                        Screen::Desk,
+                        "app.tab_desk",
+                        Command::OpenDesk,
+                        Permission::SeeIdentity,
+                    ),
                     (
                         Screen::Directory,
                         "app.tab_directory",
                         Command::OpenDirectory,
+                        Permission::Refer,
                     ),
-                    (Screen::Week, "app.tab_week", Command::OpenWeek),
-                    (Screen::Reports, "app.tab_reports", Command::OpenReports),
-                    (Screen::Feedback, "app.tab_feedback", Command::OpenFeedback),
+                    (
+                        Screen::Week,
+                        "app.tab_week",
+                        Command::OpenWeek,
+                        Permission::Refer,
+                    ),
+                    (
+                        Screen::Reports,
+                        "app.tab_reports",
+                        Command::OpenReports,
+                        Permission::Reports,
+                    ),
+                    (
+                        Screen::Feedback,
+                        "app.tab_feedback",
+                        Command::OpenFeedback,
+                        Permission::Feedback,
+                    ),
                 ];
-                for (screen, key, command) in tabs {
+                for (screen, key, command, _) in tabs.into_iter().filter(|t| desk.may(t.3)) {
                     if ui
                         .selectable_label(desk.screen == screen, t!(key, locale = locale))
                         .clicked()
