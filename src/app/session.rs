@@ -344,6 +344,8 @@ pub struct Gate {
     pub password_again: zeroize::Zeroizing<String>,
     /// Why the last attempt failed (i18n key).
     pub error: Option<&'static str>,
+    /// The first field to type in should take the keyboard on the next frame.
+    pub focus_field: bool,
     /// Failed attempts in a row.
     pub failures: u32,
     /// No attempt is taken before this moment (after too many failures).
@@ -371,6 +373,7 @@ impl Gate {
             password: Default::default(),
             password_again: Default::default(),
             error: None,
+            focus_field: true,
             failures: 0,
             wait_until: None,
             recovery: None,
@@ -428,6 +431,7 @@ impl Gate {
         }
         let password = SecretString::from(self.password.as_str());
         self.password.clear();
+        self.focus_field = true;
         match sign_in(&self.path, &self.name, &password) {
             Ok(signed_in) => {
                 self.failures = 0;

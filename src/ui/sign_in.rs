@@ -50,13 +50,6 @@ fn sign_in_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, l
     let name = ui
         .add(TextEdit::singleline(&mut gate.name).desired_width(f32::INFINITY))
         .labelled_by(name_label.id);
-    ui.horizontal_wrapped(|ui| {
-        for known in &gate.names {
-            if ui.selectable_label(gate.name == *known, known).clicked() {
-                gate.name = known.clone();
-            }
-        }
-    });
     let password_label = ui.label(t!("sign_in.password", locale = locale));
     let password = ui
         .add(
@@ -65,7 +58,9 @@ fn sign_in_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, l
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(password_label.id);
-    if !name.has_focus() && !password.has_focus() && gate.password.is_empty() {
+    // Once, when the screen opens and after each try: asking every frame would fight the
+    // person's own clicks.
+    if std::mem::take(&mut gate.focus_field) {
         if gate.name.is_empty() {
             name.request_focus();
         } else {
@@ -77,6 +72,16 @@ fn sign_in_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, l
     if ui.button(t!("sign_in.sign_in", locale = locale)).clicked() || enter {
         commands.push(GateCommand::SignIn);
     }
+    // The names that can sign in, after the fields so Tab goes from name to password.
+    ui.add_space(12.0);
+    ui.horizontal_wrapped(|ui| {
+        for known in &gate.names {
+            if ui.selectable_label(gate.name == *known, known).clicked() {
+                gate.name = known.clone();
+                gate.focus_field = true;
+            }
+        }
+    });
     if gate.demo {
         ui.add_space(12.0);
         ui.label(RichText::new(t!("sign_in.demo_hint", locale = locale)).color(theme::MUTED));
@@ -95,7 +100,7 @@ fn create_admin_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateComman
     let name = ui
         .add(TextEdit::singleline(&mut gate.name).desired_width(f32::INFINITY))
         .labelled_by(name_label.id);
-    if gate.name.is_empty() && !name.has_focus() {
+    if std::mem::take(&mut gate.focus_field) {
         name.request_focus();
     }
     let first = ui.label(t!("sign_in.new_password", locale = locale));
@@ -126,7 +131,10 @@ fn recovery(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, local
     ui.label(t!("sign_in.recovery_explained", locale = locale));
     ui.add_space(8.0);
     if let Some(code) = &gate.recovery {
-        ui.label(RichText::new(code.expose()).monospace().size(22.0));
+        ui.add(
+            egui::Label::new(RichText::new(code.expose()).monospace().size(20.0))
+                .wrap_mode(egui::TextWrapMode::Extend),
+        );
     }
     ui.add_space(8.0);
     if gate.converted {
