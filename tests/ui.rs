@@ -822,3 +822,97 @@ fn a_desk_worker_sees_no_reports_and_no_directory_editing() {
         Some(Notice::Failed("error.forbidden"))
     );
 }
+
+#[test]
+fn the_lock_keeps_a_draft_for_its_owner_and_hides_it_from_the_next_person() {
+    use bureau_desk::app::session;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("bureau.sqlite");
+    let maria_pw = "мария пише тук сутрин";
+    let petar_pw = "петър идва следобед";
+    let secret = |s: &str| secrecy::SecretString::from(s);
+    let set_up = session::create(
+        &path,
+        "Мария",
+        &secret(maria_pw),
+        &secret(maria_pw),
+        "2026-11-23T09:00",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut db = set_up.signed_in.database;
+    let petar = staff::insert(&mut db, "Петър", Role::Desk, "2026-11-23T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    session::set_password(&db, &petar, &secret(petar_pw), &secret(petar_pw))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let now = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(10, 5, 0))
+        .unwrap_or_default();
+    let desk =
+        Desk::new(db, set_up.signed_in.staff, Clock::Fixed(now)).unwrap_or_else(|e| panic!("{e}"));
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, app: &mut BureauApp| app.show(ui), BureauApp::new(desk));
+    let h = &mut harness;
+    h.run();
+    h.get_by_label(&tr("desk.new_visitor")).click();
+    h.run();
+    type_into(h, &tr("visitor.given_name"), "Ахмед");
+    assert_eq!(h.state().desk.visitor_form.draft.given_name, "Ахмед");
+
+    // Ctrl+L: nothing personal, no tabs, not even the draft.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Locked);
+    assert!(h.query_by_label("Ахмед").is_none());
+    assert!(h.query_by_label(&tr("app.tab_desk")).is_none());
+    let unlock = |h: &mut Harness<'static, BureauApp>, name: &str, password: &str| {
+        h.get_by_label(&tr("sign_in.name")).click();
+        h.run();
+        h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        h.get_by_label(&tr("sign_in.name")).type_text(name);
+        h.run();
+        h.get_by_label(&tr("sign_in.password")).click();
+        h.run();
+        h.get_by_label(&tr("sign_in.password")).type_text(password);
+        h.run();
+        h.get_by_label(&tr("lock.unlock")).click();
+        h.run();
+    };
+    unlock(h, "Мария", "not her password");
+    assert_eq!(h.state().desk.screen, Screen::Locked);
+    assert!(h.query_by_label(&tr("sign_in.wrong_password")).is_some());
+
+    // The same person: back to the form as it was.
+    unlock(h, "Мария", maria_pw);
+    assert_eq!(h.state().desk.screen, Screen::VisitorForm);
+    assert_eq!(h.state().desk.visitor_form.draft.given_name, "Ахмед");
+
+    // Another person: a clean desk; the draft is not theirs to see.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    unlock(h, "Петър", petar_pw);
+    assert_eq!(h.state().desk.screen, Screen::Desk);
+    assert_eq!(
+        h.state()
+            .desk
+            .at_desk
+            .as_ref()
+            .map(|s| s.display_name.as_str()),
+        Some("Петър")
+    );
+    assert!(h.state().desk.visitor_form.draft.given_name.is_empty());
+    assert!(h.query_by_label("Ахмед").is_none());
+
+    // Мария comes back: her draft is there again.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    unlock(h, "Мария", maria_pw);
+    assert_eq!(h.state().desk.screen, Screen::VisitorForm);
+    assert_eq!(h.state().desk.visitor_form.draft.given_name, "Ахмед");
+
+    // Idle: the desk locks itself once the idle time has passed.
+    h.state_mut().desk.lock_after = std::time::Duration::ZERO;
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Locked);
+}

@@ -3,8 +3,11 @@
 //! so no query ever runs while drawing. Nothing here knows about egui. The commands of each
 //! area live in a module of their own.
 
+mod lock;
 mod reports;
 pub mod session;
+
+pub use lock::LockForm;
 mod slips;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +52,8 @@ pub enum Screen {
     Feedback,
     /// The figures of a period, with exports.
     Reports,
+    /// Locked: nothing personal shown until someone signs in.
+    Locked,
 }
 
 /// Which slip.
@@ -65,6 +70,10 @@ pub enum SlipTarget {
 pub enum Command {
     /// Sign out: the desk closes the database and the sign-in screen comes back.
     SignOut,
+    /// Lock the desk (Ctrl+L, or after the idle time).
+    Lock,
+    /// Unlock with the name and password typed on the lock screen.
+    Unlock,
     /// Switch the UI language (remembered in the database).
     SetLanguage(String),
     /// The search text changed: refresh the results.
@@ -319,6 +328,14 @@ pub struct Desk {
     pub at_desk: Option<Staff>,
     /// The person signed out: the window closes this desk and shows the sign-in screen.
     pub signed_out: bool,
+    /// The lock screen's fields.
+    pub lock_form: LockForm,
+    /// The desk locks itself after this long without a key press or a click.
+    pub lock_after: std::time::Duration,
+    /// The screen to go back to when the same person unlocks.
+    screen_before_lock: Screen,
+    /// Unsaved work of people who are not at the desk now, kept for them.
+    parked: std::collections::HashMap<StaffId, lock::Parked>,
     /// The service catalogue.
     pub services: Vec<ServiceType>,
     /// Organisations that provide services.
@@ -395,6 +412,10 @@ impl Desk {
         let locale = settings::get(&db, settings::UI_LANGUAGE)?
             .filter(|l| crate::UI_LANGUAGES.contains(&l.as_str()))
             .unwrap_or_else(|| "bg".to_owned());
+        let lock_minutes = settings::get(&db, settings::LOCK_MINUTES)?
+            .and_then(|m| m.parse::<u64>().ok())
+            .filter(|m| (1..=120).contains(m))
+            .unwrap_or(5);
         let desk_languages = settings::get(&db, settings::DESK_LANGUAGES)?
             .unwrap_or_default()
             .split_whitespace()
@@ -408,6 +429,10 @@ impl Desk {
             locale,
             at_desk: Some(at_desk),
             signed_out: false,
+            lock_form: LockForm::default(),
+            lock_after: std::time::Duration::from_secs(60 * lock_minutes),
+            screen_before_lock: Screen::Desk,
+            parked: std::collections::HashMap::new(),
             desk_languages,
             screen: Screen::Desk,
             query: String::new(),
@@ -489,6 +514,8 @@ impl Desk {
             Command::SignOut => {
                 self.signed_out = true;
             }
+            Command::Lock => self.lock(),
+            Command::Unlock => self.unlock()?,
             Command::SetLanguage(locale) => {
                 if crate::UI_LANGUAGES.contains(&locale.as_str()) {
                     settings::set(&self.db, settings::UI_LANGUAGE, &locale)?;

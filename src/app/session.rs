@@ -324,6 +324,72 @@ pub enum GateCommand {
 /// Failed sign-ins after which each further attempt waits, longer each time.
 const FREE_ATTEMPTS: u32 = 5;
 
+/// Failed password attempts in a row, and the wait they impose: after five, each further try
+/// waits 1, 2, 4 … up to 64 seconds.
+#[derive(Debug, Clone, Default)]
+pub struct Attempts {
+    /// Failed attempts in a row.
+    pub failures: u32,
+    /// No attempt is taken before this moment.
+    wait_until: Option<std::time::Instant>,
+}
+
+impl Attempts {
+    /// Whether a try may be made now.
+    pub fn may_try(&self) -> bool {
+        self.wait_until
+            .is_none_or(|until| std::time::Instant::now() >= until)
+    }
+
+    /// A try failed.
+    pub fn failed(&mut self) {
+        self.failures += 1;
+        if self.failures >= FREE_ATTEMPTS {
+            let seconds = 1u64 << (self.failures - FREE_ATTEMPTS).min(6);
+            self.wait_until =
+                Some(std::time::Instant::now() + std::time::Duration::from_secs(seconds));
+        }
+    }
+
+    /// A try succeeded: the count starts again.
+    pub fn succeeded(&mut self) {
+        *self = Attempts::default();
+    }
+}
+
+/// Checks a person's password on an open database: a staff member's unwraps their slot (which
+/// must hold this database's key), a partner's is checked against their hash. Returns who it is.
+pub fn verify(
+    database: &Database,
+    name: &str,
+    password: &SecretString,
+) -> Result<Staff, SessionError> {
+    let slot_holder = match (database.path(), database.key()) {
+        (Some(path), Some(key)) => {
+            let file = KeyFile::load(&key_file_of(path))?;
+            file.staff_named(name).map(|id| (file, id, key))
+        }
+        _ => None,
+    };
+    let staff = match slot_holder {
+        Some((file, id, key)) => {
+            if !file.unlock(id, password)?.same_as(key) {
+                return Err(KeyError::DamagedSlot.into());
+            }
+            staff::find(database, crate::domain::StaffId(id))?
+        }
+        None => staff::verify_partner(database, name, password).map_err(|e| match e {
+            db::Error::NotFound => SessionError::UnknownName(name.trim().to_owned()),
+            db::Error::WrongPassword => SessionError::Key(KeyError::WrongPassword),
+            other => other.into(),
+        })?,
+    };
+    if !staff.active {
+        return Err(SessionError::Inactive);
+    }
+    Ok(staff)
+}
+
 /// The sign-in screen's state: the file, what was typed, and the outcome.
 pub struct Gate {
     /// The database file.
@@ -346,10 +412,8 @@ pub struct Gate {
     pub error: Option<&'static str>,
     /// The first field to type in should take the keyboard on the next frame.
     pub focus_field: bool,
-    /// Failed attempts in a row.
-    pub failures: u32,
-    /// No attempt is taken before this moment (after too many failures).
-    pub wait_until: Option<std::time::Instant>,
+    /// Failed attempts in a row, and the wait they impose.
+    pub attempts: Attempts,
     /// The recovery code to show once after set-up.
     pub recovery: Option<RecoveryCode>,
     /// A plain file was just encrypted (the screen says to delete its old copies).
@@ -374,8 +438,7 @@ impl Gate {
             password_again: Default::default(),
             error: None,
             focus_field: true,
-            failures: 0,
-            wait_until: None,
+            attempts: Attempts::default(),
             recovery: None,
             converted: false,
             opened: None,
@@ -422,10 +485,7 @@ impl Gate {
     }
 
     fn sign_in(&mut self) {
-        if self
-            .wait_until
-            .is_some_and(|until| std::time::Instant::now() < until)
-        {
+        if !self.attempts.may_try() {
             self.error = Some("sign_in.wait");
             return;
         }
@@ -434,18 +494,12 @@ impl Gate {
         self.focus_field = true;
         match sign_in(&self.path, &self.name, &password) {
             Ok(signed_in) => {
-                self.failures = 0;
-                self.wait_until = None;
+                self.attempts.succeeded();
                 self.error = None;
                 self.opened = Some(signed_in);
             }
             Err(error) => {
-                self.failures += 1;
-                if self.failures >= FREE_ATTEMPTS {
-                    let seconds = 1u64 << (self.failures - FREE_ATTEMPTS).min(6);
-                    self.wait_until =
-                        Some(std::time::Instant::now() + std::time::Duration::from_secs(seconds));
-                }
+                self.attempts.failed();
                 self.error = Some(error.label_key());
             }
         }

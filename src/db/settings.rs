@@ -8,6 +8,8 @@ use super::{Database, Result};
 pub const UI_LANGUAGE: &str = "ui.language";
 /// The languages services are offered in, ISO 639-1, space-separated.
 pub const DESK_LANGUAGES: &str = "desk.languages";
+/// Minutes without a key press or a click after which the desk locks itself (1–120; 5).
+pub const LOCK_MINUTES: &str = "desk.lock_minutes";
 /// The paper size of slips, "A5" (default) or "A4".
 pub const SLIP_PAPER: &str = "slip.paper";
 /// The bureau's details printed on slips.
@@ -26,8 +28,12 @@ pub const BUREAU_HOURS_BG: &str = "bureau.hours_bg";
 pub const BUREAU_HOURS_EN: &str = "bureau.hours_en";
 
 /// The settings a coordinator may change from the command line, with what each is for.
-pub const EDITABLE: [(&str, &str); 10] = [
+pub const EDITABLE: [(&str, &str); 11] = [
     (UI_LANGUAGE, "interface language: bg or en"),
+    (
+        LOCK_MINUTES,
+        "minutes without a key press after which the desk locks itself: 1 to 120 (5)",
+    ),
     (
         DESK_LANGUAGES,
         "languages services are offered in, ISO 639-1, space-separated",
@@ -61,6 +67,7 @@ pub fn checked(key: &str, value: &str) -> Option<String> {
     let fits = match key {
         UI_LANGUAGE => crate::UI_LANGUAGES.contains(&value),
         SLIP_PAPER => value.eq_ignore_ascii_case("a4") || value.eq_ignore_ascii_case("a5"),
+        LOCK_MINUTES => value.parse::<u64>().is_ok_and(|m| (1..=120).contains(&m)),
         DESK_LANGUAGES => value.split_whitespace().all(|code| {
             crate::domain::reference::find(crate::domain::reference::languages(), code).is_some()
         }),

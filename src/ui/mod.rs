@@ -5,6 +5,7 @@ mod accompaniment_form;
 mod desk;
 mod directory;
 mod feedback;
+mod lock;
 mod referral_form;
 mod replace_question;
 mod reports;
@@ -26,6 +27,7 @@ pub use accompaniment_form::accompaniment_form_ui;
 pub use desk::desk_ui;
 pub use directory::directory_ui;
 pub use feedback::feedback_ui;
+pub use lock::lock_ui;
 pub use referral_form::referral_form_ui;
 pub use replace_question::replace_question_ui;
 pub use reports::reports_ui;
@@ -39,6 +41,8 @@ pub struct BureauApp {
     /// The desk's state.
     pub desk: Desk,
     commands: Vec<Command>,
+    /// When (egui's clock, seconds) the person last pressed a key, clicked or moved the pointer.
+    last_activity: f64,
 }
 
 impl BureauApp {
@@ -47,14 +51,16 @@ impl BureauApp {
         BureauApp {
             desk,
             commands: Vec::new(),
+            last_activity: 0.0,
         }
     }
 
     /// Draws one frame and then runs what the person asked for.
     pub fn show(&mut self, ui: &mut Ui) {
         self.shortcuts(ui);
-        // The visitor's own screen shows nothing of the staff.
-        if self.desk.screen != Screen::Feedback {
+        self.lock_when_idle(ui);
+        // The visitor's own screen shows nothing of the staff; the lock screen nothing at all.
+        if !matches!(self.desk.screen, Screen::Feedback | Screen::Locked) {
             top_bar(ui, &self.desk, &mut self.commands);
         }
         let desk = &mut self.desk;
@@ -86,10 +92,36 @@ impl BureauApp {
             Screen::Reports => {
                 egui::CentralPanel::default().show(ui, |ui| reports_ui(ui, desk, commands));
             }
+            Screen::Locked => {
+                egui::CentralPanel::default().show(ui, |ui| lock_ui(ui, desk, commands));
+            }
         }
         replace_question_ui(ui, desk, commands);
         for command in self.commands.drain(..) {
             self.desk.run(command);
+        }
+    }
+
+    /// Locks the desk after `lock_after` without a key press, a click or a pointer move, and
+    /// asks for a frame when that time comes, so it locks with nobody touching it.
+    fn lock_when_idle(&mut self, ui: &mut Ui) {
+        if self.desk.screen == Screen::Locked {
+            return;
+        }
+        let (now, active) = ui.input(|i| {
+            let active = !i.events.is_empty() || i.pointer.is_moving() || i.pointer.any_down();
+            (i.time, active)
+        });
+        if active || self.last_activity > now {
+            self.last_activity = now;
+        }
+        let limit = self.desk.lock_after.as_secs_f64();
+        let idle = now - self.last_activity;
+        if idle >= limit {
+            self.commands.push(Command::Lock);
+        } else {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(limit - idle));
         }
     }
 
@@ -100,6 +132,13 @@ impl BureauApp {
         ui.input_mut(|input| {
             let save = input.consume_key(Modifiers::COMMAND, Key::Enter);
             let escape = input.consume_key(Modifiers::NONE, Key::Escape);
+            if desk.screen == Screen::Locked {
+                return;
+            }
+            if input.consume_key(Modifiers::COMMAND, Key::L) {
+                push.push(Command::Lock);
+                return;
+            }
             // While the desk asks about replacing a file, Esc keeps it and nothing else runs.
             if desk.replace_question.is_some() {
                 if escape {
@@ -168,6 +207,7 @@ impl BureauApp {
                         });
                     }
                 }
+                Screen::Locked => {}
                 Screen::Week | Screen::Reports => {
                     if escape {
                         push.push(Command::OpenDesk);
