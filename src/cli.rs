@@ -65,6 +65,32 @@ pub enum CliCommand {
         #[arg(long)]
         recovery_key: bool,
     },
+    /// Make a checked, encrypted backup of the database (with its key file) in a folder; older
+    /// backups beyond 7 daily, 4 weekly and 12 monthly are removed. Administrators only.
+    Backup {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The folder the backup goes to.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The staff member signing in (password from the terminal or BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+    },
+    /// Restore a backup to a new database file (its key file is copied beside it), then sign in
+    /// on it and check it.
+    Restore {
+        /// The backup file (`…-YYYYMMDD-HHMMSS.sqlite`, its `.keys` beside it).
+        #[arg(long, value_name = "FILE")]
+        backup: PathBuf,
+        /// The new database file (must not exist).
+        #[arg(long, value_name = "NEW_FILE")]
+        db: PathBuf,
+        /// The staff member signing in (password from the terminal or BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+    },
     /// Write a realistic generated database to a new encrypted file; every staff member's
     /// password is "demo", the administrator is "Admin".
     Demo {
@@ -360,6 +386,39 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
         }) => {
             let (database, actor) = signed_in(&db, staff.as_deref())?;
             search(&database, &actor, &query, limit, json, out)?;
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Backup {
+            db,
+            out: folder,
+            staff,
+        }) => {
+            let (database, actor) = signed_in(&db, staff.as_deref())?;
+            let backup = db::backup::write_as(
+                &database,
+                &actor,
+                &folder,
+                chrono::Local::now().naive_local(),
+            )
+            .map_err(|e| format!("no backup was made in {}: {e}", folder.display()))?;
+            writeln!(out, "{}", backup.path.display()).map_err(|e| e.to_string())?;
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Restore { backup, db, staff }) => {
+            db::backup::restore(&backup, &db).map_err(|e| e.to_string())?;
+            let checked = signed_in(&db, staff.as_deref()).and_then(|(restored, _)| {
+                let (original, _) = signed_in(&backup, staff.as_deref())?;
+                restored
+                    .verify_against(&original)
+                    .map_err(|e| e.to_string())
+            });
+            if let Err(error) = checked {
+                return Err(format!(
+                    "{} was restored but does not check out ({error}); keep the backup",
+                    db.display()
+                ));
+            }
+            writeln!(out, "{}: restored and checked", db.display()).map_err(|e| e.to_string())?;
             Ok(Outcome::Done)
         }
         Some(CliCommand::Init { db, admin }) => {

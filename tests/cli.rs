@@ -619,3 +619,66 @@ fn init_makes_a_file_nobody_reads_without_a_password_and_the_recovery_code_reset
     assert_eq!(actor.role, bureau_desk::domain::Role::Admin);
     drop(database);
 }
+
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.sqlite");
+    let out = bureau_desk()
+        .args(["demo", "--visitors", "40", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    let folder = dir.path().join("usb");
+    // Only an administrator makes backups.
+    let refused = bureau_desk()
+        .args(["backup", "--staff", "Елена", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&folder)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("your role may not do this"));
+    let out = bureau_desk()
+        .args(["backup", "--staff", "Admin", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&folder)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let made = std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    assert!(made.exists() && made.with_extension("keys").exists());
+    let restored = dir.path().join("restored.sqlite");
+    let out = bureau_desk()
+        .args(["restore", "--staff", "Admin", "--backup"])
+        .arg(&made)
+        .arg("--db")
+        .arg(&restored)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("restored and checked"));
+    let (a, _) = open_as_admin(&db);
+    let (b, _) = open_as_admin(&restored);
+    assert_eq!(a.content_digest().ok(), b.content_digest().ok());
+    // Onto an existing file: refused.
+    let again = bureau_desk()
+        .args(["restore", "--staff", "Admin", "--backup"])
+        .arg(&made)
+        .arg("--db")
+        .arg(&restored)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!again.status.success());
+}

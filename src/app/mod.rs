@@ -3,10 +3,12 @@
 //! so no query ever runs while drawing. Nothing here knows about egui. The commands of each
 //! area live in a module of their own.
 
+mod backups;
 mod lock;
 mod reports;
 pub mod session;
 
+pub use backups::BackupState;
 pub use lock::LockForm;
 mod slips;
 
@@ -336,6 +338,8 @@ pub struct Desk {
     screen_before_lock: Screen,
     /// Unsaved work of people who are not at the desk now, kept for them.
     parked: std::collections::HashMap<StaffId, lock::Parked>,
+    /// Automatic backups: where they go and how the last went.
+    pub backups: backups::BackupState,
     /// The service catalogue.
     pub services: Vec<ServiceType>,
     /// Organisations that provide services.
@@ -433,6 +437,7 @@ impl Desk {
             lock_after: std::time::Duration::from_secs(60 * lock_minutes),
             screen_before_lock: Screen::Desk,
             parked: std::collections::HashMap::new(),
+            backups: backups::BackupState::default(),
             desk_languages,
             screen: Screen::Desk,
             query: String::new(),
@@ -476,6 +481,8 @@ impl Desk {
         };
         let mut desk = desk;
         desk.refresh_day()?;
+        desk.backups = backups::BackupState::of(&desk.db)?;
+        desk.backup_if_due();
         Ok(desk)
     }
 
@@ -503,6 +510,7 @@ impl Desk {
         if let Err(error) = self.try_run(command) {
             self.notice = Some(Notice::Failed(error.label_key()));
         }
+        self.backup_if_due();
     }
 
     fn stamp(&self) -> String {

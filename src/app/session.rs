@@ -187,7 +187,7 @@ pub fn encrypt_plain(
     let staff = staff::make_admin(&mut plain, admin, now)?;
     plain.checkpoint()?;
     let key = keys::DatabaseKey::generate();
-    if let Err(error) = plain.export_encrypted(&staging, &key) {
+    if let Err(error) = plain.export_copy(&staging, Some(&key)) {
         remove_database_files(&staging);
         return Err(error.into());
     }

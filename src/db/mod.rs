@@ -4,6 +4,7 @@
 //! every multi-statement write runs in one transaction.
 
 pub mod audit;
+pub mod backup;
 pub mod catalogue;
 pub mod feedback;
 pub mod figures;
@@ -204,14 +205,15 @@ impl Database {
             .is_ok_and(|()| &header == b"SQLite format 3\0")
     }
 
-    /// Writes an encrypted copy of this (plain) database to `target` with `key`, and checks
-    /// it: it opens with the key, passes `PRAGMA integrity_check`, and every table holds the
-    /// same number of rows as here. `target` must not exist.
-    pub fn export_encrypted(&self, target: &Path, key: &DatabaseKey) -> Result<()> {
+    /// Writes a copy of this database to `target`, encrypted with `key` (or plain with
+    /// `None`), and checks it: it opens, passes `PRAGMA integrity_check`, and every table holds
+    /// the same number of rows as here. `target` must not exist. Used to encrypt a plain file
+    /// and for backups.
+    pub fn export_copy(&self, target: &Path, key: Option<&DatabaseKey>) -> Result<()> {
         if target.exists() {
             return Err(Error::Io(std::io::Error::new(
                 std::io::ErrorKind::AlreadyExists,
-                "the encrypted copy's file exists already",
+                "the copy's file exists already",
             )));
         }
         let target_text = target
@@ -220,9 +222,11 @@ impl Database {
         // The connection was opened without the right to create files: an empty file is an
         // empty database to attach.
         std::fs::File::create_new(target)?;
+        let pragma = key.map(DatabaseKey::sqlcipher_pragma);
+        let key_text = pragma.as_ref().map_or("", |p| p.as_str());
         let attach = self.conn.execute(
             "ATTACH DATABASE ?1 AS encrypted KEY ?2",
-            (target_text, key.sqlcipher_pragma().as_str()),
+            (target_text, key_text),
         );
         attach?;
         let copied = self
@@ -238,7 +242,10 @@ impl Database {
         let detached = self.conn.execute_batch("DETACH DATABASE encrypted");
         copied?;
         detached?;
-        let copy = Database::open_encrypted(target, OpenMode::Existing, key.duplicate())?;
+        let copy = match key {
+            Some(key) => Database::open_encrypted(target, OpenMode::Existing, key.duplicate())?,
+            None => Database::open(target, OpenMode::Existing)?,
+        };
         copy.verify_against(self)
     }
 
@@ -253,6 +260,44 @@ impl Database {
             ));
         }
         Ok(())
+    }
+
+    /// A SHA-256 over every row of every table (rows sorted, values as SQLite quotes them):
+    /// two databases with the same digest hold the same data. For checking restores.
+    pub fn content_digest(&self) -> Result<String> {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for (table, _) in self.row_counts()? {
+            let quoted = table.replace('"', "\"\"");
+            let columns: Vec<String> = self
+                .conn
+                .prepare(&format!(
+                    "SELECT name FROM pragma_table_info('{}')",
+                    table.replace('\'', "''")
+                ))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if columns.is_empty() {
+                continue;
+            }
+            let row_text = columns
+                .iter()
+                .map(|c| format!("quote(\"{}\")", c.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(" || '|' || ");
+            let mut rows: Vec<String> = self
+                .conn
+                .prepare(&format!("SELECT {row_text} FROM \"{quoted}\""))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            rows.sort();
+            hash.update(table.as_bytes());
+            for row in rows {
+                hash.update(b"\n");
+                hash.update(row.as_bytes());
+            }
+        }
+        Ok(hex::encode(hash.finalize()))
     }
 
     /// Rows per table (search index shadow tables included), by table name.

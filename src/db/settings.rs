@@ -8,6 +8,8 @@ use super::{Database, Result};
 pub const UI_LANGUAGE: &str = "ui.language";
 /// The languages services are offered in, ISO 639-1, space-separated.
 pub const DESK_LANGUAGES: &str = "desk.languages";
+/// The folder automatic backups go to (empty: `backups` beside the database).
+pub const BACKUP_FOLDER: &str = "backup.folder";
 /// Minutes without a key press or a click after which the desk locks itself (1–120; 5).
 pub const LOCK_MINUTES: &str = "desk.lock_minutes";
 /// The paper size of slips, "A5" (default) or "A4".
@@ -28,8 +30,12 @@ pub const BUREAU_HOURS_BG: &str = "bureau.hours_bg";
 pub const BUREAU_HOURS_EN: &str = "bureau.hours_en";
 
 /// The settings a coordinator may change from the command line, with what each is for.
-pub const EDITABLE: [(&str, &str); 11] = [
+pub const EDITABLE: [(&str, &str); 12] = [
     (UI_LANGUAGE, "interface language: bg or en"),
+    (
+        BACKUP_FOLDER,
+        "folder of the automatic backups (a USB stick or a network folder); empty: backups beside the database",
+    ),
     (
         LOCK_MINUTES,
         "minutes without a key press after which the desk locks itself: 1 to 120 (5)",

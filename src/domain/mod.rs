@@ -31,6 +31,7 @@ macro_rules! code_enum {
 }
 
 pub mod access;
+pub mod backups;
 pub mod bidi;
 pub mod directory;
 pub mod feedback;

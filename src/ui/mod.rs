@@ -226,6 +226,34 @@ impl BureauApp {
     }
 }
 
+/// The age of the last good backup, in amber when it is more than two days old or failed.
+fn backup_age(ui: &mut Ui, desk: &Desk, locale: &str) {
+    let state = &desk.backups;
+    if state.folder.is_none() {
+        return;
+    }
+    let now = desk.now();
+    let text = match (state.failed, state.last) {
+        (true, _) => t!("backup.failed_short", locale = locale).into_owned(),
+        (false, None) => t!("backup.none", locale = locale).into_owned(),
+        (false, Some(at)) => {
+            let hours = (now - at).num_hours().max(0);
+            if hours < 48 {
+                t!("backup.hours_ago", locale = locale, hours = hours).into_owned()
+            } else {
+                t!("backup.days_ago", locale = locale, days = hours / 24).into_owned()
+            }
+        }
+    };
+    let colour = if state.overdue(now) {
+        theme::STATUS_MISSED
+    } else {
+        theme::MUTED
+    };
+    ui.label(RichText::new(text).color(colour));
+    ui.separator();
+}
+
 /// The desk's window: the sign-in screen until someone signs in, then the desk; signing out
 /// closes the database and brings the sign-in screen back.
 pub struct DeskWindow {
@@ -383,6 +411,7 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                         commands.push(Command::SetLanguage((*lang).to_owned()));
                     }
                 }
+                backup_age(ui, desk, locale);
                 if let Some(staff) = &desk.at_desk {
                     if ui.button(t!("app.sign_out", locale = locale)).clicked() {
                         commands.push(Command::SignOut);

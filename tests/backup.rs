@@ -1,0 +1,172 @@
+//! Backups: a checked, encrypted copy with its key file; restore gives back the same data; the
+//! rotation keeps 7 daily, 4 weekly and 12 monthly copies; a missing or unusable folder is said
+//! and the desk goes on.
+
+use bureau_desk::app::{Clock, Command, Desk, Notice, session};
+use bureau_desk::db::{Database, OpenMode, backup, settings, staff};
+use bureau_desk::demo::{self, DemoOptions};
+use bureau_desk::domain::Role;
+use bureau_desk::output::key_file_of;
+use chrono::{NaiveDate, NaiveDateTime};
+use secrecy::SecretString;
+
+fn at(days: u64, hour: u32) -> NaiveDateTime {
+    (NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default() + chrono::Days::new(days))
+        .and_hms_opt(hour, 0, 0)
+        .unwrap_or_default()
+}
+
+fn demo_password() -> SecretString {
+    SecretString::from(demo::DEMO_PASSWORD)
+}
+
+#[test]
+fn a_backup_restores_to_the_same_data_row_by_row_and_needs_its_key_file() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("bureau.sqlite");
+    session::create_demo(
+        &path,
+        DemoOptions {
+            visitors: 120,
+            seed: 8,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let signed_in = session::sign_in(&path, demo::DEMO_ADMIN, &demo_password())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let original = signed_in.database;
+    let folder = dir.path().join("usb");
+    let made = backup::write(&original, &folder, at(330, 9)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(made.path.starts_with(&folder) && made.path.exists());
+    assert!(
+        key_file_of(&made.path).exists(),
+        "the key file goes with it"
+    );
+    assert!(
+        !Database::is_plain_file(&made.path),
+        "encrypted like the original"
+    );
+    assert!(
+        std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(|e| e.ok())
+            .all(|e| !e.file_name().to_string_lossy().ends_with(".part")),
+        "no temporary left"
+    );
+
+    let restored_path = dir.path().join("restored.sqlite");
+    backup::restore(&made.path, &restored_path).unwrap_or_else(|e| panic!("{e}"));
+    let restored = session::sign_in(&restored_path, demo::DEMO_ADMIN, &demo_password())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .database;
+    restored
+        .verify_against(&original)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        restored.content_digest().ok(),
+        original.content_digest().ok(),
+        "the same rows, value for value"
+    );
+    assert!(restored.content_digest().is_ok_and(|d| d.len() == 64));
+    // Restoring over an existing file is refused and leaves it alone.
+    let before = std::fs::read(&restored_path).unwrap_or_default();
+    assert!(backup::restore(&made.path, &restored_path).is_err());
+    assert_eq!(std::fs::read(&restored_path).unwrap_or_default(), before);
+    // Without its key file the backup opens for nobody.
+    let stray = dir.path().join("stray.sqlite");
+    std::fs::copy(&made.path, &stray).unwrap_or_else(|e| panic!("{e}"));
+    assert!(session::sign_in(&stray, demo::DEMO_ADMIN, &demo_password()).is_err());
+}
+
+#[test]
+fn rotation_keeps_seven_days_four_weeks_and_twelve_months() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("desk.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    staff::insert(&mut db, "Мария", Role::Admin, "2026-01-01T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let folder = dir.path().join("backups");
+    // A backup every third day for 14 months, then two on the last day.
+    let mut times: Vec<NaiveDateTime> = (0..142).map(|d| at(d * 3, 18)).collect();
+    times.push(at(426, 9));
+    times.push(at(426, 17));
+    for time in &times {
+        backup::write(&db, &folder, *time).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let kept: Vec<NaiveDateTime> = backup::list(&path, &folder)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|b| b.at)
+        .collect();
+    let expected: Vec<NaiveDateTime> = {
+        let keep = bureau_desk::domain::backups::to_keep(&times);
+        let mut expected: Vec<NaiveDateTime> = times
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(t, _)| *t)
+            .collect();
+        expected.sort();
+        expected
+    };
+    assert_eq!(kept, expected);
+    assert!(kept.len() <= 7 + 4 + 12);
+    assert!(kept.contains(&at(426, 17)) && !kept.contains(&at(426, 9)));
+    let months: std::collections::BTreeSet<String> =
+        kept.iter().map(|t| t.format("%Y-%m").to_string()).collect();
+    assert_eq!(months.len(), 12, "{months:?}");
+}
+
+#[test]
+fn a_missing_or_unusable_backup_folder_is_said_and_the_desk_goes_on() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("desk.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    let maria = staff::insert(&mut db, "Мария", Role::Admin, "2026-01-01T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The "folder" is a file: nothing can be written under it (a USB stick that is not there
+    // behaves the same way to the desk).
+    let not_a_folder = dir.path().join("usb-stick");
+    std::fs::write(&not_a_folder, "not a folder").unwrap_or_else(|e| panic!("{e}"));
+    settings::set(
+        &db,
+        settings::BACKUP_FOLDER,
+        &not_a_folder.join("backups").display().to_string(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(backup::write(&db, &not_a_folder, at(0, 9)).is_err());
+    let mut desk = Desk::new(db, maria, Clock::Fixed(at(330, 9))).unwrap_or_else(|e| panic!("{e}"));
+    assert!(desk.backups.failed);
+    assert_eq!(desk.notice, Some(Notice::Failed("backup.failed")));
+    assert!(desk.backups.overdue(at(330, 9)));
+    desk.query = "мария".into();
+    desk.run(Command::Search);
+    assert_eq!(
+        desk.notice,
+        Some(Notice::Failed("backup.failed")),
+        "no new failure"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&not_a_folder).unwrap_or_default(),
+        "not a folder"
+    );
+
+    // A good folder: the desk makes its backup on opening and shows its age.
+    let dir2 = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path2 = dir2.path().join("desk.sqlite");
+    let mut db2 =
+        Database::open(&path2, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    let elena = staff::insert(&mut db2, "Елена", Role::Desk, "2026-01-01T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let desk2 = Desk::new(db2, elena, Clock::Fixed(at(330, 9))).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(desk2.backups.last, Some(at(330, 9)));
+    assert!(!desk2.backups.overdue(at(331, 9)));
+    assert!(desk2.backups.overdue(at(333, 10)));
+    assert_eq!(
+        backup::list(&path2, &backup::default_folder(&path2))
+            .unwrap_or_default()
+            .len(),
+        1
+    );
+}
