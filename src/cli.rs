@@ -65,6 +65,19 @@ pub enum CliCommand {
         #[arg(long)]
         recovery_key: bool,
     },
+    /// List, add or remove the people who work at the desk (administrators). A new person's
+    /// password comes from the terminal or BUREAU_DESK_NEW_PASSWORD.
+    Staff {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The administrator signing in (password from the terminal or BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+        /// What to do.
+        #[command(subcommand)]
+        action: StaffAction,
+    },
     /// Make a checked, encrypted backup of the database (with its key file) in a folder; older
     /// backups beyond 7 daily, 4 weekly and 12 monthly are removed. Administrators only.
     Backup {
@@ -206,6 +219,29 @@ pub enum CliCommand {
         /// One JSON object a line instead of text.
         #[arg(long)]
         json: bool,
+    },
+}
+
+/// What `bureau-desk staff` does.
+#[derive(Debug, Subcommand)]
+pub enum StaffAction {
+    /// Everyone at the desk: id, name, role.
+    List,
+    /// Add a person with their own password.
+    Add {
+        /// Their name, as printed on slips.
+        name: String,
+        /// desk, coordinator, admin, volunteer or partner.
+        #[arg(long)]
+        role: String,
+        /// A partner's organisation (its id in the directory).
+        #[arg(long, value_name = "ID")]
+        organisation: Option<i64>,
+    },
+    /// Remove a person: their password opens nothing from now on.
+    Remove {
+        /// Their name.
+        name: String,
     },
 }
 
@@ -386,6 +422,72 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
         }) => {
             let (database, actor) = signed_in(&db, staff.as_deref())?;
             search(&database, &actor, &query, limit, json, out)?;
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Staff { db, staff, action }) => {
+            let (mut database, actor) = signed_in(&db, staff.as_deref())?;
+            match action {
+                StaffAction::List => {
+                    for member in staff::list(&database).map_err(|e| e.to_string())? {
+                        writeln!(
+                            out,
+                            "{}\t{}\t{}",
+                            member.id.0,
+                            member.display_name,
+                            member.role.code()
+                        )
+                        .map_err(|e| e.to_string())?;
+                    }
+                }
+                StaffAction::Add {
+                    name,
+                    role,
+                    organisation,
+                } => {
+                    let role = crate::domain::Role::from_code(&role).ok_or_else(|| {
+                        format!("'{role}' is not a role; use desk, coordinator, admin, volunteer or partner")
+                    })?;
+                    let password = new_password("BUREAU_DESK_NEW_PASSWORD")?;
+                    let now = crate::domain::format_stamp(chrono::Local::now().naive_local());
+                    let member = session::NewMember {
+                        name: &name,
+                        role,
+                        organisation: organisation.map(crate::domain::OrganisationId),
+                    };
+                    let added = session::add_staff(
+                        &mut database,
+                        &actor,
+                        &member,
+                        &password,
+                        &password,
+                        &now,
+                    )
+                    .map_err(|e| e.to_string())?;
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}",
+                        added.id.0,
+                        added.display_name,
+                        role.code()
+                    )
+                    .map_err(|e| e.to_string())?;
+                }
+                StaffAction::Remove { name } => {
+                    let wanted = name.trim().to_lowercase();
+                    let member = staff::list(&database)
+                        .map_err(|e| e.to_string())?
+                        .into_iter()
+                        .find(|s| s.display_name.to_lowercase() == wanted)
+                        .ok_or_else(|| format!("nobody called '{name}' works at this desk"))?;
+                    session::remove_staff(&database, &actor, &member).map_err(|e| e.to_string())?;
+                    writeln!(
+                        out,
+                        "{} no longer opens this database.",
+                        member.display_name
+                    )
+                    .map_err(|e| e.to_string())?;
+                }
+            }
             Ok(Outcome::Done)
         }
         Some(CliCommand::Backup {

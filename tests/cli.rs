@@ -682,3 +682,75 @@ fn backup_and_restore_from_the_command_line() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!again.status.success());
 }
+
+#[test]
+fn administrators_add_and_remove_staff_each_with_their_own_password() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.sqlite");
+    let out = bureau_desk()
+        .args(["demo", "--visitors", "20", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    let staff = |args: &[&str], new_password: Option<&str>| {
+        let mut command = bureau_desk();
+        if let Some(password) = new_password {
+            command.env("BUREAU_DESK_NEW_PASSWORD", password);
+        }
+        command
+            .args(["staff", "--staff", "Admin", "--db"])
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let petar = "петър има нова парола";
+    let added = staff(&["add", "Петър", "--role", "desk"], Some(petar));
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let listed = String::from_utf8_lossy(&staff(&["list"], None).stdout).into_owned();
+    assert!(listed.contains("Петър\tdesk"), "{listed}");
+    let search_as = |name: &str, password: &str| {
+        bureau_desk()
+            .env("BUREAU_DESK_PASSWORD", password)
+            .args(["search", "--staff", name, "--db"])
+            .arg(&db)
+            .arg("ivan")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert!(search_as("Петър", petar).status.success());
+    // A partner needs an organisation, and gets no key slot: their password opens nothing.
+    let no_org = staff(
+        &["add", "Надя", "--role", "partner"],
+        Some("надя е от центъра"),
+    );
+    assert!(!no_org.status.success());
+    let partner = staff(
+        &["add", "Надя", "--role", "partner", "--organisation", "2"],
+        Some("надя е от центъра"),
+    );
+    assert!(
+        partner.status.success(),
+        "{}",
+        String::from_utf8_lossy(&partner.stderr)
+    );
+    assert!(!search_as("Надя", "надя е от центъра").status.success());
+    // Removed: the slot is gone.
+    assert!(staff(&["remove", "Петър"], None).status.success());
+    assert!(!search_as("Петър", petar).status.success());
+    // A desk worker may not manage staff; nobody removes themselves.
+    let as_elena = bureau_desk()
+        .env("BUREAU_DESK_NEW_PASSWORD", "some long password")
+        .args(["staff", "--staff", "Елена", "--db"])
+        .arg(&db)
+        .args(["add", "Иван", "--role", "desk"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(String::from_utf8_lossy(&as_elena.stderr).contains("your role may not do this"));
+    assert!(!staff(&["remove", "Admin"], None).status.success());
+}

@@ -36,6 +36,12 @@ pub enum SessionError {
     /// A new database was asked for where a file exists.
     #[error("{0} already exists")]
     Exists(PathBuf),
+    /// A partner needs their organisation.
+    #[error("a partner belongs to an organisation: name it")]
+    NoOrganisation,
+    /// An administrator may not remove themselves.
+    #[error("you cannot remove yourself; another administrator can")]
+    RemoveSelf,
     /// The file is not a plain database and has no key file beside it.
     #[error("{0} is not a bureau-desk database, or its key file is missing")]
     NoKeyFile(PathBuf),
@@ -66,6 +72,8 @@ impl SessionError {
             SessionError::NoName => "sign_in.no_name",
             SessionError::Exists(_) => "error.output_exists",
             SessionError::NotEncrypted(_) => "sign_in.not_encrypted",
+            SessionError::NoOrganisation => "staff.no_organisation",
+            SessionError::RemoveSelf => "staff.remove_self",
         }
     }
 }
@@ -247,6 +255,91 @@ pub fn set_password(
     let mut file = KeyFile::load(&keys_path)?;
     file.set_password(staff.id.0, &staff.display_name, password, key)?;
     file.save(&keys_path)?;
+    Ok(())
+}
+
+/// A person to add to the desk.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMember<'a> {
+    /// Their name, as printed on slips.
+    pub name: &'a str,
+    /// Their role.
+    pub role: Role,
+    /// A partner's organisation.
+    pub organisation: Option<crate::domain::OrganisationId>,
+}
+
+/// Adds a staff member who opens the file with their own password (a new key slot), or a
+/// partner (no slot: a hash in the database, tied to their organisation). Administrators only.
+pub fn add_staff(
+    database: &mut Database,
+    actor: &crate::domain::Actor,
+    member: &NewMember<'_>,
+    password: &SecretString,
+    again: &SecretString,
+    now: &str,
+) -> Result<Staff, SessionError> {
+    let NewMember {
+        name,
+        role,
+        organisation,
+    } = *member;
+    actor
+        .require(crate::domain::access::Permission::ManageStaff)
+        .map_err(db::Error::from)?;
+    checked_new_password(password, again)?;
+    if role == Role::Partner {
+        let organisation = organisation.ok_or(SessionError::NoOrganisation)?;
+        return Ok(staff::add_partner(
+            database,
+            actor,
+            name,
+            organisation,
+            password,
+            now,
+        )?);
+    }
+    let path = database
+        .path()
+        .ok_or_else(|| SessionError::NotEncrypted(PathBuf::from(":memory:")))?
+        .to_owned();
+    let keys_path = key_file_of(&path);
+    let mut file = KeyFile::load(&keys_path)?;
+    if file.staff_named(name).is_some() {
+        return Err(SessionError::Exists(PathBuf::from(name.trim())));
+    }
+    let key = database
+        .key()
+        .ok_or_else(|| SessionError::NotEncrypted(path.clone()))?
+        .duplicate();
+    let member = staff::insert(database, name, role, now)?;
+    file.set_password(member.id.0, &member.display_name, password, &key)?;
+    file.save(&keys_path)?;
+    Ok(member)
+}
+
+/// Removes a staff member from the desk: their key slot goes (their password opens nothing
+/// from now on) and their entry is marked inactive (their past work keeps its author).
+/// Administrators only; nobody removes themselves.
+pub fn remove_staff(
+    database: &Database,
+    actor: &crate::domain::Actor,
+    member: &Staff,
+) -> Result<(), SessionError> {
+    actor
+        .require(crate::domain::access::Permission::ManageStaff)
+        .map_err(db::Error::from)?;
+    if member.id == actor.staff_id {
+        return Err(SessionError::RemoveSelf);
+    }
+    if let Some(path) = database.path().filter(|_| database.is_encrypted()) {
+        let keys_path = key_file_of(path);
+        let mut file = KeyFile::load(&keys_path)?;
+        if file.remove(member.id.0) {
+            file.save(&keys_path)?;
+        }
+    }
+    staff::deactivate(database, member.id)?;
     Ok(())
 }
 

@@ -143,6 +143,17 @@ pub fn make_admin(db: &mut Database, name: &str, now: &str) -> Result<Staff> {
     }
 }
 
+/// Marks a staff member as no longer working at the desk.
+pub fn deactivate(db: &Database, id: StaffId) -> Result<()> {
+    let changed = db
+        .conn
+        .execute("UPDATE staff SET active = 0 WHERE id = ?1", [id.0])?;
+    if changed == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
 /// Writes a staff member as given; the caller owns the transaction (also the demo's path).
 pub(crate) fn write(
     conn: &rusqlite::Connection,
