@@ -170,6 +170,149 @@ fn bench_figures(db: &Database, actor: &bureau_desk::domain::Actor) {
     }
 }
 
+/// Search-as-you-type over every keystroke of `QUERIES`, after one unmeasured pass.
+fn keystrokes(db: &Database, actor: &bureau_desk::domain::Actor) -> Vec<Duration> {
+    let prefixes: Vec<String> = QUERIES
+        .iter()
+        .flat_map(|query| {
+            let chars: Vec<char> = query.chars().collect();
+            (2..=chars.len().min(20))
+                .map(move |len| chars[..len].iter().collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for prefix in &prefixes {
+        std::hint::black_box(visitors::search(db, actor, prefix, 50).unwrap_or_default());
+    }
+    prefixes
+        .iter()
+        .map(|prefix| {
+            let started = Instant::now();
+            std::hint::black_box(visitors::search(db, actor, prefix, 50).unwrap_or_default());
+            started.elapsed()
+        })
+        .collect()
+}
+
+/// Logging a visit with three services, durably, 300 times.
+fn visit_logging(
+    db: &mut Database,
+    actor: &bureau_desk::domain::Actor,
+    size: usize,
+) -> Vec<Duration> {
+    let services: Vec<ServiceLine> = (1..=3)
+        .map(|id| ServiceLine {
+            service_type: bureau_desk::domain::ServiceTypeId(id),
+            provider: bureau_desk::domain::OrganisationId(1),
+        })
+        .collect();
+    let at = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(11, 0, 0))
+        .unwrap_or_default();
+    (0..300)
+        .map(|n| {
+            let visit = NewVisit {
+                visitor: Some(VisitorId(1 + (n * 3331) % size as i64)),
+                at,
+                staff: actor.staff_id,
+                language: "ar".into(),
+                interpreter: true,
+                duration_minutes: Some(20),
+                services: services.clone(),
+                notes: String::new(),
+            };
+            let started = Instant::now();
+            visits::insert(db, actor, &visit, "2026-11-23T11:00:00")
+                .unwrap_or_else(|e| panic!("{e}"));
+            started.elapsed()
+        })
+        .collect()
+}
+
+/// The cost of encryption: the same searches and visit logging on the plain file and on an
+/// encrypted copy of it (SQLCipher), side by side in one run; signing in (argon2id); and the
+/// sign-in screen from nothing (reading the key file, drawing the first frame).
+fn bench_encryption(path: &std::path::Path, size: usize) {
+    use bureau_desk::app::session;
+    use bureau_desk::keys::{DatabaseKey, KeyFile};
+    let password = secrecy::SecretString::from("a benchmark password");
+    let encrypted = path.with_file_name(format!("visitors-{size}-encrypted.sqlite"));
+    let plain = Database::open(path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+    let admin = staff::list(&plain).unwrap_or_default()[0].clone();
+    if !encrypted.exists() {
+        let started = Instant::now();
+        let key = DatabaseKey::generate();
+        plain
+            .export_copy(&encrypted, Some(&key))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut file = KeyFile::default();
+        file.set_password(admin.id.0, &admin.display_name, &password, &key)
+            .unwrap_or_else(|e| panic!("{e}"));
+        file.save(&bureau_desk::output::key_file_of(&encrypted))
+            .unwrap_or_else(|e| panic!("{e}"));
+        println!("encrypted copy made in {:.1?}", started.elapsed());
+    }
+    drop(plain);
+    let mut sign_ins = Vec::new();
+    let mut opened = None;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let signed_in = session::sign_in(&encrypted, &admin.display_name, &password)
+            .unwrap_or_else(|e| panic!("{e}"));
+        sign_ins.push(started.elapsed());
+        opened = Some(signed_in);
+    }
+    report(
+        "sign in (argon2id 64 MiB, t=3, open the file)",
+        &mut sign_ins,
+    );
+    let Some(signed_in) = opened else {
+        return;
+    };
+    let actor = signed_in.staff.actor();
+    let mut encrypted_db = signed_in.database;
+    let mut plain_db = Database::open(path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+    report(
+        "search as you type, plain file",
+        &mut keystrokes(&plain_db, &actor),
+    );
+    report(
+        "search as you type, encrypted file",
+        &mut keystrokes(&encrypted_db, &actor),
+    );
+    report(
+        "log a visit with 3 services, plain file",
+        &mut visit_logging(&mut plain_db, &actor, size),
+    );
+    report(
+        "log a visit with 3 services, encrypted file",
+        &mut visit_logging(&mut encrypted_db, &actor, size),
+    );
+    let mut cold = Vec::new();
+    for _ in 0..10 {
+        let started = Instant::now();
+        let gate = session::Gate::new(encrypted.clone(), false);
+        let mut window = bureau_desk::ui::DeskWindow::new(
+            gate,
+            bureau_desk::app::SlipOutput {
+                folder: std::env::temp_dir(),
+                open_viewer: false,
+            },
+            Clock::System,
+        );
+        let ctx = egui::Context::default();
+        theme::install(&ctx);
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| window.show(ui));
+        output.textures_delta.clear();
+        std::hint::black_box(output);
+        cold.push(started.elapsed());
+    }
+    report(
+        "sign-in screen from nothing (fonts, key file, frame)",
+        &mut cold,
+    );
+}
+
 fn main() {
     let only = |what: &str| std::env::args().any(|a| a == format!("--only-{what}"));
     if only("slips") {
@@ -182,6 +325,10 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let path = database(size);
+    if only("encryption") {
+        bench_encryption(&path, size);
+        return;
+    }
     let mut db = Database::open(&path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
     let actor = staff::list(&db).unwrap_or_default()[0].actor();
     println!("database: {} visitors ({})", size, path.display());
@@ -338,4 +485,6 @@ fn main() {
     }
     bench_figures(&db, &actor);
     bench_slips();
+    drop(db);
+    bench_encryption(&path, size);
 }
