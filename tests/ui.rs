@@ -916,3 +916,102 @@ fn the_lock_keeps_a_draft_for_its_owner_and_hides_it_from_the_next_person() {
     h.run();
     assert_eq!(h.state().desk.screen, Screen::Locked);
 }
+
+#[test]
+fn an_administrator_adds_a_person_who_then_unlocks_the_desk_and_removes_them() {
+    use bureau_desk::app::session;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("bureau.sqlite");
+    let admin_pw = "администраторът е тук";
+    let secret = |s: &str| secrecy::SecretString::from(s);
+    let set_up = session::create(
+        &path,
+        "Мария",
+        &secret(admin_pw),
+        &secret(admin_pw),
+        "2026-11-23T09:00",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let now = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(10, 5, 0))
+        .unwrap_or_default();
+    let desk = Desk::new(
+        set_up.signed_in.database,
+        set_up.signed_in.staff,
+        Clock::Fixed(now),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, app: &mut BureauApp| app.show(ui), BureauApp::new(desk));
+    let h = &mut harness;
+    h.run();
+    h.get_by_label(&tr("app.tab_staff")).click();
+    h.run();
+    assert_eq!(
+        h.state().desk.screen,
+        Screen::Staff,
+        "{:?}",
+        h.state().desk.notice
+    );
+    type_into(h, &tr("staff.name"), "Петър");
+    h.get_by_label(&tr("role.desk")).click();
+    h.run();
+    let petar_pw = "петър идва следобед";
+    type_into(h, &tr("sign_in.new_password"), petar_pw);
+    type_into(h, &tr("sign_in.new_password_again"), petar_pw);
+    h.get_by_label(&tr("staff.add")).click();
+    h.run();
+    assert!(
+        h.state()
+            .desk
+            .staff
+            .iter()
+            .any(|s| s.display_name == "Петър"),
+        "{:?}",
+        h.state().desk.staff_form.error
+    );
+    // Петър can now take the desk on the lock screen.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    h.get_by_label(&tr("sign_in.name")).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label(&tr("sign_in.name")).type_text("Петър");
+    h.run();
+    type_into(h, &tr("sign_in.password"), petar_pw);
+    h.get_by_label(&tr("lock.unlock")).click();
+    h.run();
+    assert_eq!(
+        h.state().desk.at_desk.as_ref().map(|s| s.role),
+        Some(Role::Desk)
+    );
+    assert!(
+        h.query_by_label(&tr("app.tab_staff")).is_none(),
+        "not for a desk worker"
+    );
+    // Back to the administrator, who removes him: his password opens nothing any more.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    h.get_by_label(&tr("sign_in.name")).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label(&tr("sign_in.name")).type_text("Мария");
+    h.run();
+    type_into(h, &tr("sign_in.password"), admin_pw);
+    h.get_by_label(&tr("lock.unlock")).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Staff, "back where she was");
+    h.get_by_label(&tr("staff.remove")).click();
+    h.run();
+    assert!(
+        !h.state()
+            .desk
+            .staff
+            .iter()
+            .any(|s| s.display_name == "Петър")
+    );
+    drop(harness);
+    assert!(session::sign_in(&path, "Петър", &secret(petar_pw)).is_err());
+}

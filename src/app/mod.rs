@@ -3,11 +3,13 @@
 //! so no query ever runs while drawing. Nothing here knows about egui. The commands of each
 //! area live in a module of their own.
 
+mod accounts;
 mod backups;
 mod lock;
 mod reports;
 pub mod session;
 
+pub use accounts::StaffForm;
 pub use backups::BackupState;
 pub use lock::LockForm;
 mod slips;
@@ -56,6 +58,8 @@ pub enum Screen {
     Reports,
     /// Locked: nothing personal shown until someone signs in.
     Locked,
+    /// The people who work at the desk (administrators).
+    Staff,
 }
 
 /// Which slip.
@@ -74,6 +78,14 @@ pub enum Command {
     SignOut,
     /// Lock the desk (Ctrl+L, or after the idle time).
     Lock,
+    /// Show the staff screen.
+    OpenStaff,
+    /// Add the person typed on the staff screen.
+    AddStaff,
+    /// Reset the password of the person chosen on the staff screen to the one typed.
+    ResetPassword,
+    /// Remove a person from the desk.
+    RemoveStaff(StaffId),
     /// Unlock with the name and password typed on the lock screen.
     Unlock,
     /// Switch the UI language (remembered in the database).
@@ -332,6 +344,8 @@ pub struct Desk {
     pub signed_out: bool,
     /// The lock screen's fields.
     pub lock_form: LockForm,
+    /// The staff screen's fields.
+    pub staff_form: StaffForm,
     /// The desk locks itself after this long without a key press or a click.
     pub lock_after: std::time::Duration,
     /// The screen to go back to when the same person unlocks.
@@ -434,6 +448,7 @@ impl Desk {
             at_desk: Some(at_desk),
             signed_out: false,
             lock_form: LockForm::default(),
+            staff_form: StaffForm::default(),
             lock_after: std::time::Duration::from_secs(60 * lock_minutes),
             screen_before_lock: Screen::Desk,
             parked: std::collections::HashMap::new(),
@@ -523,6 +538,10 @@ impl Desk {
                 self.signed_out = true;
             }
             Command::Lock => self.lock(),
+            Command::OpenStaff => self.open_staff()?,
+            Command::AddStaff => self.add_staff()?,
+            Command::ResetPassword => self.reset_password()?,
+            Command::RemoveStaff(id) => self.remove_staff(id)?,
             Command::Unlock => self.unlock()?,
             Command::SetLanguage(locale) => {
                 if crate::UI_LANGUAGES.contains(&locale.as_str()) {

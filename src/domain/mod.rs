@@ -113,6 +113,26 @@ impl Role {
         }
     }
 
+    /// Every role, in the order a picker shows them.
+    pub const ALL: [Role; 5] = [
+        Role::Desk,
+        Role::Coordinator,
+        Role::Admin,
+        Role::Volunteer,
+        Role::Partner,
+    ];
+
+    /// The i18n key of the role's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Desk => "role.desk",
+            Role::Coordinator => "role.coordinator",
+            Role::Admin => "role.admin",
+            Role::Volunteer => "role.volunteer",
+            Role::Partner => "role.partner",
+        }
+    }
+
     /// Reads a stored code.
     pub fn from_code(code: &str) -> Option<Self> {
         Some(match code {

@@ -10,6 +10,7 @@ mod referral_form;
 mod replace_question;
 mod reports;
 mod sign_in;
+mod staff_screen;
 pub mod theme;
 mod visit_form;
 mod visitor_form;
@@ -32,6 +33,7 @@ pub use referral_form::referral_form_ui;
 pub use replace_question::replace_question_ui;
 pub use reports::reports_ui;
 pub use sign_in::sign_in_ui;
+pub use staff_screen::staff_ui;
 pub use visit_form::visit_form_ui;
 pub use visitor_form::visitor_form_ui;
 pub use week::week_ui;
@@ -62,6 +64,7 @@ impl BureauApp {
         // The visitor's own screen shows nothing of the staff; the lock screen nothing at all.
         if !matches!(self.desk.screen, Screen::Feedback | Screen::Locked) {
             top_bar(ui, &self.desk, &mut self.commands);
+            status_line(ui, &self.desk);
         }
         let desk = &mut self.desk;
         let commands = &mut self.commands;
@@ -94,6 +97,11 @@ impl BureauApp {
             }
             Screen::Locked => {
                 egui::CentralPanel::default().show(ui, |ui| lock_ui(ui, desk, commands));
+            }
+            Screen::Staff => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| staff_ui(ui, desk, commands));
+                });
             }
         }
         replace_question_ui(ui, desk, commands);
@@ -208,7 +216,7 @@ impl BureauApp {
                     }
                 }
                 Screen::Locked => {}
-                Screen::Week | Screen::Reports => {
+                Screen::Week | Screen::Reports | Screen::Staff => {
                     if escape {
                         push.push(Command::OpenDesk);
                     }
@@ -226,8 +234,10 @@ impl BureauApp {
     }
 }
 
-/// The age of the last good backup, in amber when it is more than two days old or failed.
-fn backup_age(ui: &mut Ui, desk: &Desk, locale: &str) {
+/// The status line at the bottom: the age of the last good backup, in amber when it is more
+/// than two days old or the last try failed.
+fn status_line(ui: &mut Ui, desk: &Desk) {
+    let locale = desk.locale.as_str();
     let state = &desk.backups;
     if state.folder.is_none() {
         return;
@@ -250,8 +260,9 @@ fn backup_age(ui: &mut Ui, desk: &Desk, locale: &str) {
     } else {
         theme::MUTED
     };
-    ui.label(RichText::new(text).color(colour));
-    ui.separator();
+    egui::Panel::bottom("status_line").show(ui, |ui| {
+        ui.label(RichText::new(text).color(colour));
+    });
 }
 
 /// The desk's window: the sign-in screen until someone signs in, then the desk; signing out
@@ -379,6 +390,12 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                         Command::OpenFeedback,
                         Permission::Feedback,
                     ),
+                    (
+                        Screen::Staff,
+                        "app.tab_staff",
+                        Command::OpenStaff,
+                        Permission::ManageStaff,
+                    ),
                 ];
                 for (screen, key, command, _) in tabs.into_iter().filter(|t| desk.may(t.3)) {
                     if ui
@@ -411,7 +428,6 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                         commands.push(Command::SetLanguage((*lang).to_owned()));
                     }
                 }
-                backup_age(ui, desk, locale);
                 if let Some(staff) = &desk.at_desk {
                     if ui.button(t!("app.sign_out", locale = locale)).clicked() {
                         commands.push(Command::SignOut);
