@@ -1006,6 +1006,16 @@ fn an_administrator_adds_a_person_who_then_unlocks_the_desk_and_removes_them() {
     h.get_by_label(&tr("staff.remove")).click();
     h.run();
     assert!(
+        h.state()
+            .desk
+            .staff
+            .iter()
+            .any(|s| s.display_name == "Петър"),
+        "one click only asks"
+    );
+    h.get_by_label(&tr("staff.remove_yes")).click();
+    h.run();
+    assert!(
         !h.state()
             .desk
             .staff

@@ -23,6 +23,8 @@ pub struct StaffForm {
     pub password_again: zeroize::Zeroizing<String>,
     /// Whose password is being reset, if that is what the form does.
     pub reset_for: Option<StaffId>,
+    /// Whose removal waits for a second click ("really remove?").
+    pub remove_asked: Option<StaffId>,
     /// Why the last action failed (i18n key).
     pub error: Option<&'static str>,
 }

@@ -29,12 +29,32 @@ pub fn staff_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
                 {
                     desk.staff_form.reset_for = Some(member.id);
                 }
-                if Some(member.id) != me
-                    && ui
-                        .small_button(t!("staff.remove", locale = locale))
-                        .clicked()
+                if Some(member.id) == me {
+                    ui.label("");
+                } else if desk.staff_form.remove_asked == Some(member.id) {
+                    ui.horizontal(|ui| {
+                        ui.label(
+                            RichText::new(t!("staff.really_remove", locale = locale))
+                                .color(theme::STATUS_MISSED),
+                        );
+                        if ui
+                            .small_button(t!("staff.remove_yes", locale = locale))
+                            .clicked()
+                        {
+                            commands.push(Command::RemoveStaff(member.id));
+                        }
+                        if ui
+                            .small_button(t!("staff.remove_no", locale = locale))
+                            .clicked()
+                        {
+                            desk.staff_form.remove_asked = None;
+                        }
+                    });
+                } else if ui
+                    .small_button(t!("staff.remove", locale = locale))
+                    .clicked()
                 {
-                    commands.push(Command::RemoveStaff(member.id));
+                    desk.staff_form.remove_asked = Some(member.id);
                 }
                 ui.end_row();
             }
