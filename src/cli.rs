@@ -78,6 +78,17 @@ pub enum CliCommand {
         #[command(subcommand)]
         action: StaffAction,
     },
+    /// Give the database a new key (an administrator): a backup of the old files is made first;
+    /// afterwards only this administrator's password and the new recovery code (printed once)
+    /// open it, and the others need new passwords (`staff` on the desk's Staff screen).
+    Rekey {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The administrator (password from the terminal or BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+    },
     /// Make a checked, encrypted backup of the database (with its key file) in a folder; older
     /// backups beyond 7 daily, 4 weekly and 12 monthly are removed. Administrators only.
     Backup {
@@ -488,6 +499,32 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                     .map_err(|e| e.to_string())?;
                 }
             }
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Rekey { db, staff }) => {
+            let name = staff.ok_or("name the administrator with --staff NAME")?;
+            let password = secret_from("BUREAU_DESK_PASSWORD", &format!("Password of {name}: "))?;
+            let signed_in = session::sign_in(&db, &name, &password).map_err(|e| e.to_string())?;
+            let folder = db::backup::folder_of(&signed_in.database).map_err(|e| e.to_string())?;
+            let admin = signed_in.staff;
+            let (_, code) = session::rekey(
+                signed_in.database,
+                &admin,
+                &password,
+                &folder,
+                chrono::Local::now().naive_local(),
+            )
+            .map_err(|e| e.to_string())?;
+            writeln!(
+                out,
+                "{}: a new database key. Only {} and the new recovery code open it now; \
+                 give everyone else a new password on the Staff screen.\n\
+                 New recovery code (shown only now; the old one no longer works):\n\n    {}\n",
+                db.display(),
+                admin.display_name,
+                code.expose()
+            )
+            .map_err(|e| e.to_string())?;
             Ok(Outcome::Done)
         }
         Some(CliCommand::Backup {

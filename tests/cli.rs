@@ -754,3 +754,51 @@ fn administrators_add_and_remove_staff_each_with_their_own_password() {
     assert!(String::from_utf8_lossy(&as_elena.stderr).contains("your role may not do this"));
     assert!(!staff(&["remove", "Admin"], None).status.success());
 }
+
+#[test]
+fn rekey_from_the_command_line_prints_a_new_recovery_code() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.sqlite");
+    let out = bureau_desk()
+        .args(["demo", "--visitors", "20", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    let (before, _) = open_as_admin(&db);
+    let digest = before.content_digest().unwrap_or_default();
+    drop(before);
+    let out = bureau_desk()
+        .args(["rekey", "--staff", "Admin", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        printed
+            .split_whitespace()
+            .any(|w| w.len() == 39 && w.matches('-').count() == 7),
+        "{printed}"
+    );
+    let (after, _) = open_as_admin(&db);
+    assert_eq!(after.content_digest().unwrap_or_default(), digest);
+    // Елена's slot went with the old key; a backup of the old pair was made first.
+    let elena = bureau_desk()
+        .args(["search", "--staff", "Елена", "--db"])
+        .arg(&db)
+        .arg("ivan")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!elena.status.success());
+    assert!(
+        std::fs::read_dir(dir.path().join("backups"))
+            .map(|d| d.count() >= 2)
+            .unwrap_or(false),
+        "the backup and its key file"
+    );
+}

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::{NaiveDateTime, TimeDelta};
 
 use super::{Desk, Notice};
-use crate::db::{self, Database, backup, settings};
+use crate::db::{self, Database, backup};
 
 /// Where backups go and how the last one went.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,9 +29,7 @@ impl BackupState {
         let Some(path) = db.path() else {
             return Ok(BackupState::default());
         };
-        let folder = settings::get(db, settings::BACKUP_FOLDER)?
-            .filter(|f| !f.trim().is_empty())
-            .map_or_else(|| backup::default_folder(path), PathBuf::from);
+        let folder = backup::folder_of(db)?;
         let last = backup::list(path, &folder)
             .ok()
             .and_then(|all| all.last().map(|b| b.at));

@@ -343,6 +343,59 @@ pub fn remove_staff(
     Ok(())
 }
 
+/// Changes the database key (an administrator, with their own password): the file is copied
+/// under a new random key and checked, a new key file holds only the administrator's slot and
+/// a new recovery code, and both replace the old pair. Every other person's slot is gone: an
+/// administrator gives them new passwords. A backup of the old pair is made first, so a power
+/// cut between the two renames loses nothing (restore that backup).
+pub fn rekey(
+    database: Database,
+    admin: &Staff,
+    password: &SecretString,
+    backup_folder: &Path,
+    now: chrono::NaiveDateTime,
+) -> Result<(Database, RecoveryCode), SessionError> {
+    admin
+        .actor()
+        .require(crate::domain::access::Permission::ManageStaff)
+        .map_err(db::Error::from)?;
+    let checked = verify(&database, &admin.display_name, password)?;
+    if checked.id != admin.id {
+        return Err(SessionError::UnknownName(admin.display_name.clone()));
+    }
+    let path = database
+        .path()
+        .ok_or_else(|| SessionError::NotEncrypted(PathBuf::from(":memory:")))?
+        .to_owned();
+    if !database.is_encrypted() {
+        return Err(SessionError::NotEncrypted(path));
+    }
+    db::backup::write(&database, backup_folder, now)?;
+    let keys_path = key_file_of(&path);
+    let staging = with_suffix(&path, ".rekey");
+    let staging_keys = with_suffix(&keys_path, ".rekey");
+    remove_database_files(&staging);
+    drop(std::fs::remove_file(&staging_keys));
+    let key = keys::DatabaseKey::generate();
+    if let Err(error) = database.export_copy(&staging, Some(&key)) {
+        remove_database_files(&staging);
+        return Err(error.into());
+    }
+    let mut file = KeyFile::default();
+    file.set_password(admin.id.0, &admin.display_name, password, &key)?;
+    let recovery = file.new_recovery_code(&key)?;
+    file.save(&staging_keys)?;
+    database.checkpoint()?;
+    drop(database);
+    for suffix in ["-wal", "-shm"] {
+        drop(std::fs::remove_file(with_suffix(&path, suffix)));
+    }
+    std::fs::rename(&staging, &path).map_err(db::Error::Io)?;
+    std::fs::rename(&staging_keys, &keys_path).map_err(db::Error::Io)?;
+    let reopened = Database::open_encrypted(&path, OpenMode::Existing, key)?;
+    Ok((reopened, recovery))
+}
+
 /// Opens the database with the recovery code (an administrator resetting a password).
 pub fn open_with_recovery(path: &Path, code: &SecretString) -> Result<Database, SessionError> {
     let file = match FileState::of(path)? {
@@ -696,6 +749,66 @@ mod tests {
             create(&path, "Admin", &pw, &pw, NOW),
             Err(SessionError::Exists(_))
         ));
+    }
+
+    #[test]
+    fn rekey_leaves_only_the_administrator_and_a_new_recovery_code() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("bureau.sqlite");
+        let pw = secret("a good long password");
+        let set_up = create(&path, "Admin", &pw, &pw, NOW).unwrap_or_else(|e| panic!("{e}"));
+        let old_code = secret(set_up.recovery.expose());
+        let mut database = set_up.signed_in.database;
+        let admin = set_up.signed_in.staff;
+        let other = secret("the other person's");
+        add_staff(
+            &mut database,
+            &admin.actor(),
+            &NewMember {
+                name: "Петър",
+                role: Role::Desk,
+                organisation: None,
+            },
+            &other,
+            &other,
+            NOW,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let before = database.content_digest().unwrap_or_default();
+        let old_file = std::fs::read(key_file_of(&path)).unwrap_or_default();
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 2)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap_or_default();
+        assert!(matches!(
+            rekey(
+                database,
+                &admin,
+                &secret("not the password"),
+                &dir.path().join("b"),
+                at
+            ),
+            Err(SessionError::Key(KeyError::WrongPassword))
+        ));
+        let database = sign_in(&path, "Admin", &pw)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .database;
+        let (database, code) = rekey(database, &admin, &pw, &dir.path().join("b"), at)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(database.content_digest().unwrap_or_default(), before);
+        drop(database);
+        assert!(sign_in(&path, "Admin", &pw).is_ok());
+        assert!(
+            sign_in(&path, "Петър", &other).is_err(),
+            "others need new passwords"
+        );
+        assert!(open_with_recovery(&path, &old_code).is_err());
+        assert!(open_with_recovery(&path, &secret(code.expose())).is_ok());
+        // The old key file no longer opens the file.
+        let moved = dir.path().join("old.sqlite");
+        std::fs::copy(&path, &moved).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(key_file_of(&moved), old_file).unwrap_or_else(|e| panic!("{e}"));
+        assert!(sign_in(&moved, "Admin", &pw).is_err());
+        assert!(!dir.path().join("bureau.sqlite.rekey").exists());
     }
 
     #[test]

@@ -28,6 +28,17 @@ pub fn default_folder(database: &Path) -> PathBuf {
     database.with_file_name("backups")
 }
 
+/// The folder the open database's backups go to: the `backup.folder` setting, or
+/// `default_folder`.
+pub fn folder_of(db: &Database) -> Result<PathBuf> {
+    let path = db
+        .path()
+        .ok_or_else(|| Error::Missing(PathBuf::from(":memory:")))?;
+    Ok(super::settings::get(db, super::settings::BACKUP_FOLDER)?
+        .filter(|f| !f.trim().is_empty())
+        .map_or_else(|| default_folder(path), PathBuf::from))
+}
+
 fn stem_of(database: &Path) -> String {
     database
         .file_stem()
