@@ -36,7 +36,9 @@ fn main() -> ExitCode {
         folder,
         open_viewer: true,
     };
-    let window = DeskWindow::new(Gate::new(path, demo), slips, Clock::System);
+    let mut gate = Gate::new(path, demo);
+    gate.open_viewer = true;
+    let window = DeskWindow::new(gate, slips, Clock::System);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("bureau-desk")

@@ -758,8 +758,30 @@ fn a_new_database_gets_its_administrator_then_staff_sign_in_with_their_own_passw
         .and_then(|g| g.recovery.as_ref().map(|c| c.expose().to_owned()))
         .unwrap_or_default();
     assert!(h.query_by_label(&code).is_some(), "the code is shown");
+    // The sheet is printed from a temporary file that goes when the desk opens.
+    h.get_by_label(&tr("sign_in.print_recovery")).click();
+    h.run();
+    let sheet = h
+        .state()
+        .gate()
+        .and_then(|g| g.recovery_sheet.clone())
+        .unwrap_or_else(|| panic!("a sheet was printed"));
+    let text = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&sheet)
+        .arg("-")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    assert!(
+        text.contains(&tr("recovery_sheet.title"))
+            && text.contains(&code[..19])
+            && text.contains(&code[20..]),
+        "{text}"
+    );
     h.get_by_label(&tr("sign_in.recovery_noted")).click();
     h.run();
+    assert!(!sheet.exists(), "the printed sheet is deleted");
     let signed_in = h.state().desk().and_then(|d| d.at_desk.clone());
     assert_eq!(signed_in.map(|s| s.display_name), Some("Мария".to_owned()));
     assert!(!Database::is_plain_file(&path));

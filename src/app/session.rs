@@ -461,6 +461,9 @@ pub enum GateCommand {
     SignIn,
     /// Create the first administrator (and the encrypted file) from what was typed.
     CreateAdmin,
+    /// Print the recovery sheet (A4): written to a temporary file, opened in the PDF viewer,
+    /// and deleted when the desk opens.
+    PrintRecovery,
     /// The recovery code was written down: open the desk.
     RecoveryNoted,
     /// Switch the screen's language.
@@ -564,6 +567,10 @@ pub struct Gate {
     pub recovery: Option<RecoveryCode>,
     /// A plain file was just encrypted (the screen says to delete its old copies).
     pub converted: bool,
+    /// Open printed sheets in the system's PDF viewer (off in tests).
+    pub open_viewer: bool,
+    /// The recovery sheet printed, kept only until the desk opens.
+    pub recovery_sheet: Option<PathBuf>,
     /// The result: a signed-in staff member on the open database.
     opened: Option<SignedIn>,
     /// The signed-in person is kept here while the recovery code is shown.
@@ -587,6 +594,8 @@ impl Gate {
             attempts: Attempts::default(),
             recovery: None,
             converted: false,
+            open_viewer: false,
+            recovery_sheet: None,
             opened: None,
             pending: None,
         };
@@ -623,8 +632,16 @@ impl Gate {
             }
             GateCommand::SignIn => self.sign_in(),
             GateCommand::CreateAdmin => self.create_admin(),
+            GateCommand::PrintRecovery => {
+                if let Err(error) = self.print_recovery() {
+                    self.error = Some(error.label_key());
+                }
+            }
             GateCommand::RecoveryNoted => {
                 self.recovery = None;
+                if let Some(sheet) = self.recovery_sheet.take() {
+                    drop(std::fs::remove_file(sheet));
+                }
                 self.opened = self.pending.take();
             }
         }
@@ -678,6 +695,38 @@ impl Gate {
                 self.error = Some(error.label_key());
             }
         }
+    }
+
+    fn print_recovery(&mut self) -> Result<(), db::Error> {
+        let (Some(code), Some(pending)) = (&self.recovery, &self.pending) else {
+            return Ok(());
+        };
+        let bureau = db::settings::bureau(&pending.database)?;
+        let name = if self.locale == "bg" {
+            bureau.name_bg
+        } else {
+            bureau.name_en
+        };
+        let today = crate::domain::format_date(chrono::Local::now().date_naive(), &self.locale);
+        let pdf = crate::slip::recovery::render(
+            code.expose(),
+            &name,
+            &self.path.display().to_string(),
+            &today,
+            &self.locale,
+        )
+        .map_err(|e| db::Error::Slip(e.to_string()))?;
+        let file = tempfile::Builder::new()
+            .prefix("bureau-desk-recovery-")
+            .suffix(".pdf")
+            .tempfile()?;
+        let (mut handle, path) = file.keep().map_err(|e| db::Error::Io(e.error))?;
+        std::io::Write::write_all(&mut handle, &pdf)?;
+        if self.open_viewer {
+            open::that_detached(&path)?;
+        }
+        self.recovery_sheet = Some(path);
+        Ok(())
     }
 
     /// The signed-in staff member and the open database, once someone signed in.

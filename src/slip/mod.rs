@@ -3,6 +3,7 @@
 //! speaks printpdf. Arabic and Farsi are shaped and laid out right to left (`shaping`).
 
 pub mod page;
+pub mod recovery;
 pub mod report;
 pub mod shaping;
 
