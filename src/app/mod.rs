@@ -78,6 +78,8 @@ pub enum Command {
     SignOut,
     /// Lock the desk (Ctrl+L, or after the idle time).
     Lock,
+    /// Lock the desk for another person to sign in (the name field empty).
+    SwitchUser,
     /// Show the staff screen.
     OpenStaff,
     /// Add the person typed on the staff screen.
@@ -538,6 +540,10 @@ impl Desk {
                 self.signed_out = true;
             }
             Command::Lock => self.lock(),
+            Command::SwitchUser => {
+                self.lock();
+                self.lock_form.name.clear();
+            }
             Command::OpenStaff => self.open_staff()?,
             Command::AddStaff => self.add_staff()?,
             Command::ResetPassword => self.reset_password()?,

@@ -764,6 +764,19 @@ mod tests {
     const NOW: &str = "2026-12-02T09:00";
 
     #[test]
+    fn five_failures_are_free_then_each_try_waits() {
+        let mut attempts = Attempts::default();
+        for _ in 0..4 {
+            attempts.failed();
+            assert!(attempts.may_try());
+        }
+        attempts.failed();
+        assert!(!attempts.may_try(), "the fifth failure imposes a wait");
+        attempts.succeeded();
+        assert!(attempts.may_try() && attempts.failures == 0);
+    }
+
+    #[test]
     fn a_new_file_is_encrypted_and_opens_only_with_a_password() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("bureau.sqlite");

@@ -19,7 +19,8 @@ pub fn lock_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         ui.add_space(12.0);
         let form = &mut desk.lock_form;
         let name_label = ui.label(t!("sign_in.name", locale = locale));
-        ui.add(TextEdit::singleline(&mut form.name).desired_width(f32::INFINITY))
+        let name = ui
+            .add(TextEdit::singleline(&mut form.name).desired_width(f32::INFINITY))
             .labelled_by(name_label.id);
         let password_label = ui.label(t!("sign_in.password", locale = locale));
         let password = ui
@@ -30,7 +31,11 @@ pub fn lock_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             )
             .labelled_by(password_label.id);
         if std::mem::take(&mut form.focus_field) {
-            password.request_focus();
+            if form.name.is_empty() {
+                name.request_focus();
+            } else {
+                password.request_focus();
+            }
         }
         let enter = password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.add_space(8.0);

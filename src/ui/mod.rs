@@ -432,8 +432,12 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                     if ui.button(t!("app.sign_out", locale = locale)).clicked() {
                         commands.push(Command::SignOut);
                     }
-                    ui.label(RichText::new(&staff.display_name).strong());
-                    ui.label(t!("app.at_desk", locale = locale));
+                    if ui.button(t!("app.switch_user", locale = locale)).clicked() {
+                        commands.push(Command::SwitchUser);
+                    }
+                    // The name alone: the top bar has no room for a label beside seven tabs.
+                    ui.label(RichText::new(&staff.display_name).strong())
+                        .on_hover_text(t!("app.at_desk", locale = locale));
                 }
             });
         });
