@@ -132,6 +132,52 @@ fn checked_new_password(password: &SecretString, again: &SecretString) -> Result
     Ok(())
 }
 
+/// The first administrator's name and new password, checked.
+fn checked_admin(
+    admin: &str,
+    password: &SecretString,
+    again: &SecretString,
+) -> Result<(), SessionError> {
+    checked_new_password(password, again)?;
+    if admin.trim().is_empty() {
+        return Err(SessionError::NoName);
+    }
+    Ok(())
+}
+
+/// The key file path of a new database at `path`; neither file may exist yet.
+fn new_files(path: &Path) -> Result<PathBuf, SessionError> {
+    let keys_path = key_file_of(path);
+    for existing in [path, keys_path.as_path()] {
+        if existing.exists() {
+            return Err(SessionError::Exists(existing.to_owned()));
+        }
+    }
+    Ok(keys_path)
+}
+
+/// A new database's set-up result; on failure its half-made files go.
+fn cleaned_up_on_error<T>(
+    path: &Path,
+    keys_path: &Path,
+    result: Result<T, SessionError>,
+) -> Result<T, SessionError> {
+    if result.is_err() {
+        remove_database_files(path);
+        drop(std::fs::remove_file(keys_path));
+    }
+    result
+}
+
+/// The key file of an encrypted database at `path`, or why there is none to sign in with.
+fn encrypted_key_file(path: &Path) -> Result<KeyFile, SessionError> {
+    match FileState::of(path)? {
+        FileState::Encrypted(file) => Ok(file),
+        FileState::New => Err(db::Error::Missing(path.to_owned()).into()),
+        FileState::Plain => Err(SessionError::NotEncrypted(path.to_owned())),
+    }
+}
+
 /// Creates a new encrypted database at `path` with its first administrator, and the key file
 /// beside it. Nothing is left behind if any step fails.
 pub fn create(
@@ -141,16 +187,8 @@ pub fn create(
     again: &SecretString,
     now: &str,
 ) -> Result<SetUp, SessionError> {
-    checked_new_password(password, again)?;
-    if admin.trim().is_empty() {
-        return Err(SessionError::NoName);
-    }
-    let keys_path = key_file_of(path);
-    for existing in [path, keys_path.as_path()] {
-        if existing.exists() {
-            return Err(SessionError::Exists(existing.to_owned()));
-        }
-    }
+    checked_admin(admin, password, again)?;
+    let keys_path = new_files(path)?;
     let result = (|| {
         let key = keys::DatabaseKey::generate();
         let mut database = Database::open_encrypted(path, OpenMode::CreateIfMissing, key)?;
@@ -165,11 +203,7 @@ pub fn create(
             recovery,
         })
     })();
-    if result.is_err() {
-        remove_database_files(path);
-        drop(std::fs::remove_file(&keys_path));
-    }
-    result
+    cleaned_up_on_error(path, &keys_path, result)
 }
 
 /// Encrypts a plain database from before encryption, in place: an encrypted copy is written
@@ -184,10 +218,7 @@ pub fn encrypt_plain(
     again: &SecretString,
     now: &str,
 ) -> Result<SetUp, SessionError> {
-    checked_new_password(password, again)?;
-    if admin.trim().is_empty() {
-        return Err(SessionError::NoName);
-    }
+    checked_admin(admin, password, again)?;
     let keys_path = key_file_of(path);
     let staging = staging_path(path);
     remove_database_files(&staging);
@@ -219,11 +250,7 @@ pub fn encrypt_plain(
 
 /// Signs a staff member in by name and password: unwraps their slot and opens the file.
 pub fn sign_in(path: &Path, name: &str, password: &SecretString) -> Result<SignedIn, SessionError> {
-    let file = match FileState::of(path)? {
-        FileState::Encrypted(file) => file,
-        FileState::New => return Err(db::Error::Missing(path.to_owned()).into()),
-        FileState::Plain => return Err(SessionError::NotEncrypted(path.to_owned())),
-    };
+    let file = encrypted_key_file(path)?;
     let id = file
         .staff_named(name)
         .ok_or_else(|| SessionError::UnknownName(name.trim().to_owned()))?;
@@ -398,11 +425,7 @@ pub fn rekey(
 
 /// Opens the database with the recovery code (an administrator resetting a password).
 pub fn open_with_recovery(path: &Path, code: &SecretString) -> Result<Database, SessionError> {
-    let file = match FileState::of(path)? {
-        FileState::Encrypted(file) => file,
-        FileState::New => return Err(db::Error::Missing(path.to_owned()).into()),
-        FileState::Plain => return Err(SessionError::NotEncrypted(path.to_owned())),
-    };
+    let file = encrypted_key_file(path)?;
     let key = file.unlock_with_recovery(code)?;
     Ok(Database::open_encrypted(path, OpenMode::Existing, key)?)
 }
@@ -413,12 +436,7 @@ pub fn create_demo(
     path: &Path,
     options: crate::demo::DemoOptions,
 ) -> Result<crate::demo::DemoSummary, SessionError> {
-    let keys_path = key_file_of(path);
-    for existing in [path, keys_path.as_path()] {
-        if existing.exists() {
-            return Err(SessionError::Exists(existing.to_owned()));
-        }
-    }
+    let keys_path = new_files(path)?;
     let result = (|| {
         let key = keys::DatabaseKey::generate();
         let mut database = Database::open_encrypted(path, OpenMode::CreateIfMissing, key)?;
@@ -432,11 +450,7 @@ pub fn create_demo(
         file.save(&keys_path)?;
         Ok(summary)
     })();
-    if result.is_err() {
-        remove_database_files(path);
-        drop(std::fs::remove_file(&keys_path));
-    }
-    result
+    cleaned_up_on_error(path, &keys_path, result)
 }
 
 /// What the sign-in screen shows.

@@ -20,6 +20,34 @@ pub(crate) struct Writer<'a> {
     pub(crate) scale: f32,
 }
 
+/// A4 in millimetres.
+const A4_MM: (f32, f32) = (210.0, 297.0);
+
+impl<'a> Writer<'a> {
+    /// A writer at the top of a first A4 page (the report, the recovery sheet).
+    pub(crate) fn a4(fonts: &'a Fonts) -> Self {
+        Writer {
+            fonts,
+            width: A4_MM.0 * MM,
+            height: A4_MM.1 * MM,
+            y: A4_MM.1 * MM - MARGIN,
+            pages: Vec::new(),
+            scale: 1.0,
+        }
+    }
+}
+
+/// The A4 pages written, as a PDF of `doc`.
+pub(crate) fn a4_pdf(mut doc: printpdf::PdfDocument, pages: Vec<Vec<Op>>) -> Vec<u8> {
+    let pages = pages
+        .into_iter()
+        .map(|ops| printpdf::PdfPage::new(printpdf::Mm(A4_MM.0), printpdf::Mm(A4_MM.1), ops))
+        .collect();
+    let mut warnings = Vec::new();
+    doc.with_pages(pages)
+        .save(&printpdf::PdfSaveOptions::default(), &mut warnings)
+}
+
 impl Writer<'_> {
     pub(crate) fn ops(&mut self) -> &mut Vec<Op> {
         if self.pages.is_empty() {

@@ -1,11 +1,11 @@
 //! The recovery sheet: one A4 page with the recovery code, printed once at set-up and kept in
 //! the bureau's safe. It names the database file and the day, and says what the code does.
 
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::PdfDocument;
 use rust_i18n::t;
 
 use super::SlipError;
-use super::page::{MARGIN, MM, Writer};
+use super::page::{MARGIN, Writer, a4_pdf};
 use super::shaping::Fonts;
 
 /// The sheet as a PDF, in `locale` (bg or en).
@@ -19,15 +19,7 @@ pub fn render(
     let tr = |key: &str| t!(key, locale = locale).into_owned();
     let mut doc = PdfDocument::new(&tr("recovery_sheet.title"));
     let fonts = Fonts::load(&mut doc)?;
-    let (width_mm, height_mm) = (210.0, 297.0);
-    let mut w = Writer {
-        fonts: &fonts,
-        width: width_mm * MM,
-        height: height_mm * MM,
-        y: height_mm * MM - MARGIN,
-        pages: Vec::new(),
-        scale: 1.0,
-    };
+    let mut w = Writer::a4(&fonts);
     let content = w.width - 2.0 * MARGIN;
     w.paragraph(bureau, 10.0, MARGIN, content);
     w.paragraph(&tr("recovery_sheet.title"), 20.0, MARGIN, content);
@@ -55,13 +47,6 @@ pub fn render(
         w.paragraph(&tr(key), 11.0, MARGIN, content);
         w.gap(3.0);
     }
-    let pages = w
-        .pages
-        .into_iter()
-        .map(|ops| PdfPage::new(Mm(width_mm), Mm(height_mm), ops))
-        .collect();
-    let mut warnings = Vec::new();
-    Ok(doc
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut warnings))
+    let pages = std::mem::take(&mut w.pages);
+    Ok(a4_pdf(doc, pages))
 }

@@ -1,11 +1,11 @@
 //! The printable evaluation report: the period's key numbers, its tables and bar charts, in
 //! Bulgarian or English, A4. Counts from 1 to 4 show as "<5" unless asked otherwise.
 
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::PdfDocument;
 use rust_i18n::t;
 
 use super::SlipError;
-use super::page::{MARGIN, MM, Writer};
+use super::page::{MARGIN, MM, Writer, a4_pdf};
 use super::shaping::Fonts;
 use crate::domain::figures::{Count, Figures, shown};
 
@@ -128,15 +128,7 @@ pub fn render(
         .unwrap_or_default();
     let mut doc = PdfDocument::new(&format!("{} {period}", tr(locale, "report.title")));
     let fonts = Fonts::load(&mut doc)?;
-    let (width_mm, height_mm) = (210.0, 297.0);
-    let mut w = Writer {
-        fonts: &fonts,
-        width: width_mm * MM,
-        height: height_mm * MM,
-        y: height_mm * MM - MARGIN,
-        pages: Vec::new(),
-        scale: 1.0,
-    };
+    let mut w = Writer::a4(&fonts);
     let content = w.width - 2.0 * MARGIN;
     w.paragraph(bureau, BODY, MARGIN, content);
     w.paragraph(&tr(locale, "report.title"), TITLE, MARGIN, content);
@@ -220,13 +212,6 @@ pub fn render(
             .collect();
         bars(&mut w, locale, table, &counts, mask, 5);
     }
-    let pages = w
-        .pages
-        .into_iter()
-        .map(|ops| PdfPage::new(Mm(width_mm), Mm(height_mm), ops))
-        .collect();
-    let mut warnings = Vec::new();
-    Ok(doc
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut warnings))
+    let pages = std::mem::take(&mut w.pages);
+    Ok(a4_pdf(doc, pages))
 }
