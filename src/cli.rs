@@ -607,6 +607,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
         None => {
             let (path, demo) = if cli.demo {
                 let path = demo_database_path().ok_or("no data folder is known for this user")?;
+                // A demo from before encryption is put aside, not deleted: the new demo's
+                // passwords are the ones the README gives.
+                if Database::is_plain_file(&path) {
+                    let aside = path.with_extension("sqlite.unencrypted");
+                    std::fs::rename(&path, &aside).map_err(|e| e.to_string())?;
+                    writeln!(
+                        out,
+                        "The old demo database (not encrypted) is now {}; a new one is made.",
+                        aside.display()
+                    )
+                    .map_err(|e| e.to_string())?;
+                }
                 if !path.exists() {
                     write_demo(&path, demo::VISITORS_PER_YEAR, 2021)?;
                 }
