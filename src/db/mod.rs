@@ -149,6 +149,20 @@ impl Database {
         Self::open_with(path, mode, None)
     }
 
+    /// A second connection to the same file, with the same key: for work that runs beside
+    /// the desk (a backup), which then reads while the desk goes on writing.
+    pub fn second_connection(&self) -> Result<Database> {
+        let path = self
+            .path
+            .as_deref()
+            .ok_or_else(|| Error::Missing(PathBuf::from(":memory:")))?;
+        Self::open_with(
+            path,
+            OpenMode::Existing,
+            self.key.as_ref().map(DatabaseKey::duplicate),
+        )
+    }
+
     /// The key this database was opened with, to seal new key slots with; `None` when the
     /// file is plain.
     pub fn key(&self) -> Option<&DatabaseKey> {

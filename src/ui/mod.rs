@@ -59,6 +59,11 @@ impl BureauApp {
 
     /// Draws one frame and then runs what the person asked for.
     pub fn show(&mut self, ui: &mut Ui) {
+        self.desk.tick();
+        if self.desk.backups.running() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(1));
+        }
         self.shortcuts(ui);
         self.lock_when_idle(ui);
         // The visitor's own screen shows nothing of the staff; the lock screen nothing at all.
