@@ -1047,3 +1047,59 @@ fn an_administrator_adds_a_person_who_then_unlocks_the_desk_and_removes_them() {
     drop(harness);
     assert!(session::sign_in(&path, "Петър", &secret(petar_pw)).is_err());
 }
+
+#[test]
+fn an_administrator_restores_a_backup_to_a_new_file_from_the_backups_screen() {
+    use bureau_desk::app::session;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("bureau.sqlite");
+    let pw = "администраторът е тук";
+    let secret = |s: &str| secrecy::SecretString::from(s);
+    let set_up = session::create(&path, "Мария", &secret(pw), &secret(pw), "2026-11-23T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let now = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(10, 5, 0))
+        .unwrap_or_default();
+    let mut desk = Desk::new(
+        set_up.signed_in.database,
+        set_up.signed_in.staff,
+        Clock::Fixed(now),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    desk.finish_backup();
+    assert_eq!(desk.backups.last, Some(now), "made on opening");
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, app: &mut BureauApp| app.show(ui), BureauApp::new(desk));
+    let h = &mut harness;
+    h.run();
+    h.get_by_label(&tr("app.tab_backups")).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Backups);
+    assert_eq!(h.state().desk.backups_screen.list.len(), 1);
+    // Onto the database itself: refused, the file untouched.
+    let before = std::fs::read(&path).unwrap_or_default();
+    h.state_mut().desk.backups_screen.restore_path = path.display().to_string();
+    h.get_by_label(&tr("backups.restore")).click();
+    h.run();
+    assert_eq!(
+        h.state().desk.notice,
+        Some(Notice::Failed("error.output_own_file"))
+    );
+    assert_eq!(std::fs::read(&path).unwrap_or_default(), before);
+    let target = dir.path().join("restored.sqlite");
+    h.state_mut().desk.backups_screen.restore_path = target.display().to_string();
+    h.get_by_label(&tr("backups.restore")).click();
+    h.run();
+    assert!(
+        matches!(
+            h.state().desk.notice,
+            Some(Notice::Saved("notice.restored", _))
+        ),
+        "{:?}",
+        h.state().desk.notice
+    );
+    drop(harness);
+    assert!(session::sign_in(&target, "Мария", &secret(pw)).is_ok());
+}

@@ -127,3 +127,95 @@ impl Desk {
         self.notice = Some(Notice::Failed("backup.failed"));
     }
 }
+
+/// The backups screen's state (administrators).
+#[derive(Debug, Default)]
+pub struct BackupsScreen {
+    /// The backups in the folder, newest first.
+    pub list: Vec<backup::Backup>,
+    /// The new file a backup is restored to.
+    pub restore_path: String,
+}
+
+impl Desk {
+    /// Shows the backups screen.
+    pub(super) fn open_backups(&mut self) -> db::Result<()> {
+        let actor = self.actor().ok_or(db::Error::NotFound)?;
+        actor.require(crate::domain::access::Permission::Backups)?;
+        self.refresh_backup_list()?;
+        if let Some(path) = self.db.path() {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let name = format!(
+                "{stem}-restored-{}.sqlite",
+                self.now().format("%Y%m%d-%H%M")
+            );
+            self.backups_screen.restore_path = path.with_file_name(name).display().to_string();
+        }
+        self.screen = super::Screen::Backups;
+        Ok(())
+    }
+
+    fn refresh_backup_list(&mut self) -> db::Result<()> {
+        let (Some(path), Some(folder)) = (self.db.path(), self.backups.folder.as_deref()) else {
+            return Ok(());
+        };
+        let mut list = backup::list(path, folder)?;
+        list.reverse();
+        self.backups_screen.list = list;
+        Ok(())
+    }
+
+    /// Makes a backup now, whatever the age of the last one (administrators).
+    pub(super) fn backup_now(&mut self) -> db::Result<()> {
+        let actor = self.actor().ok_or(db::Error::NotFound)?;
+        actor.require(crate::domain::access::Permission::Backups)?;
+        self.finish_backup();
+        let folder = backup::folder_of(&self.db)?;
+        match backup::write(&self.db, &folder, self.now()) {
+            Ok(made) => {
+                self.backups.last = Some(made.at);
+                self.backups.failed = false;
+                self.notice = Some(Notice::Saved(
+                    "notice.backup_made",
+                    made.path.display().to_string(),
+                ));
+            }
+            Err(_) => self.backup_failed(),
+        }
+        self.refresh_backup_list()
+    }
+
+    /// Restores the backup at `index` of the list to the new file typed, then checks the copy
+    /// against the backup. The desk stays on its own file; the restored one is opened with
+    /// `--db` after signing out.
+    pub(super) fn restore_backup(&mut self, index: usize) -> db::Result<()> {
+        let actor = self.actor().ok_or(db::Error::NotFound)?;
+        actor.require(crate::domain::access::Permission::Backups)?;
+        let Some(chosen) = self.backups_screen.list.get(index).cloned() else {
+            return Ok(());
+        };
+        let target = PathBuf::from(self.backups_screen.restore_path.trim());
+        if target.as_os_str().is_empty() {
+            self.notice = Some(Notice::Failed("error.output_path"));
+            return Ok(());
+        }
+        self.db.own_files().check_file(&target)?;
+        backup::restore(&chosen.path, &target)?;
+        // A backup made under the current key opens with it; one from before a rekey opens
+        // with the passwords of its time.
+        let open = |path: &std::path::Path| match self.db.key() {
+            Some(key) => Database::open_encrypted(path, db::OpenMode::Existing, key.duplicate()),
+            None => Database::open(path, db::OpenMode::Existing),
+        };
+        let checked =
+            open(&target).and_then(|restored| restored.verify_against(&open(&chosen.path)?));
+        self.notice = Some(match checked {
+            Ok(()) => Notice::Saved("notice.restored", target.display().to_string()),
+            Err(_) => Notice::Saved("notice.restored_unchecked", target.display().to_string()),
+        });
+        Ok(())
+    }
+}

@@ -10,7 +10,7 @@ mod reports;
 pub mod session;
 
 pub use accounts::StaffForm;
-pub use backups::BackupState;
+pub use backups::{BackupState, BackupsScreen};
 pub use lock::LockForm;
 mod slips;
 
@@ -60,6 +60,8 @@ pub enum Screen {
     Locked,
     /// The people who work at the desk (administrators).
     Staff,
+    /// The backups, and restoring one (administrators).
+    Backups,
 }
 
 /// Which slip.
@@ -80,6 +82,12 @@ pub enum Command {
     Lock,
     /// Lock the desk for another person to sign in (the name field empty).
     SwitchUser,
+    /// Show the backups screen.
+    OpenBackups,
+    /// Make a backup now.
+    BackupNow,
+    /// Restore the backup at this place of the list to the new file typed.
+    RestoreBackup(usize),
     /// Show the staff screen.
     OpenStaff,
     /// Add the person typed on the staff screen.
@@ -356,6 +364,8 @@ pub struct Desk {
     parked: std::collections::HashMap<StaffId, lock::Parked>,
     /// Automatic backups: where they go and how the last went.
     pub backups: backups::BackupState,
+    /// The backups screen.
+    pub backups_screen: BackupsScreen,
     /// The service catalogue.
     pub services: Vec<ServiceType>,
     /// Organisations that provide services.
@@ -455,6 +465,7 @@ impl Desk {
             screen_before_lock: Screen::Desk,
             parked: std::collections::HashMap::new(),
             backups: backups::BackupState::default(),
+            backups_screen: BackupsScreen::default(),
             desk_languages,
             screen: Screen::Desk,
             query: String::new(),
@@ -545,6 +556,9 @@ impl Desk {
                 self.lock_form.name.clear();
             }
             Command::OpenStaff => self.open_staff()?,
+            Command::OpenBackups => self.open_backups()?,
+            Command::BackupNow => self.backup_now()?,
+            Command::RestoreBackup(index) => self.restore_backup(index)?,
             Command::AddStaff => self.add_staff()?,
             Command::ResetPassword => self.reset_password()?,
             Command::RemoveStaff(id) => self.remove_staff(id)?,

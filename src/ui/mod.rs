@@ -2,6 +2,7 @@
 //! state and push `Command`s; the app runs them after the frame.
 
 mod accompaniment_form;
+mod backups;
 mod desk;
 mod directory;
 mod feedback;
@@ -25,6 +26,7 @@ use crate::app::{Clock, Command, Desk, Notice, Screen, SlipOutput};
 use crate::domain::access::Permission;
 
 pub use accompaniment_form::accompaniment_form_ui;
+pub use backups::backups_ui;
 pub use desk::desk_ui;
 pub use directory::directory_ui;
 pub use feedback::feedback_ui;
@@ -102,6 +104,11 @@ impl BureauApp {
             }
             Screen::Locked => {
                 egui::CentralPanel::default().show(ui, |ui| lock_ui(ui, desk, commands));
+            }
+            Screen::Backups => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| backups_ui(ui, desk, commands));
+                });
             }
             Screen::Staff => {
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -221,7 +228,7 @@ impl BureauApp {
                     }
                 }
                 Screen::Locked => {}
-                Screen::Week | Screen::Reports | Screen::Staff => {
+                Screen::Week | Screen::Reports | Screen::Staff | Screen::Backups => {
                     if escape {
                         push.push(Command::OpenDesk);
                     }
@@ -400,6 +407,12 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                         "app.tab_staff",
                         Command::OpenStaff,
                         Permission::ManageStaff,
+                    ),
+                    (
+                        Screen::Backups,
+                        "app.tab_backups",
+                        Command::OpenBackups,
+                        Permission::Backups,
                     ),
                 ];
                 for (screen, key, command, _) in tabs.into_iter().filter(|t| desk.may(t.3)) {
