@@ -749,6 +749,16 @@ impl Gate {
     }
 }
 
+impl Drop for Gate {
+    /// A recovery sheet printed and not yet put away goes with the screen (a window closed
+    /// before "I have kept the code"). Only a killed process leaves it in the temporary folder.
+    fn drop(&mut self) {
+        if let Some(sheet) = self.recovery_sheet.take() {
+            drop(std::fs::remove_file(sheet));
+        }
+    }
+}
+
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);

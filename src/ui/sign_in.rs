@@ -141,18 +141,17 @@ fn recovery(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, local
         ui.colored_label(theme::ERROR, t!("sign_in.plain_copies", locale = locale));
         ui.add_space(8.0);
     }
-    ui.horizontal(|ui| {
-        if ui
-            .button(t!("sign_in.print_recovery", locale = locale))
-            .clicked()
-        {
-            commands.push(GateCommand::PrintRecovery);
-        }
-        if ui
-            .button(t!("sign_in.recovery_noted", locale = locale))
-            .clicked()
-        {
-            commands.push(GateCommand::RecoveryNoted);
-        }
-    });
+    if ui
+        .button(t!("sign_in.print_recovery", locale = locale))
+        .clicked()
+    {
+        commands.push(GateCommand::PrintRecovery);
+    }
+    ui.add_space(4.0);
+    if ui
+        .button(t!("sign_in.recovery_noted", locale = locale))
+        .clicked()
+    {
+        commands.push(GateCommand::RecoveryNoted);
+    }
 }
