@@ -484,11 +484,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                     .map_err(|e| e.to_string())?;
                 }
                 StaffAction::Remove { name } => {
-                    let wanted = name.trim().to_lowercase();
-                    let member = staff::list(&database)
+                    let member = staff::named(&database, &name)
                         .map_err(|e| e.to_string())?
-                        .into_iter()
-                        .find(|s| s.display_name.to_lowercase() == wanted)
                         .ok_or_else(|| format!("nobody called '{name}' works at this desk"))?;
                     session::remove_staff(&database, &actor, &member).map_err(|e| e.to_string())?;
                     writeln!(
@@ -585,11 +582,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                 let code = secret_from("BUREAU_DESK_RECOVERY_KEY", "Recovery code: ")?;
                 let database =
                     session::open_with_recovery(&db, &code).map_err(|e| e.to_string())?;
-                let wanted = staff.trim().to_lowercase();
-                let member = staff::list(&database)
+                let member = staff::named(&database, &staff)
                     .map_err(|e| e.to_string())?
-                    .into_iter()
-                    .find(|s| s.display_name.to_lowercase() == wanted)
                     .ok_or_else(|| format!("nobody called '{staff}' works at this desk"))?;
                 (database, member)
             } else {

@@ -60,9 +60,7 @@ impl OwnFiles {
     pub fn of_database(database: &Path) -> Self {
         let mut files = vec![database.to_owned()];
         for suffix in ["-wal", "-shm", "-journal"] {
-            let mut name: OsString = database.as_os_str().to_owned();
-            name.push(suffix);
-            files.push(PathBuf::from(name));
+            files.push(with_suffix(database, suffix));
         }
         files.push(key_file_of(database));
         OwnFiles {
@@ -107,6 +105,13 @@ impl OwnFiles {
         }
         Ok(())
     }
+}
+
+/// `path` with `suffix` added to its file name (`desk.sqlite` → `desk.sqlite-wal`).
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name: OsString = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// The key file that sits beside a database.

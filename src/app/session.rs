@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use crate::db::{self, Database, OpenMode, staff};
 use crate::domain::{Role, Staff};
 use crate::keys::{self, KeyError, KeyFile, RecoveryCode};
-use crate::output::key_file_of;
+use crate::output::{key_file_of, with_suffix};
 
 /// Why signing in or setting up did not work. Each is one sentence for the person.
 #[derive(Debug, thiserror::Error)]
@@ -178,6 +178,49 @@ fn encrypted_key_file(path: &Path) -> Result<KeyFile, SessionError> {
     }
 }
 
+/// Writes at `keys_path` a key file holding only `admin`'s slot (sealed with `password`) and a
+/// new recovery code, which it returns to show once.
+fn admin_key_file(
+    admin: &Staff,
+    password: &SecretString,
+    key: &keys::DatabaseKey,
+    keys_path: &Path,
+) -> Result<RecoveryCode, SessionError> {
+    let mut file = KeyFile::default();
+    file.set_password(admin.id.0, &admin.display_name, password, key)?;
+    let recovery = file.new_recovery_code(key)?;
+    file.save(keys_path)?;
+    Ok(recovery)
+}
+
+/// Copies the open database under a new random key to `staging` (checked against it) and
+/// returns the key; nothing is left at `staging` when it fails.
+fn copy_under_new_key(
+    database: &Database,
+    staging: &Path,
+) -> Result<keys::DatabaseKey, SessionError> {
+    remove_database_files(staging);
+    let key = keys::DatabaseKey::generate();
+    if let Err(error) = database.export_copy(staging, Some(&key)) {
+        remove_database_files(staging);
+        return Err(error.into());
+    }
+    Ok(key)
+}
+
+/// Closes `database` and puts the copy at `staging` in its place. After the checkpoint the old
+/// write-ahead log holds nothing the copy lacks, and it must not be applied to the copy, so it
+/// goes before the copy takes the file's place.
+fn replace_with_copy(database: Database, staging: &Path, path: &Path) -> Result<(), SessionError> {
+    database.checkpoint()?;
+    drop(database);
+    for suffix in ["-wal", "-shm"] {
+        drop(std::fs::remove_file(with_suffix(path, suffix)));
+    }
+    std::fs::rename(staging, path).map_err(db::Error::Io)?;
+    Ok(())
+}
+
 /// Creates a new encrypted database at `path` with its first administrator, and the key file
 /// beside it. Nothing is left behind if any step fails.
 pub fn create(
@@ -193,11 +236,8 @@ pub fn create(
         let key = keys::DatabaseKey::generate();
         let mut database = Database::open_encrypted(path, OpenMode::CreateIfMissing, key)?;
         let staff = staff::insert(&mut database, admin, Role::Admin, now)?;
-        let mut file = KeyFile::default();
         let key = database.key().ok_or(KeyError::NoSlot)?;
-        file.set_password(staff.id.0, &staff.display_name, password, key)?;
-        let recovery = file.new_recovery_code(key)?;
-        file.save(&keys_path)?;
+        let recovery = admin_key_file(&staff, password, key, &keys_path)?;
         Ok(SetUp {
             signed_in: SignedIn { database, staff },
             recovery,
@@ -221,26 +261,11 @@ pub fn encrypt_plain(
     checked_admin(admin, password, again)?;
     let keys_path = key_file_of(path);
     let staging = staging_path(path);
-    remove_database_files(&staging);
     let mut plain = Database::open(path, OpenMode::Existing)?;
     let staff = staff::make_admin(&mut plain, admin, now)?;
-    plain.checkpoint()?;
-    let key = keys::DatabaseKey::generate();
-    if let Err(error) = plain.export_copy(&staging, Some(&key)) {
-        remove_database_files(&staging);
-        return Err(error.into());
-    }
-    let mut file = KeyFile::default();
-    file.set_password(staff.id.0, &staff.display_name, password, &key)?;
-    let recovery = file.new_recovery_code(&key)?;
-    file.save(&keys_path)?;
-    // Everything is in the main file (checkpointed above); the plain journal must not be
-    // applied to the encrypted copy, so it goes before the copy takes the file's place.
-    drop(plain);
-    for suffix in ["-wal", "-shm"] {
-        drop(std::fs::remove_file(with_suffix(path, suffix)));
-    }
-    std::fs::rename(&staging, path).map_err(db::Error::Io)?;
+    let key = copy_under_new_key(&plain, &staging)?;
+    let recovery = admin_key_file(&staff, password, &key, &keys_path)?;
+    replace_with_copy(plain, &staging, path)?;
     let database = Database::open_encrypted(path, OpenMode::Existing, key)?;
     Ok(SetUp {
         signed_in: SignedIn { database, staff },
@@ -401,23 +426,10 @@ pub fn rekey(
     let keys_path = key_file_of(&path);
     let staging = with_suffix(&path, ".rekey");
     let staging_keys = with_suffix(&keys_path, ".rekey");
-    remove_database_files(&staging);
     drop(std::fs::remove_file(&staging_keys));
-    let key = keys::DatabaseKey::generate();
-    if let Err(error) = database.export_copy(&staging, Some(&key)) {
-        remove_database_files(&staging);
-        return Err(error.into());
-    }
-    let mut file = KeyFile::default();
-    file.set_password(admin.id.0, &admin.display_name, password, &key)?;
-    let recovery = file.new_recovery_code(&key)?;
-    file.save(&staging_keys)?;
-    database.checkpoint()?;
-    drop(database);
-    for suffix in ["-wal", "-shm"] {
-        drop(std::fs::remove_file(with_suffix(&path, suffix)));
-    }
-    std::fs::rename(&staging, &path).map_err(db::Error::Io)?;
+    let key = copy_under_new_key(&database, &staging)?;
+    let recovery = admin_key_file(admin, password, &key, &staging_keys)?;
+    replace_with_copy(database, &staging, &path)?;
     std::fs::rename(&staging_keys, &keys_path).map_err(db::Error::Io)?;
     let reopened = Database::open_encrypted(&path, OpenMode::Existing, key)?;
     Ok((reopened, recovery))
@@ -757,12 +769,6 @@ impl Drop for Gate {
             drop(std::fs::remove_file(sheet));
         }
     }
-}
-
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 /// Where the encrypted copy of a plain file is written before it replaces it.

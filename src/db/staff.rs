@@ -124,14 +124,18 @@ pub fn verify_partner(
     find(db, StaffId(id))
 }
 
+/// The active staff member called `name` (case and surrounding spaces ignored), if any.
+pub fn named(db: &Database, name: &str) -> Result<Option<Staff>> {
+    let wanted = name.trim().to_lowercase();
+    Ok(list(db)?
+        .into_iter()
+        .find(|s| s.display_name.to_lowercase() == wanted))
+}
+
 /// Makes the active staff member called `name` (case ignored) an administrator, or adds them
 /// as one: the person who sets up encryption on an older file.
 pub fn make_admin(db: &mut Database, name: &str, now: &str) -> Result<Staff> {
-    let wanted = name.trim().to_lowercase();
-    let existing = list(db)?
-        .into_iter()
-        .find(|s| s.display_name.to_lowercase() == wanted);
-    match existing {
+    match named(db, name)? {
         Some(found) => {
             db.conn.execute(
                 "UPDATE staff SET role = 'admin' WHERE id = ?1",
