@@ -80,6 +80,43 @@ fn a_backup_restores_to_the_same_data_row_by_row_and_needs_its_key_file() {
 }
 
 #[test]
+fn a_backup_killed_half_way_is_cleared_and_none_replaces_another() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("desk.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    staff::insert(&mut db, "Мария", Role::Admin, "2026-01-01T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let folder = dir.path().join("backups");
+    std::fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{e}"));
+    // What a desk closed during a backup leaves: an unfinished copy, two hours old; and one
+    // another backup is writing just now, and someone else's file.
+    let killed = folder.join(".desk-20260101-090000.sqlite.part");
+    let writing = folder.join(".desk-20260101-100000.sqlite.part");
+    let other = folder.join(".other-20260101-090000.sqlite.part");
+    for file in [&killed, &writing, &other] {
+        std::fs::write(file, b"half a database").unwrap_or_else(|e| panic!("{e}"));
+    }
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 60 * 60);
+    for file in [&killed, &other] {
+        std::fs::File::options()
+            .write(true)
+            .open(file)
+            .and_then(|f| f.set_modified(two_hours_ago))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let first = backup::write(&db, &folder, at(0, 11)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!killed.exists(), "the killed backup's copy is gone");
+    // A second backup in the same second takes the next one rather than writing over the
+    // first (the rotation then keeps the day's newest).
+    let second = backup::write(&db, &folder, at(0, 11)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(second.at, at(0, 11) + chrono::Duration::seconds(1));
+    assert_ne!(first.path, second.path);
+    assert!(second.path.exists());
+    assert!(writing.exists(), "a copy being written is left alone");
+    assert!(other.exists(), "another database's files are not ours");
+}
+
+#[test]
 fn rotation_keeps_seven_days_four_weeks_and_twelve_months() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("desk.sqlite");

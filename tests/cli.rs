@@ -681,6 +681,40 @@ fn backup_and_restore_from_the_command_line() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!again.status.success());
+
+    // A backup folder on a full disk: the process may write no file beyond 64 KiB (a write
+    // past it fails as on a full disk), so the copy cannot be written. The command says so,
+    // leaves nothing half-written in the folder and the database as it was.
+    let before = open_as_admin(&db).0.content_digest().ok();
+    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or_default();
+    assert!(
+        size > 128 * 1024,
+        "the database ({size} bytes) must not fit"
+    );
+    let full = dir.path().join("full");
+    let out = Command::new("bash")
+        .args(["-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_bureau-desk"))
+        .args(["backup", "--staff", "Admin", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&full)
+        .env("BUREAU_DESK_PASSWORD", demo::DEMO_PASSWORD)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("no backup was made in"), "{said}");
+    let left: Vec<_> = std::fs::read_dir(&full)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(open_as_admin(&db).0.content_digest().ok(), before);
 }
 
 #[test]

@@ -80,11 +80,17 @@ pub fn write(db: &Database, folder: &Path, now: NaiveDateTime) -> Result<Backup>
         .path()
         .ok_or_else(|| Error::Missing(PathBuf::from(":memory:")))?;
     std::fs::create_dir_all(folder)?;
-    let name = format!("{}-{}.sqlite", stem_of(database), now.format(STAMP));
-    let path = folder.join(&name);
-    if path.exists() {
-        return Err(output::OutputError::Exists(path).into());
-    }
+    // Two backups in the same second (one on opening, one before a rekey) get the next free
+    // second: a backup never replaces another.
+    let (name, path, now) = (0..60)
+        .map(|step| now + chrono::Duration::seconds(step))
+        .map(|at| {
+            let name = format!("{}-{}.sqlite", stem_of(database), at.format(STAMP));
+            (name.clone(), folder.join(name), at)
+        })
+        .find(|(_, path, _)| !path.exists() && !key_file_of(path).exists())
+        .ok_or_else(|| output::OutputError::Exists(folder.to_owned()))?;
+    remove_stale_parts(database, folder);
     let staging = folder.join(format!(".{name}.part"));
     drop(std::fs::remove_file(&staging));
     if let Err(error) = db.export_copy(&staging, db.key()) {
@@ -110,6 +116,33 @@ pub fn write(db: &Database, folder: &Path, now: NaiveDateTime) -> Result<Backup>
     }
     rotate(database, folder)?;
     Ok(Backup { path, at: now })
+}
+
+/// How old an unfinished backup (`.NAME.part`) must be before a new backup removes it: a
+/// backup killed half-way (power cut, closed window) leaves one; one being written is newer.
+const STALE_PART: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Removes unfinished backups of `database` older than `STALE_PART` from `folder`. Best effort:
+/// what cannot be removed stays for the next time.
+fn remove_stale_parts(database: &Path, folder: &Path) {
+    let prefix = format!(".{}-", stem_of(database));
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with(&prefix) && name.ends_with(".sqlite.part")) {
+            continue;
+        }
+        let age = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok());
+        if age.is_some_and(|age| age > STALE_PART) {
+            drop(std::fs::remove_file(entry.path()));
+        }
+    }
 }
 
 /// Removes the backups the rotation does not keep, with their key files.
