@@ -593,7 +593,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                 (signed_in.database, signed_in.staff)
             };
             let new = new_password("BUREAU_DESK_NEW_PASSWORD")?;
-            session::set_password(&database, &member, &new, &new).map_err(|e| e.to_string())?;
+            session::set_password(&database, &member.actor(), &member, &new, &new)
+                .map_err(|e| e.to_string())?;
             writeln!(out, "The password of {} is changed.", member.display_name)
                 .map_err(|e| e.to_string())?;
             Ok(Outcome::Done)

@@ -296,6 +296,13 @@ impl Default for KeyFile {
 /// A recovery code: 128 random bits written as eight groups of four characters.
 pub struct RecoveryCode(SecretString);
 
+impl std::fmt::Debug for RecoveryCode {
+    /// Never the code itself: a debug print or a log line must not carry it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecoveryCode(hidden)")
+    }
+}
+
 impl RecoveryCode {
     fn generate() -> Self {
         let mut bytes = Zeroizing::new([0u8; 16]);

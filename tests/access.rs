@@ -288,6 +288,31 @@ fn a_partners_password_alone_opens_nothing() {
         staff::verify_partner(&database, "Надя", &SecretString::from("wrong")),
         Err(Error::WrongPassword)
     ));
+    // A partner cannot reset another's password; an administrator can, and the old one goes.
+    let reset = SecretString::from("a new partner password");
+    let other = ok(staff::add_partner(
+        &mut database,
+        &admin,
+        "Олга",
+        org,
+        &SecretString::from("olga's own password"),
+        NOW,
+    ));
+    assert!(matches!(
+        staff::set_partner_password(&database, &partner.actor(), other.id, &reset),
+        Err(Error::Forbidden(_))
+    ));
+    session::set_password(&database, &admin, &partner, &reset, &reset)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        staff::verify_partner(&database, "Надя", &partner_password),
+        Err(Error::WrongPassword)
+    ));
+    assert_eq!(
+        ok(staff::verify_partner(&database, "Надя", &reset)).id,
+        partner.id
+    );
+    let partner_password = reset;
     drop(database);
     // But it opens no file: there is no slot in the partner's name, and no slot opens with it.
     assert!(matches!(

@@ -864,8 +864,14 @@ fn the_lock_keeps_a_draft_for_its_owner_and_hides_it_from_the_next_person() {
     let mut db = set_up.signed_in.database;
     let petar = staff::insert(&mut db, "Петър", Role::Desk, "2026-11-23T09:00")
         .unwrap_or_else(|e| panic!("{e}"));
-    session::set_password(&db, &petar, &secret(petar_pw), &secret(petar_pw))
-        .unwrap_or_else(|e| panic!("{e}"));
+    session::set_password(
+        &db,
+        &set_up.signed_in.staff.actor(),
+        &petar,
+        &secret(petar_pw),
+        &secret(petar_pw),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let now = NaiveDate::from_ymd_opt(2026, 11, 23)
         .and_then(|d| d.and_hms_opt(10, 5, 0))
         .unwrap_or_default();
@@ -1046,6 +1052,106 @@ fn an_administrator_adds_a_person_who_then_unlocks_the_desk_and_removes_them() {
     );
     drop(harness);
     assert!(session::sign_in(&path, "Петър", &secret(petar_pw)).is_err());
+}
+
+#[test]
+fn an_administrator_changes_the_database_key_and_keeps_the_new_recovery_code() {
+    use bureau_desk::app::session;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("bureau.sqlite");
+    let admin_pw = "администраторът е тук";
+    let petar_pw = "петър идва следобед";
+    let secret = |s: &str| secrecy::SecretString::from(s);
+    let set_up = session::create(
+        &path,
+        "Мария",
+        &secret(admin_pw),
+        &secret(admin_pw),
+        "2026-11-23T09:00",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let old_code = secret(set_up.recovery.expose());
+    let mut database = set_up.signed_in.database;
+    let maria = set_up.signed_in.staff;
+    session::add_staff(
+        &mut database,
+        &maria.actor(),
+        &session::NewMember {
+            name: "Петър",
+            role: Role::Desk,
+            organisation: None,
+        },
+        &secret(petar_pw),
+        &secret(petar_pw),
+        "2026-11-23T09:00",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let now = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(10, 5, 0))
+        .unwrap_or_default();
+    let desk = Desk::new(database, maria, Clock::Fixed(now)).unwrap_or_else(|e| panic!("{e}"));
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, app: &mut BureauApp| app.show(ui), BureauApp::new(desk));
+    let h = &mut harness;
+    h.run();
+    h.get_by_label(&tr("app.tab_staff")).click();
+    h.run();
+    // A wrong password changes nothing, and says so.
+    type_into(h, &tr("rekey.password"), "not my password at all");
+    h.get_by_label(&tr("rekey.change")).click();
+    h.run();
+    h.get_by_label(&tr("rekey.yes")).click();
+    h.run();
+    assert!(h.query_by_label(&tr("sign_in.wrong_password")).is_some());
+    assert!(h.state().desk.rekey_form.recovery.is_none());
+    // The right one, and the second click: a new key and a new code on screen.
+    type_into(h, &tr("rekey.password"), admin_pw);
+    h.get_by_label(&tr("rekey.change")).click();
+    h.run();
+    assert!(
+        h.state().desk.rekey_form.recovery.is_none(),
+        "one click only asks"
+    );
+    h.get_by_label(&tr("rekey.yes")).click();
+    h.run();
+    let code = h
+        .state()
+        .desk
+        .rekey_form
+        .recovery
+        .as_ref()
+        .map(|c| c.expose().to_owned())
+        .unwrap_or_else(|| panic!("no code: {:?}", h.state().desk.rekey_form.error));
+    assert!(h.query_by_label(&code).is_some(), "the code is shown");
+    h.get_by_label(&tr("sign_in.print_recovery")).click();
+    h.run();
+    let sheet = h
+        .state()
+        .desk
+        .rekey_form
+        .sheet
+        .clone()
+        .unwrap_or_else(|| panic!("no sheet"));
+    assert!(sheet.exists());
+    assert!(!sheet.starts_with(dir.path()), "never beside the database");
+    // The desk goes on on the file under its new key.
+    h.state_mut().desk.query = "петър".into();
+    h.state_mut().desk.run(Command::Search);
+    assert!(!matches!(h.state().desk.notice, Some(Notice::Failed(_))));
+    h.get_by_label(&tr("rekey.noted")).click();
+    h.run();
+    assert!(h.query_by_label(&code).is_none(), "gone from the screen");
+    assert!(!sheet.exists(), "the sheet goes with it");
+    drop(harness);
+    assert!(session::sign_in(&path, "Мария", &secret(admin_pw)).is_ok());
+    assert!(
+        session::sign_in(&path, "Петър", &secret(petar_pw)).is_err(),
+        "his slot went with the old key"
+    );
+    assert!(session::open_with_recovery(&path, &old_code).is_err());
+    assert!(session::open_with_recovery(&path, &secret(&code)).is_ok());
 }
 
 #[test]

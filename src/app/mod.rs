@@ -9,7 +9,7 @@ mod lock;
 mod reports;
 pub mod session;
 
-pub use accounts::StaffForm;
+pub use accounts::{RekeyForm, StaffForm};
 pub use backups::{BackupState, BackupsScreen};
 pub use lock::LockForm;
 mod slips;
@@ -96,6 +96,12 @@ pub enum Command {
     ResetPassword,
     /// Remove a person from the desk.
     RemoveStaff(StaffId),
+    /// Change the database key with the administrator's password typed on the staff screen.
+    Rekey,
+    /// Print the sheet of the recovery code a rekey just made.
+    PrintNewRecovery,
+    /// The new recovery code is put away: it leaves the screen, its sheet is deleted.
+    NewRecoveryNoted,
     /// Unlock with the name and password typed on the lock screen.
     Unlock,
     /// Switch the UI language (remembered in the database).
@@ -356,6 +362,8 @@ pub struct Desk {
     pub lock_form: LockForm,
     /// The staff screen's fields.
     pub staff_form: StaffForm,
+    /// The staff screen's change of database key.
+    pub rekey_form: RekeyForm,
     /// The desk locks itself after this long without a key press or a click.
     pub lock_after: std::time::Duration,
     /// The screen to go back to when the same person unlocks.
@@ -461,6 +469,7 @@ impl Desk {
             signed_out: false,
             lock_form: LockForm::default(),
             staff_form: StaffForm::default(),
+            rekey_form: RekeyForm::default(),
             lock_after: std::time::Duration::from_secs(60 * lock_minutes),
             screen_before_lock: Screen::Desk,
             parked: std::collections::HashMap::new(),
@@ -562,6 +571,9 @@ impl Desk {
             Command::AddStaff => self.add_staff()?,
             Command::ResetPassword => self.reset_password()?,
             Command::RemoveStaff(id) => self.remove_staff(id)?,
+            Command::Rekey => self.rekey()?,
+            Command::PrintNewRecovery => self.print_new_recovery(),
+            Command::NewRecoveryNoted => self.rekey_form = RekeyForm::default(),
             Command::Unlock => self.unlock()?,
             Command::SetLanguage(locale) => {
                 if crate::UI_LANGUAGES.contains(&locale.as_str()) {

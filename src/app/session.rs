@@ -289,14 +289,25 @@ pub fn sign_in(path: &Path, name: &str, password: &SecretString) -> Result<Signe
 }
 
 /// Gives `staff` a new password on an open database (their own change, or an administrator's
-/// reset): only their slot is rewritten.
+/// reset): only their slot is rewritten, or for a partner only their hash.
 pub fn set_password(
     database: &Database,
+    actor: &crate::domain::Actor,
     staff: &Staff,
     password: &SecretString,
     again: &SecretString,
 ) -> Result<(), SessionError> {
+    if actor.staff_id != staff.id {
+        actor
+            .require(crate::domain::access::Permission::ManageStaff)
+            .map_err(db::Error::from)?;
+    }
     checked_new_password(password, again)?;
+    if staff.role == Role::Partner {
+        return Ok(staff::set_partner_password(
+            database, actor, staff.id, password,
+        )?);
+    }
     let path = database
         .path()
         .ok_or_else(|| SessionError::NotEncrypted(PathBuf::from(":memory:")))?;
@@ -727,31 +738,10 @@ impl Gate {
         let (Some(code), Some(pending)) = (&self.recovery, &self.pending) else {
             return Ok(());
         };
-        let bureau = db::settings::bureau(&pending.database)?;
-        let name = if self.locale == "bg" {
-            bureau.name_bg
-        } else {
-            bureau.name_en
-        };
-        let today = crate::domain::format_date(chrono::Local::now().date_naive(), &self.locale);
-        let pdf = crate::slip::recovery::render(
-            code.expose(),
-            &name,
-            &self.path.display().to_string(),
-            &today,
-            &self.locale,
-        )
-        .map_err(|e| db::Error::Slip(e.to_string()))?;
-        let file = tempfile::Builder::new()
-            .prefix("bureau-desk-recovery-")
-            .suffix(".pdf")
-            .tempfile()?;
-        let (mut handle, path) = file.keep().map_err(|e| db::Error::Io(e.error))?;
-        std::io::Write::write_all(&mut handle, &pdf)?;
-        if self.open_viewer {
-            open::that_detached(&path)?;
+        let sheet = print_recovery_sheet(&pending.database, code, &self.locale, self.open_viewer)?;
+        if let Some(old) = self.recovery_sheet.replace(sheet) {
+            drop(std::fs::remove_file(old));
         }
-        self.recovery_sheet = Some(path);
         Ok(())
     }
 
@@ -769,6 +759,43 @@ impl Drop for Gate {
             drop(std::fs::remove_file(sheet));
         }
     }
+}
+
+/// Writes the A4 recovery sheet for `code` of the open database to a new file in the system's
+/// temporary folder (never beside the database) and opens it in the PDF viewer if asked. The
+/// caller removes the file once the code is put away.
+pub fn print_recovery_sheet(
+    database: &Database,
+    code: &RecoveryCode,
+    locale: &str,
+    open_viewer: bool,
+) -> Result<PathBuf, db::Error> {
+    let bureau = db::settings::bureau(database)?;
+    let name = if locale == "bg" {
+        bureau.name_bg
+    } else {
+        bureau.name_en
+    };
+    let path = database
+        .path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let today = crate::domain::format_date(chrono::Local::now().date_naive(), locale);
+    let pdf = crate::slip::recovery::render(code.expose(), &name, &path, &today, locale)
+        .map_err(|e| db::Error::Slip(e.to_string()))?;
+    let file = tempfile::Builder::new()
+        .prefix("bureau-desk-recovery-")
+        .suffix(".pdf")
+        .tempfile()?;
+    let (mut handle, sheet) = file.keep().map_err(|e| db::Error::Io(e.error))?;
+    if let Err(error) = std::io::Write::write_all(&mut handle, &pdf) {
+        drop(std::fs::remove_file(&sheet));
+        return Err(error.into());
+    }
+    if open_viewer {
+        open::that_detached(&sheet)?;
+    }
+    Ok(sheet)
 }
 
 /// Where the encrypted copy of a plain file is written before it replaces it.
@@ -914,7 +941,8 @@ mod tests {
         drop(set_up);
         let database = open_with_recovery(&path, &code).unwrap_or_else(|e| panic!("{e}"));
         let new = secret("the new password now");
-        set_password(&database, &admin, &new, &new).unwrap_or_else(|e| panic!("{e}"));
+        set_password(&database, &admin.actor(), &admin, &new, &new)
+            .unwrap_or_else(|e| panic!("{e}"));
         drop(database);
         assert!(sign_in(&path, "Admin", &pw).is_err());
         assert!(sign_in(&path, "Admin", &new).is_ok());

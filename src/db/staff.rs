@@ -75,26 +75,53 @@ pub fn add_partner(
     password: &secrecy::SecretString,
     now: &str,
 ) -> Result<Staff> {
-    use argon2::PasswordHasher;
-    use secrecy::ExposeSecret;
     actor.require(crate::domain::access::Permission::ManageStaff)?;
     let name = checked_name(name)?;
-    if crate::keys::check_strength(password).is_err() {
-        return Err(Error::Invalid(vec![FieldError {
-            field: "password",
-            problem: Problem::Required,
-        }]));
-    }
-    let hash = argon2::Argon2::default()
-        .hash_password(password.expose_secret().as_bytes())
-        .map_err(|e| Error::Storage(e.to_string()))?
-        .to_string();
+    let hash = partner_hash(password)?;
     db.conn.execute(
         "INSERT INTO staff (display_name, role, organisation_id, password_hash, created_at)
          VALUES (?1, 'partner', ?2, ?3, ?4)",
         (&name, organisation.0, &hash, now),
     )?;
     find(db, StaffId(db.conn.last_insert_rowid()))
+}
+
+/// A partner's password as an argon2id hash (PHC string), if it is strong enough.
+fn partner_hash(password: &secrecy::SecretString) -> Result<String> {
+    use argon2::PasswordHasher;
+    use secrecy::ExposeSecret;
+    if crate::keys::check_strength(password).is_err() {
+        return Err(Error::Invalid(vec![FieldError {
+            field: "password",
+            problem: Problem::Required,
+        }]));
+    }
+    Ok(argon2::Argon2::default()
+        .hash_password(password.expose_secret().as_bytes())
+        .map_err(|e| Error::Storage(e.to_string()))?
+        .to_string())
+}
+
+/// Gives the active partner `partner` a new password (the partner, or an administrator's
+/// reset): the old one signs in no more.
+pub fn set_partner_password(
+    db: &Database,
+    actor: &crate::domain::Actor,
+    partner: StaffId,
+    password: &secrecy::SecretString,
+) -> Result<()> {
+    if actor.staff_id != partner {
+        actor.require(crate::domain::access::Permission::ManageStaff)?;
+    }
+    let hash = partner_hash(password)?;
+    let changed = db.conn.execute(
+        "UPDATE staff SET password_hash = ?2 WHERE id = ?1 AND role = 'partner' AND active = 1",
+        (partner.0, &hash),
+    )?;
+    if changed == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
 }
 
 /// The active partner called `name` (case ignored), if `password` is theirs. Partners sign in

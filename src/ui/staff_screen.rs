@@ -1,5 +1,5 @@
 //! The staff screen (administrators): who works at the desk, adding a person with their own
-//! password, resetting a password, removing a person.
+//! password, resetting a password, removing a person, changing the database key.
 
 use egui::{RichText, TextEdit, Ui};
 use rust_i18n::t;
@@ -22,10 +22,9 @@ pub fn staff_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             for member in &desk.staff {
                 ui.label(RichText::new(&member.display_name).strong());
                 ui.label(t!(member.role.label_key(), locale = locale));
-                if member.role != Role::Partner
-                    && ui
-                        .small_button(t!("staff.reset_password", locale = locale))
-                        .clicked()
+                if ui
+                    .small_button(t!("staff.reset_password", locale = locale))
+                    .clicked()
                 {
                     desk.staff_form.reset_for = Some(member.id);
                 }
@@ -136,6 +135,60 @@ pub fn staff_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             commands.push(Command::AddStaff);
         }
     });
+    if let Some(key) = form.error {
+        ui.colored_label(theme::ERROR, t!(key, locale = locale));
+    }
+    ui.add_space(12.0);
+    ui.separator();
+    rekey_ui(ui, desk, commands, locale);
+}
+
+/// The change of database key: the administrator's password, a second click, then the new
+/// recovery code shown once with its sheet.
+fn rekey_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>, locale: &str) {
+    let form = &mut desk.rekey_form;
+    ui.label(RichText::new(t!("rekey.title", locale = locale)).strong());
+    if let Some(code) = &form.recovery {
+        ui.label(t!("rekey.done", locale = locale));
+        ui.add_space(8.0);
+        ui.add(
+            egui::Label::new(RichText::new(code.expose()).monospace().size(20.0))
+                .wrap_mode(egui::TextWrapMode::Extend),
+        );
+        ui.add_space(8.0);
+        if ui
+            .button(t!("sign_in.print_recovery", locale = locale))
+            .clicked()
+        {
+            commands.push(Command::PrintNewRecovery);
+        }
+        ui.add_space(4.0);
+        if ui.button(t!("rekey.noted", locale = locale)).clicked() {
+            commands.push(Command::NewRecoveryNoted);
+        }
+    } else {
+        ui.label(t!("rekey.explained", locale = locale));
+        let label = ui.label(t!("rekey.password", locale = locale));
+        ui.add(
+            TextEdit::singleline(&mut *form.password)
+                .password(true)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+        if form.asked {
+            ui.colored_label(theme::STATUS_MISSED, t!("rekey.really", locale = locale));
+            ui.horizontal(|ui| {
+                if ui.button(t!("rekey.yes", locale = locale)).clicked() {
+                    commands.push(Command::Rekey);
+                }
+                if ui.button(t!("staff.remove_no", locale = locale)).clicked() {
+                    form.asked = false;
+                }
+            });
+        } else if ui.button(t!("rekey.change", locale = locale)).clicked() {
+            form.asked = true;
+        }
+    }
     if let Some(key) = form.error {
         ui.colored_label(theme::ERROR, t!(key, locale = locale));
     }
