@@ -250,15 +250,28 @@ CREATE TABLE programme_slots (
 CREATE INDEX programme_slots_by_day ON programme_slots (day);
 
 -- Who saw and changed what. Ids only: never a name, a note or any other personal data here.
+-- Each row is chained to the one before by its hash (db::audit), so `bureau-desk check` finds a
+-- row changed or removed with an outside tool.
 CREATE TABLE audit_log (
-    id        INTEGER PRIMARY KEY,
-    at        TEXT NOT NULL,                       -- 'YYYY-MM-DDTHH:MM:SS'
-    staff_id  INTEGER NOT NULL REFERENCES staff (id),
-    action    TEXT NOT NULL CHECK (action IN ('create', 'view', 'update', 'erase', 'export', 'print')),
-    entity    TEXT NOT NULL,                       -- table name, e.g. 'visitors'
-    entity_id INTEGER                              -- row id, if one row
+    id        INTEGER PRIMARY KEY,                 -- 1, 2, 3, … with no gaps (the chain's order)
+    at        TEXT NOT NULL,                       -- 'YYYY-MM-DDTHH:MM[:SS]'
+    staff_id  INTEGER REFERENCES staff (id),       -- NULL: a refused sign-in under an unknown name
+    action    TEXT NOT NULL CHECK (action IN (
+                  'create', 'view', 'update', 'erase', 'export', 'print',
+                  'sign_in', 'sign_out', 'sign_in_failed', 'lock', 'backup', 'restore',
+                  'consent', 'subject_access', 'retention', 'settings', 'staff', 'search')),
+    entity    TEXT NOT NULL,                       -- table name, e.g. 'visitors'; 'desk' for events
+    entity_id INTEGER,                             -- row id, if one row
+    detail    TEXT NOT NULL DEFAULT '',            -- counts and codes only: 'length=4 results=12'
+    hash      TEXT NOT NULL CHECK (length(hash) = 64) -- SHA-256 of this row and the previous hash
 );
 CREATE INDEX audit_log_by_entity ON audit_log (entity, entity_id);
+CREATE INDEX audit_log_by_staff ON audit_log (staff_id, at);
+-- Append-only: the desk never changes or removes an entry, and the database refuses it too.
+CREATE TRIGGER audit_log_refuses_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_log_refuses_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 
 -- ---------------------------------------------------------------------------------------------
 -- What a new database starts with.
@@ -302,4 +315,4 @@ INSERT INTO settings (key, value) VALUES
 
 -- Marks the file as a bureau-desk database ('BDSK'), so other SQLite files are refused.
 PRAGMA application_id = 1111774027;
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;

@@ -10,7 +10,7 @@ use crate::app::default_slip_languages;
 use secrecy::SecretString;
 
 use crate::app::session;
-use crate::db::{self, Database, referrals, settings, staff, visitors};
+use crate::db::{self, Database, audit, referrals, settings, staff, visitors};
 use crate::demo::{self, DemoOptions};
 use crate::domain::Actor;
 use crate::domain::figures::{Period, PeriodError};
@@ -214,6 +214,18 @@ pub enum CliCommand {
         #[arg(value_name = "KEY=VALUE")]
         changes: Vec<String>,
     },
+    /// Check the whole file: SQLite's integrity check, every reference between rows, and the
+    /// audit trail's chain of hashes. Exits with 0 only when everything holds. A coordinator or
+    /// administrator signs in: named with --staff, or found by their password alone.
+    Check {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The coordinator or administrator (password from the terminal or
+        /// BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+    },
     /// Search visitors as the desk does, best match first.
     Search {
         /// The database file.
@@ -367,7 +379,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                 let (key, value) = change
                     .split_once('=')
                     .ok_or_else(|| format!("'{change}' is not KEY=VALUE"))?;
-                let changed = settings::change(&database, &actor, key.trim(), value)
+                let changed = settings::change(&database, &actor, key.trim(), value, &now_stamp())
                     .map_err(|e| e.to_string())?;
                 if !changed {
                     return Err(format!(
@@ -422,6 +434,39 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             })
             .map_err(|e| not_written(&path, e.into()))?;
             writeln!(out, "{}", path.display()).map_err(|e| e.to_string())?;
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Check { db, staff }) => {
+            let (database, actor) = match staff {
+                Some(name) => signed_in(&db, Some(&name))?,
+                None => {
+                    refuse_plain(&db)?;
+                    let password = secret_from("BUREAU_DESK_PASSWORD", "Password: ")?;
+                    let signed_in = session::sign_in_whoever(
+                        &db,
+                        &password,
+                        crate::domain::access::Permission::AuditTrail,
+                    )
+                    .map_err(|e| e.to_string())?;
+                    let actor = signed_in.staff.actor();
+                    audit::record_event(
+                        &signed_in.database,
+                        &actor,
+                        audit::Action::SignIn,
+                        &now_stamp(),
+                    )
+                    .map_err(|e| e.to_string())?;
+                    (signed_in.database, actor)
+                }
+            };
+            let health = database.check(&actor).map_err(|e| e.to_string())?;
+            write_health(&health, out).map_err(|e| e.to_string())?;
+            if !health.holds() {
+                return Err(format!(
+                    "{} did not pass the check; keep it as it is and restore the latest backup to a new file",
+                    db.display()
+                ));
+            }
             Ok(Outcome::Done)
         }
         Some(CliCommand::Search {
@@ -487,7 +532,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                     let member = staff::named(&database, &name)
                         .map_err(|e| e.to_string())?
                         .ok_or_else(|| format!("nobody called '{name}' works at this desk"))?;
-                    session::remove_staff(&database, &actor, &member).map_err(|e| e.to_string())?;
+                    session::remove_staff(&database, &actor, &member, &now_stamp())
+                        .map_err(|e| e.to_string())?;
                     writeln!(
                         out,
                         "{} no longer opens this database.",
@@ -542,10 +588,15 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
         }
         Some(CliCommand::Restore { backup, db, staff }) => {
             db::backup::restore(&backup, &db).map_err(|e| e.to_string())?;
-            let checked = signed_in(&db, staff.as_deref()).and_then(|(restored, _)| {
-                let (original, _) = signed_in(&backup, staff.as_deref())?;
+            // Both files are opened without a trace, to compare them as they are; only then
+            // does the restored file record who restored it.
+            let checked = opened(&db, staff.as_deref()).and_then(|(restored, actor)| {
+                let (original, _) = opened(&backup, staff.as_deref())?;
                 restored
                     .verify_against(&original)
+                    .map_err(|e| e.to_string())?;
+                drop(original);
+                audit::record_event(&restored, &actor, audit::Action::Restore, &now_stamp())
                     .map_err(|e| e.to_string())
             });
             if let Err(error) = checked {
@@ -593,8 +644,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                 (signed_in.database, signed_in.staff)
             };
             let new = new_password("BUREAU_DESK_NEW_PASSWORD")?;
-            session::set_password(&database, &member.actor(), &member, &new, &new)
-                .map_err(|e| e.to_string())?;
+            session::set_password(
+                &database,
+                &member.actor(),
+                &member,
+                (&new, &new),
+                &now_stamp(),
+            )
+            .map_err(|e| e.to_string())?;
             writeln!(out, "The password of {} is changed.", member.display_name)
                 .map_err(|e| e.to_string())?;
             Ok(Outcome::Done)
@@ -641,13 +698,73 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
 
 /// Signs in on an encrypted database for a command: `--staff NAME` and the password from
 /// `BUREAU_DESK_PASSWORD` or the terminal.
+/// Signs in on `path` as `staff` and records the sign-in in its audit trail.
 fn signed_in(path: &Path, staff: Option<&str>) -> Result<(Database, Actor), String> {
+    let (database, actor) = opened(path, staff)?;
+    audit::record_event(&database, &actor, audit::Action::SignIn, &now_stamp())
+        .map_err(|e| e.to_string())?;
+    Ok((database, actor))
+}
+
+/// Now, as the audit trail writes it.
+fn now_stamp() -> String {
+    crate::domain::format_stamp(chrono::Local::now().naive_local())
+}
+
+/// What `check` found, a line for each part.
+fn write_health(health: &db::Health, out: &mut dyn Write) -> std::io::Result<()> {
+    if health.integrity.is_empty() {
+        writeln!(out, "integrity_check: ok")?;
+    } else {
+        for line in &health.integrity {
+            writeln!(out, "integrity_check: {line}")?;
+        }
+    }
+    match health.broken_references {
+        0 => writeln!(out, "foreign_key_check: ok")?,
+        n => writeln!(
+            out,
+            "foreign_key_check: {n} rows refer to rows that are not there"
+        )?,
+    }
+    let chain = &health.chain;
+    match chain.first_broken {
+        None => writeln!(
+            out,
+            "audit trail: {} entries, chain intact, last hash {}",
+            chain.rows, chain.head
+        )?,
+        Some(id) => writeln!(
+            out,
+            "audit trail: {} entries, chain broken at entry {id}: it or the one before it was changed, removed or added outside the desk",
+            chain.rows
+        )?,
+    }
+    writeln!(
+        out,
+        "{}",
+        if health.holds() {
+            "everything holds"
+        } else {
+            "PROBLEMS FOUND"
+        }
+    )
+}
+
+/// Refuses a missing file or a plain one (the desk encrypts those on first start).
+fn refuse_plain(path: &Path) -> Result<(), String> {
     if !path.exists() {
         return Err(format!("there is no database at {}", path.display()));
     }
     if Database::is_plain_file(path) {
         return Err(session::SessionError::NotEncrypted(path.to_owned()).to_string());
     }
+    Ok(())
+}
+
+/// Opens `path` signed in as `staff` without writing anything to it.
+fn opened(path: &Path, staff: Option<&str>) -> Result<(Database, Actor), String> {
+    refuse_plain(path)?;
     let name = staff.ok_or(
         "name who signs in with --staff NAME (the password is read from the terminal or BUREAU_DESK_PASSWORD)",
     )?;
@@ -749,6 +866,14 @@ fn search(
     out: &mut dyn Write,
 ) -> Result<(), String> {
     let hits = visitors::search(database, actor, query, limit).map_err(|e| e.to_string())?;
+    audit::record_search(
+        database,
+        actor,
+        query.trim().chars().count(),
+        hits.len(),
+        &now_stamp(),
+    )
+    .map_err(|e| e.to_string())?;
     for hit in hits {
         let line = if json {
             serde_json::json!({

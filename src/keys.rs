@@ -76,8 +76,9 @@ impl DatabaseKey {
         }))
     }
 
-    /// The key as SQLCipher's `PRAGMA key` takes a raw key: `x'…'` (no KDF on its side).
-    pub(crate) fn sqlcipher_pragma(&self) -> Zeroizing<String> {
+    /// The key as SQLCipher's `PRAGMA key` takes a raw key: `x'…'` (no KDF on its side). Also
+    /// what SQLCipher's own tools need to open the file (whoever unwrapped the key may).
+    pub fn sqlcipher_pragma(&self) -> Zeroizing<String> {
         Zeroizing::new(format!("x'{}'", hex::encode(self.0.expose_secret())))
     }
 

@@ -193,7 +193,7 @@ fn check_row(role: Role) {
         "directory",
     );
     allowed(
-        settings::change(&w.db, &actor, settings::SLIP_PAPER, "A4"),
+        settings::change(&w.db, &actor, settings::SLIP_PAPER, "A4", NOW),
         may(Permission::Settings),
         "settings",
     );
@@ -302,7 +302,7 @@ fn a_partners_password_alone_opens_nothing() {
         staff::set_partner_password(&database, &partner.actor(), other.id, &reset),
         Err(Error::Forbidden(_))
     ));
-    session::set_password(&database, &admin, &partner, &reset, &reset)
+    session::set_password(&database, &admin, &partner, (&reset, &reset), NOW)
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(
         staff::verify_partner(&database, "Надя", &partner_password),

@@ -3,7 +3,7 @@
 use std::process::Command;
 
 use bureau_desk::app::session;
-use bureau_desk::db::Database;
+use bureau_desk::db::{Database, audit};
 use bureau_desk::demo;
 
 /// The program, with the demo's password for the commands that sign in.
@@ -19,6 +19,81 @@ fn open_as_admin(db: &std::path::Path) -> (Database, bureau_desk::domain::Actor)
         .unwrap_or_else(|e| panic!("{e}"));
     let actor = signed_in.staff.actor();
     (signed_in.database, actor)
+}
+
+#[test]
+fn check_finds_a_trail_changed_with_an_outside_tool() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.sqlite");
+    let made = bureau_desk()
+        .args(["demo", "--visitors", "50", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(made.status.success());
+    // A search and a slip leave their traces; the check signs in by password alone.
+    let searched = bureau_desk()
+        .args(["search", "--staff", "Admin", "--db"])
+        .arg(&db)
+        .arg("iv")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(searched.status.success());
+    let check = || {
+        bureau_desk()
+            .args(["check", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let good = check();
+    let printed = String::from_utf8_lossy(&good.stdout).into_owned();
+    assert!(
+        good.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert!(printed.contains("integrity_check: ok"), "{printed}");
+    assert!(printed.contains("foreign_key_check: ok"), "{printed}");
+    assert!(printed.contains("chain intact"), "{printed}");
+    assert!(printed.contains("everything holds"), "{printed}");
+    let (database, _) = open_as_admin(&db);
+    let trail = audit::latest(&database, 1000).unwrap_or_default();
+    let search = trail
+        .iter()
+        .find(|e| e.action == "search")
+        .unwrap_or_else(|| panic!("the search was recorded"));
+    assert!(
+        search.detail.starts_with("length=2 results="),
+        "{}",
+        search.detail
+    );
+    let key = database
+        .key()
+        .map(|k| k.sqlcipher_pragma().to_string())
+        .unwrap_or_default();
+    drop(database);
+
+    // Someone with the key opens the file with plain SQLCipher: the database refuses to
+    // change the trail, so they drop its triggers and change an entry.
+    let outside = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    outside
+        .pragma_update(None, "key", &key)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let refused = outside.execute("DELETE FROM audit_log WHERE id = 2", []);
+    assert!(refused.is_err_and(|e| e.to_string().contains("append-only")));
+    outside
+        .execute_batch(
+            "DROP TRIGGER audit_log_refuses_update;
+             UPDATE audit_log SET staff_id = NULL WHERE id = 2;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(outside);
+    let bad = check();
+    let printed = String::from_utf8_lossy(&bad.stdout).into_owned();
+    assert!(!bad.status.success(), "{printed}");
+    assert!(printed.contains("chain broken at entry 2"), "{printed}");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("did not pass the check"));
 }
 
 #[test]
@@ -669,9 +744,16 @@ fn backup_and_restore_from_the_command_line() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("restored and checked"));
+    // The same data; the restored file's trail ends with who restored it.
     let (a, _) = open_as_admin(&db);
     let (b, _) = open_as_admin(&restored);
-    assert_eq!(a.content_digest().ok(), b.content_digest().ok());
+    assert_eq!(
+        a.content_digest_except(&["audit_log"]).ok(),
+        b.content_digest_except(&["audit_log"]).ok()
+    );
+    let last = audit::latest(&b, 1).unwrap_or_default();
+    assert_eq!(last.first().map(|e| e.action.as_str()), Some("restore"));
+    assert!(audit::verify(&b).is_ok_and(|r| r.first_broken.is_none()));
     // Onto an existing file: refused.
     let again = bureau_desk()
         .args(["restore", "--staff", "Admin", "--backup"])
@@ -685,7 +767,10 @@ fn backup_and_restore_from_the_command_line() {
     // A backup folder on a full disk: the process may write no file beyond 64 KiB (a write
     // past it fails as on a full disk), so the copy cannot be written. The command says so,
     // leaves nothing half-written in the folder and the database as it was.
-    let before = open_as_admin(&db).0.content_digest().ok();
+    let before = open_as_admin(&db)
+        .0
+        .content_digest_except(&["audit_log"])
+        .ok();
     let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or_default();
     assert!(
         size > 128 * 1024,
@@ -714,7 +799,13 @@ fn backup_and_restore_from_the_command_line() {
         })
         .unwrap_or_default();
     assert!(left.is_empty(), "{left:?}");
-    assert_eq!(open_as_admin(&db).0.content_digest().ok(), before);
+    assert_eq!(
+        open_as_admin(&db)
+            .0
+            .content_digest_except(&["audit_log"])
+            .ok(),
+        before
+    );
 }
 
 #[test]
@@ -800,7 +891,9 @@ fn rekey_from_the_command_line_prints_a_new_recovery_code() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(out.status.success());
     let (before, _) = open_as_admin(&db);
-    let digest = before.content_digest().unwrap_or_default();
+    let digest = before
+        .content_digest_except(&["audit_log"])
+        .unwrap_or_default();
     drop(before);
     let out = bureau_desk()
         .args(["rekey", "--staff", "Admin", "--db"])
@@ -820,7 +913,12 @@ fn rekey_from_the_command_line_prints_a_new_recovery_code() {
         "{printed}"
     );
     let (after, _) = open_as_admin(&db);
-    assert_eq!(after.content_digest().unwrap_or_default(), digest);
+    assert_eq!(
+        after
+            .content_digest_except(&["audit_log"])
+            .unwrap_or_default(),
+        digest
+    );
     // Елена's slot went with the old key; a backup of the old pair was made first.
     let elena = bureau_desk()
         .args(["search", "--staff", "Елена", "--db"])

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use bureau_desk::db::{self, Database, OpenMode, staff, visitors};
+use bureau_desk::db::{self, Database, OpenMode, audit, staff, visitors};
 use bureau_desk::domain::Role;
 use rusqlite::Connection;
 
@@ -115,6 +115,48 @@ fn a_version_2_file_upgrades_to_exactly_the_current_schema_and_keeps_its_staff()
         })
         .unwrap_or(-1);
     assert_eq!(broken, 0, "the visitor still refers to its staff member");
+}
+
+#[test]
+fn a_version_3_trail_is_chained_in_order_and_becomes_append_only() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let old = dir.path().join("v3.sqlite");
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(include_str!("fixtures/schema_v3.sql"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(
+        "INSERT INTO staff (id, display_name, role, created_at) VALUES (1, 'Мария', 'admin', '2025-01-01T09:00');
+         INSERT INTO audit_log (at, staff_id, action, entity, entity_id) VALUES
+             ('2025-01-01T09:00', 1, 'create', 'visitors', 1),
+             ('2025-01-01T09:01', 1, 'view', 'visitors', 1),
+             ('2025-01-01T09:02', 1, 'print', 'referrals', 7);",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+    let fresh = dir.path().join("fresh.sqlite");
+    drop(Database::open(&fresh, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}")));
+    let upgraded = Database::open(&old, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+    let report = audit::verify(&upgraded).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((report.rows, report.first_broken), (3, None));
+    let kept: Vec<(String, String, Option<i64>)> = audit::latest(&upgraded, 10)
+        .unwrap_or_default()
+        .into_iter()
+        .rev()
+        .map(|e| (e.at, e.action, e.entity_id))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            ("2025-01-01T09:00".to_owned(), "create".to_owned(), Some(1)),
+            ("2025-01-01T09:01".to_owned(), "view".to_owned(), Some(1)),
+            ("2025-01-01T09:02".to_owned(), "print".to_owned(), Some(7)),
+        ]
+    );
+    drop(upgraded);
+    assert_eq!(shape(&old), shape(&fresh));
+    let refused =
+        Connection::open(&old).and_then(|c| c.execute("DELETE FROM audit_log WHERE id = 1", []));
+    assert!(refused.is_err(), "the upgraded trail is append-only");
 }
 
 #[test]

@@ -811,6 +811,28 @@ fn a_new_database_gets_its_administrator_then_staff_sign_in_with_their_own_passw
     h.run();
     h.run();
     assert!(h.state().desk().is_some(), "signed in again");
+    // The refused try is in the trail, before the sign-in it preceded.
+    let events: Vec<String> = h
+        .state_mut()
+        .desk_mut()
+        .map(|desk| {
+            desk.run(Command::OpenAudit);
+            desk.audit
+                .entries
+                .iter()
+                .rev()
+                .map(|e| e.action.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        events.ends_with(&[
+            "sign_out".to_owned(),
+            "sign_in_failed".to_owned(),
+            "sign_in".to_owned()
+        ]),
+        "{events:?}"
+    );
 }
 
 #[test]
@@ -864,12 +886,13 @@ fn the_lock_keeps_a_draft_for_its_owner_and_hides_it_from_the_next_person() {
     let mut db = set_up.signed_in.database;
     let petar = staff::insert(&mut db, "Петър", Role::Desk, "2026-11-23T09:00")
         .unwrap_or_else(|e| panic!("{e}"));
+    let petar_id = petar.id.0;
     session::set_password(
         &db,
         &set_up.signed_in.staff.actor(),
         &petar,
-        &secret(petar_pw),
-        &secret(petar_pw),
+        (&secret(petar_pw), &secret(petar_pw)),
+        "2026-11-23T09:00",
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let now = NaiveDate::from_ymd_opt(2026, 11, 23)
@@ -938,6 +961,35 @@ fn the_lock_keeps_a_draft_for_its_owner_and_hides_it_from_the_next_person() {
     unlock(h, "Мария", maria_pw);
     assert_eq!(h.state().desk.screen, Screen::VisitorForm);
     assert_eq!(h.state().desk.visitor_form.draft.given_name, "Ахмед");
+
+    // The trail holds each lock, the refused try under Мария's name and each sign-in.
+    h.state_mut().desk.run(Command::OpenAudit);
+    h.run();
+    let maria = h.state().desk.at_desk.as_ref().map(|s| s.id.0);
+    let events: Vec<(String, Option<i64>)> = h
+        .state()
+        .desk
+        .audit
+        .entries
+        .iter()
+        .rev()
+        // (the backup made on opening lands whenever it finishes)
+        .filter(|e| e.entity == "desk" && e.action != "backup")
+        .map(|e| (e.action.clone(), e.staff_id))
+        .collect();
+    let petar_id = Some(petar_id);
+    assert_eq!(
+        events,
+        [
+            ("lock".to_owned(), maria),
+            ("sign_in_failed".to_owned(), maria),
+            ("sign_in".to_owned(), maria),
+            ("lock".to_owned(), maria),
+            ("sign_in".to_owned(), petar_id),
+            ("lock".to_owned(), petar_id),
+            ("sign_in".to_owned(), maria),
+        ]
+    );
 
     // Idle: the desk locks itself once the idle time has passed.
     h.state_mut().desk.lock_after = std::time::Duration::ZERO;
@@ -1208,4 +1260,93 @@ fn an_administrator_restores_a_backup_to_a_new_file_from_the_backups_screen() {
     );
     drop(harness);
     assert!(session::sign_in(&target, "Мария", &secret(pw)).is_ok());
+}
+
+#[test]
+fn the_audit_screen_shows_who_did_what_by_code_never_by_name_and_exports_it() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    h.get_by_label(&tr("desk.new_visitor")).click();
+    h.run();
+    type_into(h, &tr("visitor.given_name"), "Ахмед");
+    type_into(h, &tr("visitor.family_name"), "Хасан");
+    h.get_by_label(&tr("form.save")).click();
+    h.run();
+    h.state_mut().desk.run(Command::ClearSearch);
+    h.run();
+    // Typing a search letter by letter is one search; opening a result ends it.
+    type_into(h, &tr("desk.search"), "ahm");
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM audit_log WHERE action = 'search' AND detail = 'length=3 results=1'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM audit_log WHERE detail LIKE '%ahm%'"
+        ),
+        0,
+        "the query itself is never kept"
+    );
+
+    h.get_by_label(&tr("app.tab_audit")).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Audit);
+    let about = format!("{} B-000001", tr("audit.entity.visitors"));
+    assert!(
+        h.query_all_by_label(&about).count() >= 2,
+        "created and looked at"
+    );
+    assert!(h.query_all_by_label(&tr("audit.act.view")).count() >= 1);
+    assert!(h.query_by_label("Ахмед").is_none(), "no visitor's name");
+    assert!(h.query_by_label("Ахмед Хасан").is_none());
+
+    // Only this visitor's entries; then a date that cannot be read is said.
+    type_into(h, &tr("audit.visitor_code"), "b-000001");
+    h.get_by_label(&tr("audit.show")).click();
+    h.run();
+    let entries = h.state().desk.audit.entries.clone();
+    assert!(!entries.is_empty());
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.visitor_code.as_deref() == Some("B-000001") || e.entity == "visits"),
+        "{entries:?}"
+    );
+    type_into(h, &tr("audit.from"), "32.13.2026");
+    h.get_by_label(&tr("audit.show")).click();
+    h.run();
+    assert!(h.query_by_label(&tr("audit.bad_date")).is_some());
+    h.state_mut().desk.audit.from.clear();
+    h.get_by_label(&tr("audit.show")).click();
+    h.run();
+
+    let folder = path.with_file_name("exports");
+    h.state_mut().desk.reports.folder = folder.clone();
+    h.get_by_label(&tr("audit.export")).click();
+    h.run();
+    let written: Vec<_> = std::fs::read_dir(&folder)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let csv = std::fs::read_to_string(&written[0]).unwrap_or_default();
+    assert!(csv.contains("id,at,staff_id,staff,action,entity,entity_id,visitor_code,detail"));
+    assert!(csv.contains("B-000001") && !csv.contains("Ахмед"), "{csv}");
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM audit_log WHERE action = 'export' AND entity = 'audit_log'"
+        ),
+        1
+    );
 }

@@ -111,7 +111,13 @@ impl Desk {
         };
         let member = staff::find(&self.db, id)?;
         let (password, again) = self.staff_form.passwords();
-        match session::set_password(&self.db, &actor, &member, &password, &again) {
+        match session::set_password(
+            &self.db,
+            &actor,
+            &member,
+            (&password, &again),
+            &self.stamp(),
+        ) {
             Ok(()) => {
                 self.notice = Some(Notice::Saved("notice.password_set", member.display_name));
                 self.staff_form = StaffForm::default();
@@ -125,7 +131,7 @@ impl Desk {
     pub(super) fn remove_staff(&mut self, id: StaffId) -> db::Result<()> {
         let actor = self.actor().ok_or(db::Error::NotFound)?;
         let member = staff::find(&self.db, id)?;
-        match session::remove_staff(&self.db, &actor, &member) {
+        match session::remove_staff(&self.db, &actor, &member, &self.stamp()) {
             Ok(()) => {
                 self.notice = Some(Notice::Saved("notice.staff_removed", member.display_name));
                 self.staff = staff::list(&self.db)?;

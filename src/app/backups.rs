@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use chrono::{NaiveDateTime, TimeDelta};
 
 use super::{Desk, Notice};
-use crate::db::{self, Database, backup};
+use crate::db::{self, Database, audit, backup};
 
 /// Where backups go and how the last one went.
 #[derive(Debug, Default)]
@@ -116,6 +116,9 @@ impl Desk {
             Some(Ok(made)) => {
                 self.backups.last = Some(made.at);
                 self.backups.failed = false;
+                if let Err(error) = self.record_event(audit::Action::Backup) {
+                    self.notice = Some(Notice::Failed(error.label_key()));
+                }
             }
             Some(Err(_)) => self.backup_failed(),
             None => {}
@@ -178,6 +181,7 @@ impl Desk {
             Ok(made) => {
                 self.backups.last = Some(made.at);
                 self.backups.failed = false;
+                self.record_event(audit::Action::Backup)?;
                 self.notice = Some(Notice::Saved(
                     "notice.backup_made",
                     made.path.display().to_string(),
@@ -210,8 +214,13 @@ impl Desk {
             Some(key) => Database::open_encrypted(path, db::OpenMode::Existing, key.duplicate()),
             None => Database::open(path, db::OpenMode::Existing),
         };
-        let checked =
-            open(&target).and_then(|restored| restored.verify_against(&open(&chosen.path)?));
+        // Both files record who restored: the desk's own trail, and the restored file's.
+        let stamp = self.stamp();
+        let checked = open(&target).and_then(|restored| {
+            restored.verify_against(&open(&chosen.path)?)?;
+            audit::record_event(&restored, &actor, audit::Action::Restore, &stamp)
+        });
+        self.record_event(audit::Action::Restore)?;
         self.notice = Some(match checked {
             Ok(()) => Notice::Saved("notice.restored", target.display().to_string()),
             Err(_) => Notice::Saved("notice.restored_unchecked", target.display().to_string()),

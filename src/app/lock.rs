@@ -8,7 +8,7 @@ use super::session::{self, Attempts};
 use super::{
     AccompanimentForm, Card, Desk, OrganisationForm, ReferralForm, Screen, VisitForm, VisitorForm,
 };
-use crate::db;
+use crate::db::{self, audit, staff};
 use crate::domain::{StaffId, VisitorSummary};
 
 /// The lock screen's fields.
@@ -43,10 +43,11 @@ pub(super) struct Parked {
 
 impl Desk {
     /// Locks the desk: the screen shows nothing personal until someone signs in.
-    pub(super) fn lock(&mut self) {
+    pub(super) fn lock(&mut self) -> db::Result<()> {
         if self.screen == Screen::Locked {
-            return;
+            return Ok(());
         }
+        self.record_search()?;
         self.screen_before_lock = self.screen;
         self.screen = Screen::Locked;
         self.replace_question = None;
@@ -60,6 +61,7 @@ impl Desk {
             focus_field: true,
             ..LockForm::default()
         };
+        self.record_event(audit::Action::Lock)
     }
 
     /// Unlocks with the name and password typed: the same person goes back to where they were;
@@ -77,9 +79,16 @@ impl Desk {
             Err(error) => {
                 self.lock_form.attempts.failed();
                 self.lock_form.error = Some(error.label_key());
-                return Ok(());
+                let whose = staff::named(&self.db, &self.lock_form.name)?.map(|s| s.id.0);
+                return audit::record_failed_sign_in(&self.db, whose, &self.stamp());
             }
         };
+        audit::record_event(
+            &self.db,
+            &person.actor(),
+            audit::Action::SignIn,
+            &self.stamp(),
+        )?;
         self.lock_form = LockForm::default();
         let same = self.at_desk.as_ref().is_some_and(|s| s.id == person.id);
         if same {

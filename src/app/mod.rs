@@ -4,12 +4,14 @@
 //! area live in a module of their own.
 
 mod accounts;
+mod audit_trail;
 mod backups;
 mod lock;
 mod reports;
 pub mod session;
 
 pub use accounts::{RekeyForm, StaffForm};
+pub use audit_trail::{AUDIT_LIMIT, AuditScreen};
 pub use backups::{BackupState, BackupsScreen};
 pub use lock::LockForm;
 mod slips;
@@ -19,7 +21,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Days, Local, NaiveDateTime};
 
 use crate::db::{
-    self, Database, catalogue, organisations, referrals, settings, staff, visitors, visits,
+    self, Database, audit, catalogue, organisations, referrals, settings, staff, visitors, visits,
 };
 use crate::domain::access::Permission;
 use crate::domain::referrals::{
@@ -62,6 +64,8 @@ pub enum Screen {
     Staff,
     /// The backups, and restoring one (administrators).
     Backups,
+    /// The audit trail (coordinators and administrators).
+    Audit,
 }
 
 /// Which slip.
@@ -82,6 +86,12 @@ pub enum Command {
     Lock,
     /// Lock the desk for another person to sign in (the name field empty).
     SwitchUser,
+    /// Show the audit trail (coordinators and administrators).
+    OpenAudit,
+    /// Show the audit entries the filter typed selects.
+    FilterAudit,
+    /// Write the audit entries shown as CSV.
+    ExportAudit,
     /// Show the backups screen.
     OpenBackups,
     /// Make a backup now.
@@ -386,6 +396,10 @@ pub struct Desk {
     pub query: String,
     /// Results for `query`, best first.
     pub results: Vec<VisitorSummary>,
+    /// The search being typed and how many it found, written to the audit trail (its length
+    /// and count, not its text) once it is done: a card opened, the search cleared or another
+    /// begun, the desk locked or left.
+    search_seen: Option<(String, usize)>,
     /// Highlighted result.
     pub selected: usize,
     /// The open visitor card.
@@ -428,6 +442,8 @@ pub struct Desk {
     pub feedback: FeedbackForm,
     /// The reports screen.
     pub reports: Reports,
+    /// The audit screen.
+    pub audit: AuditScreen,
     /// The last message.
     pub notice: Option<Notice>,
     /// A file the person asked to write exists: the desk asks before replacing it.
@@ -479,6 +495,7 @@ impl Desk {
             screen: Screen::Desk,
             query: String::new(),
             results: Vec::new(),
+            search_seen: None,
             selected: 0,
             card: None,
             today: Vec::new(),
@@ -509,6 +526,7 @@ impl Desk {
                 folder: std::env::temp_dir().join("bureau-desk-exports"),
                 ..Reports::default()
             },
+            audit: AuditScreen::default(),
             notice: None,
             replace_question: None,
             replace_allowed: None,
@@ -541,6 +559,43 @@ impl Desk {
         self.at_desk.as_ref().map(Staff::actor)
     }
 
+    /// Writes an event of the desk (a lock, a sign-out, a backup) for the person at it.
+    fn record_event(&self, action: audit::Action) -> db::Result<()> {
+        match self.actor() {
+            Some(actor) => audit::record_event(&self.db, &actor, action, &self.stamp()),
+            None => Ok(()),
+        }
+    }
+
+    /// Notes the search just run; the one before it is written to the audit trail when this
+    /// one is not the same search typed further or shortened.
+    fn note_search(&mut self) -> db::Result<()> {
+        let query = self.query.trim().to_owned();
+        let same_search = self.search_seen.as_ref().is_some_and(|(seen, _)| {
+            !query.is_empty() && (query.starts_with(seen.as_str()) || seen.starts_with(&query))
+        });
+        if !same_search {
+            self.record_search()?;
+        }
+        let found = self.results.len();
+        self.search_seen = (!query.is_empty()).then_some((query, found));
+        Ok(())
+    }
+
+    /// Writes the search noted last, if any, to the audit trail.
+    fn record_search(&mut self) -> db::Result<()> {
+        match (self.search_seen.take(), self.actor()) {
+            (Some((query, results)), Some(actor)) => audit::record_search(
+                &self.db,
+                &actor,
+                query.chars().count(),
+                results,
+                &self.stamp(),
+            ),
+            _ => Ok(()),
+        }
+    }
+
     /// Carries out one command; a failure becomes a notice, never a panic, and never loses
     /// what was typed.
     pub fn run(&mut self, command: Command) {
@@ -557,14 +612,19 @@ impl Desk {
     fn try_run(&mut self, command: Command) -> db::Result<()> {
         match command {
             Command::SignOut => {
+                self.record_search()?;
+                self.record_event(audit::Action::SignOut)?;
                 self.signed_out = true;
             }
-            Command::Lock => self.lock(),
+            Command::Lock => self.lock()?,
             Command::SwitchUser => {
-                self.lock();
+                self.lock()?;
                 self.lock_form.name.clear();
             }
             Command::OpenStaff => self.open_staff()?,
+            Command::OpenAudit => self.open_audit()?,
+            Command::FilterAudit => self.filter_audit()?,
+            Command::ExportAudit => self.export_audit()?,
             Command::OpenBackups => self.open_backups()?,
             Command::BackupNow => self.backup_now()?,
             Command::RestoreBackup(index) => self.restore_backup(index)?,
@@ -587,8 +647,10 @@ impl Desk {
                 };
                 self.results = visitors::search(&self.db, &actor, &self.query, RESULT_LIMIT)?;
                 self.selected = 0;
+                self.note_search()?;
             }
             Command::ClearSearch => {
+                self.record_search()?;
                 self.query.clear();
                 self.results.clear();
                 self.selected = 0;
@@ -612,6 +674,7 @@ impl Desk {
                 let Some(actor) = self.actor() else {
                     return Ok(());
                 };
+                self.record_search()?;
                 let stamp = self.stamp();
                 let visitor = visitors::find(&mut self.db, &actor, id, &stamp)?;
                 let history = visits::for_visitor(&self.db, &actor, id)?;
@@ -634,6 +697,7 @@ impl Desk {
                 self.screen = Screen::Desk;
             }
             Command::NewVisitor => {
+                self.record_search()?;
                 let mut form = VisitorForm::default();
                 if !crate::domain::text::is_number_like(&self.query) {
                     form.draft.given_name = self.query.trim().to_owned();

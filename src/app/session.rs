@@ -288,14 +288,40 @@ pub fn sign_in(path: &Path, name: &str, password: &SecretString) -> Result<Signe
     Ok(SignedIn { database, staff })
 }
 
+/// Signs in whoever `password` belongs to among those who may do `needs` (for commands
+/// where no name is given): tries each slot in turn, so it costs one key derivation per slot.
+pub fn sign_in_whoever(
+    path: &Path,
+    password: &SecretString,
+    needs: crate::domain::access::Permission,
+) -> Result<SignedIn, SessionError> {
+    let file = encrypted_key_file(path)?;
+    let mut opened_but_not_allowed = false;
+    for (id, _) in file.staff() {
+        let Ok(key) = file.unlock(id, password) else {
+            continue;
+        };
+        let database = Database::open_encrypted(path, OpenMode::Existing, key)?;
+        let staff = staff::find(&database, crate::domain::StaffId(id))?;
+        if staff.active && staff.role.may(needs) {
+            return Ok(SignedIn { database, staff });
+        }
+        opened_but_not_allowed = true;
+    }
+    if opened_but_not_allowed {
+        return Err(db::Error::from(crate::domain::access::Forbidden(needs)).into());
+    }
+    Err(keys::KeyError::WrongPassword.into())
+}
+
 /// Gives `staff` a new password on an open database (their own change, or an administrator's
 /// reset): only their slot is rewritten, or for a partner only their hash.
 pub fn set_password(
     database: &Database,
     actor: &crate::domain::Actor,
     staff: &Staff,
-    password: &SecretString,
-    again: &SecretString,
+    (password, again): (&SecretString, &SecretString),
+    now: &str,
 ) -> Result<(), SessionError> {
     if actor.staff_id != staff.id {
         actor
@@ -303,10 +329,11 @@ pub fn set_password(
             .map_err(db::Error::from)?;
     }
     checked_new_password(password, again)?;
+    let recorded =
+        || db::audit::record_staff_change(database, actor, Some(staff.id.0), "password", now);
     if staff.role == Role::Partner {
-        return Ok(staff::set_partner_password(
-            database, actor, staff.id, password,
-        )?);
+        staff::set_partner_password(database, actor, staff.id, password)?;
+        return Ok(recorded()?);
     }
     let path = database
         .path()
@@ -318,7 +345,7 @@ pub fn set_password(
     let mut file = KeyFile::load(&keys_path)?;
     file.set_password(staff.id.0, &staff.display_name, password, key)?;
     file.save(&keys_path)?;
-    Ok(())
+    Ok(recorded()?)
 }
 
 /// A person to add to the desk.
@@ -353,14 +380,9 @@ pub fn add_staff(
     checked_new_password(password, again)?;
     if role == Role::Partner {
         let organisation = organisation.ok_or(SessionError::NoOrganisation)?;
-        return Ok(staff::add_partner(
-            database,
-            actor,
-            name,
-            organisation,
-            password,
-            now,
-        )?);
+        let partner = staff::add_partner(database, actor, name, organisation, password, now)?;
+        db::audit::record_staff_change(database, actor, Some(partner.id.0), "added", now)?;
+        return Ok(partner);
     }
     let path = database
         .path()
@@ -378,6 +400,7 @@ pub fn add_staff(
     let member = staff::insert(database, name, role, now)?;
     file.set_password(member.id.0, &member.display_name, password, &key)?;
     file.save(&keys_path)?;
+    db::audit::record_staff_change(database, actor, Some(member.id.0), "added", now)?;
     Ok(member)
 }
 
@@ -388,6 +411,7 @@ pub fn remove_staff(
     database: &Database,
     actor: &crate::domain::Actor,
     member: &Staff,
+    now: &str,
 ) -> Result<(), SessionError> {
     actor
         .require(crate::domain::access::Permission::ManageStaff)
@@ -403,6 +427,7 @@ pub fn remove_staff(
         }
     }
     staff::deactivate(database, member.id)?;
+    db::audit::record_staff_change(database, actor, Some(member.id.0), "removed", now)?;
     Ok(())
 }
 
@@ -443,6 +468,13 @@ pub fn rekey(
     replace_with_copy(database, &staging, &path)?;
     std::fs::rename(&staging_keys, &keys_path).map_err(db::Error::Io)?;
     let reopened = Database::open_encrypted(&path, OpenMode::Existing, key)?;
+    db::audit::record_staff_change(
+        &reopened,
+        &admin.actor(),
+        None,
+        "key",
+        &crate::domain::format_stamp(now),
+    )?;
     Ok((reopened, recovery))
 }
 
@@ -612,6 +644,9 @@ pub struct Gate {
     opened: Option<SignedIn>,
     /// The signed-in person is kept here while the recovery code is shown.
     pending: Option<SignedIn>,
+    /// Sign-ins refused while the file could not be opened (whose name, if on the staff, and
+    /// when): written to the audit trail at the next sign-in.
+    refused: Vec<(Option<i64>, String)>,
 }
 
 impl Gate {
@@ -635,6 +670,7 @@ impl Gate {
             recovery_sheet: None,
             opened: None,
             pending: None,
+            refused: Vec::new(),
         };
         gate.look();
         gate
@@ -692,17 +728,39 @@ impl Gate {
         let password = SecretString::from(self.password.as_str());
         self.password.clear();
         self.focus_field = true;
+        let now = crate::domain::format_stamp(chrono::Local::now().naive_local());
         match sign_in(&self.path, &self.name, &password) {
-            Ok(signed_in) => {
-                self.attempts.succeeded();
-                self.error = None;
-                self.opened = Some(signed_in);
-            }
+            Ok(signed_in) => match self.record_sign_in(&signed_in, &now) {
+                Ok(()) => {
+                    self.attempts.succeeded();
+                    self.error = None;
+                    self.opened = Some(signed_in);
+                }
+                Err(error) => self.error = Some(error.label_key()),
+            },
             Err(error) => {
                 self.attempts.failed();
+                let whose = encrypted_key_file(&self.path)
+                    .ok()
+                    .and_then(|file| file.staff_named(&self.name));
+                self.refused.push((whose, now));
                 self.error = Some(error.label_key());
             }
         }
+    }
+
+    /// Writes the refused attempts kept so far and this sign-in to the audit trail.
+    fn record_sign_in(&mut self, signed_in: &SignedIn, now: &str) -> Result<(), db::Error> {
+        for (whose, at) in &self.refused {
+            db::audit::record_failed_sign_in(&signed_in.database, *whose, at)?;
+        }
+        self.refused.clear();
+        db::audit::record_event(
+            &signed_in.database,
+            &signed_in.staff.actor(),
+            db::audit::Action::SignIn,
+            now,
+        )
     }
 
     fn create_admin(&mut self) {
@@ -893,7 +951,9 @@ mod tests {
             NOW,
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let before = database.content_digest().unwrap_or_default();
+        let before = database
+            .content_digest_except(&["audit_log"])
+            .unwrap_or_default();
         let old_file = std::fs::read(key_file_of(&path)).unwrap_or_default();
         let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 2)
             .and_then(|d| d.and_hms_opt(9, 0, 0))
@@ -913,7 +973,19 @@ mod tests {
             .database;
         let (database, code) = rekey(database, &admin, &pw, &dir.path().join("b"), at)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(database.content_digest().unwrap_or_default(), before);
+        assert_eq!(
+            database
+                .content_digest_except(&["audit_log"])
+                .unwrap_or_default(),
+            before
+        );
+        let last = db::audit::latest(&database, 1).unwrap_or_default();
+        assert_eq!(
+            last.iter()
+                .map(|e| (e.action.as_str(), e.detail.as_str()))
+                .collect::<Vec<_>>(),
+            [("staff", "key")]
+        );
         drop(database);
         assert!(sign_in(&path, "Admin", &pw).is_ok());
         assert!(
@@ -941,7 +1013,7 @@ mod tests {
         drop(set_up);
         let database = open_with_recovery(&path, &code).unwrap_or_else(|e| panic!("{e}"));
         let new = secret("the new password now");
-        set_password(&database, &admin.actor(), &admin, &new, &new)
+        set_password(&database, &admin.actor(), &admin, (&new, &new), NOW)
             .unwrap_or_else(|e| panic!("{e}"));
         drop(database);
         assert!(sign_in(&path, "Admin", &pw).is_err());

@@ -161,7 +161,14 @@ fn rotate(database: &Path, folder: &Path) -> Result<()> {
 /// A backup made by a person (the command line): administrators only.
 pub fn write_as(db: &Database, actor: &Actor, folder: &Path, now: NaiveDateTime) -> Result<Backup> {
     actor.require(Permission::Backups)?;
-    write(db, folder, now)
+    let made = write(db, folder, now)?;
+    super::audit::record_event(
+        db,
+        actor,
+        super::audit::Action::Backup,
+        &crate::domain::format_stamp(now),
+    )?;
+    Ok(made)
 }
 
 /// Copies a backup (and its key file) to a new database file `target`, each through a temporary

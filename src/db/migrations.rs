@@ -2,13 +2,13 @@
 
 use rusqlite::Connection;
 
-use super::{Result, visitors};
+use super::{Result, audit, visitors};
 
 /// The whole current schema (`schema.sql`), run on a new file.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes; must match its `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Brings a file at `from` up to `SCHEMA_VERSION`, one version at a time, in one transaction:
 /// either every step lands or none does. Foreign keys are off while tables are rebuilt (SQLite's
@@ -73,6 +73,38 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
                      SELECT id, display_name, role, NULL, active, created_at FROM staff;
                  DROP TABLE staff;
                  ALTER TABLE staff_v3 RENAME TO staff;",
+            )?;
+            Ok(())
+        }
+        // Version 4 makes the audit trail append-only and chained, with more actions and a
+        // detail column: the table is made anew and its rows chained as they are copied.
+        3 => {
+            conn.execute_batch(
+                "DROP INDEX audit_log_by_entity;
+                 ALTER TABLE audit_log RENAME TO audit_log_v3;
+                 CREATE TABLE audit_log (
+                     id        INTEGER PRIMARY KEY,
+                     at        TEXT NOT NULL,
+                     staff_id  INTEGER REFERENCES staff (id),
+                     action    TEXT NOT NULL CHECK (action IN (
+                                   'create', 'view', 'update', 'erase', 'export', 'print',
+                                   'sign_in', 'sign_out', 'sign_in_failed', 'lock', 'backup', 'restore',
+                                   'consent', 'subject_access', 'retention', 'settings', 'staff', 'search')),
+                     entity    TEXT NOT NULL,
+                     entity_id INTEGER,
+                     detail    TEXT NOT NULL DEFAULT '',
+                     hash      TEXT NOT NULL CHECK (length(hash) = 64)
+                 );
+                 CREATE INDEX audit_log_by_entity ON audit_log (entity, entity_id);
+                 CREATE INDEX audit_log_by_staff ON audit_log (staff_id, at);",
+            )?;
+            audit::chain_existing(conn)?;
+            conn.execute_batch(
+                "DROP TABLE audit_log_v3;
+                 CREATE TRIGGER audit_log_refuses_update BEFORE UPDATE ON audit_log
+                 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                 CREATE TRIGGER audit_log_refuses_delete BEFORE DELETE ON audit_log
+                 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
             )?;
             Ok(())
         }

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::domain::FieldError;
+use crate::domain::{Actor, FieldError};
 use crate::keys::DatabaseKey;
 
 /// What can go wrong in the library.
@@ -139,6 +139,26 @@ pub struct Database {
 
 /// `PRAGMA application_id` of a bureau-desk file ('BDSK').
 const APPLICATION_ID: i64 = 0x4244_534B;
+
+/// What [`Database::check`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Health {
+    /// What `PRAGMA integrity_check` reported wrong (empty: the file is sound).
+    pub integrity: Vec<String>,
+    /// Rows that refer to a row that is not there.
+    pub broken_references: i64,
+    /// The audit trail's chain.
+    pub chain: audit::ChainReport,
+}
+
+impl Health {
+    /// Everything holds.
+    pub fn holds(&self) -> bool {
+        self.integrity.is_empty()
+            && self.broken_references == 0
+            && self.chain.first_broken.is_none()
+    }
+}
 
 impl Database {
     /// Opens (or, if allowed, creates) a plain, unencrypted database at `path` and brings it to
@@ -276,12 +296,42 @@ impl Database {
         Ok(())
     }
 
+    /// Checks the whole file (coordinators and administrators): SQLite's own integrity check,
+    /// every reference between rows, and the audit trail's chain.
+    pub fn check(&self, actor: &Actor) -> Result<Health> {
+        actor.require(crate::domain::access::Permission::AuditTrail)?;
+        let integrity: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let broken_references =
+            self.conn
+                .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+        Ok(Health {
+            integrity: integrity.into_iter().filter(|line| line != "ok").collect(),
+            broken_references,
+            chain: audit::verify(self)?,
+        })
+    }
+
     /// A SHA-256 over every row of every table (rows sorted, values as SQLite quotes them):
     /// two databases with the same digest hold the same data. For checking restores.
     pub fn content_digest(&self) -> Result<String> {
+        self.content_digest_except(&[])
+    }
+
+    /// [`Database::content_digest`] leaving out `tables` (e.g. the audit trail, which records
+    /// the act of comparing).
+    pub fn content_digest_except(&self, tables: &[&str]) -> Result<String> {
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
         for (table, _) in self.row_counts()? {
+            if tables.contains(&table.as_str()) {
+                continue;
+            }
             let quoted = table.replace('"', "\"\"");
             let columns: Vec<String> = self
                 .conn

@@ -115,11 +115,27 @@ pub fn set(db: &Database, key: &str, value: &str) -> Result<()> {
 
 /// Changes an editable setting as a person (administrators only). `Ok(false)` when the key is
 /// not one a person changes or the value does not fit it.
-pub fn change(db: &Database, actor: &crate::domain::Actor, key: &str, value: &str) -> Result<bool> {
+pub fn change(
+    db: &Database,
+    actor: &crate::domain::Actor,
+    key: &str,
+    value: &str,
+    now: &str,
+) -> Result<bool> {
     actor.require(crate::domain::access::Permission::Settings)?;
     match checked(key, value) {
         Some(value) => {
-            set(db, key, &value)?;
+            let tx = db.conn.unchecked_transaction()?;
+            write(&tx, key, &value)?;
+            super::audit::record_with_detail(
+                &tx,
+                actor,
+                super::audit::Action::Settings,
+                ("settings", None),
+                key,
+                now,
+            )?;
+            tx.commit()?;
             Ok(true)
         }
         None => Ok(false),

@@ -646,7 +646,7 @@ mod tests {
                 ("create", "visitors", Some(1))
             ]
         );
-        assert!(trail.iter().all(|e| e.staff_id == actor.staff_id.0));
+        assert!(trail.iter().all(|e| e.staff_id == Some(actor.staff_id.0)));
     }
 
     #[test]

@@ -242,6 +242,62 @@ pub fn write(
     audit::record_export(db, actor, &format_stamp(now))
 }
 
+/// Writes audit entries as one CSV file (ids and bureau codes; a staff member's name beside
+/// their id) and records the export in the audit trail. Coordinators and administrators.
+pub fn write_audit_csv(
+    db: &Database,
+    actor: &Actor,
+    entries: &[audit::Entry],
+    path: &Path,
+    overwrite: Overwrite,
+    now: NaiveDateTime,
+) -> db::Result<()> {
+    actor.require(crate::domain::access::Permission::AuditTrail)?;
+    let staff = db::staff::list(db)?;
+    let name_of = |id: Option<i64>| {
+        staff
+            .iter()
+            .find(|s| Some(s.id.0) == id)
+            .map(|s| s.display_name.clone())
+            .unwrap_or_default()
+    };
+    let optional = |v: Option<i64>| v.map_or_else(String::new, |v| v.to_string());
+    let rows = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.id.to_string(),
+                e.at.clone(),
+                optional(e.staff_id),
+                name_of(e.staff_id),
+                e.action.clone(),
+                e.entity.clone(),
+                optional(e.entity_id),
+                e.visitor_code.clone().unwrap_or_default(),
+                e.detail.clone(),
+            ]
+        })
+        .collect();
+    let bytes = csv_bytes(
+        &[
+            "id",
+            "at",
+            "staff_id",
+            "staff",
+            "action",
+            "entity",
+            "entity_id",
+            "visitor_code",
+            "detail",
+        ],
+        rows,
+    )?;
+    output::write_file(path, overwrite, &db.own_files(), |w| {
+        Ok(w.write_all(&bytes)?)
+    })?;
+    audit::record_trail_export(db, actor, entries.len(), &format_stamp(now))
+}
+
 /// The file (or, for CSV, folder) name an export of these figures gets by default.
 pub fn default_name(f: &Figures, format: Format) -> String {
     let period = period_of(f);

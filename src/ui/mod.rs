@@ -2,6 +2,7 @@
 //! state and push `Command`s; the app runs them after the frame.
 
 mod accompaniment_form;
+mod audit;
 mod backups;
 mod desk;
 mod directory;
@@ -26,6 +27,7 @@ use crate::app::{Clock, Command, Desk, Notice, Screen, SlipOutput};
 use crate::domain::access::Permission;
 
 pub use accompaniment_form::accompaniment_form_ui;
+pub use audit::audit_ui;
 pub use backups::backups_ui;
 pub use desk::desk_ui;
 pub use directory::directory_ui;
@@ -109,6 +111,9 @@ impl BureauApp {
                 egui::CentralPanel::default().show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| backups_ui(ui, desk, commands));
                 });
+            }
+            Screen::Audit => {
+                egui::CentralPanel::default().show(ui, |ui| audit_ui(ui, desk, commands));
             }
             Screen::Staff => {
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -228,7 +233,11 @@ impl BureauApp {
                     }
                 }
                 Screen::Locked => {}
-                Screen::Week | Screen::Reports | Screen::Staff | Screen::Backups => {
+                Screen::Week
+                | Screen::Reports
+                | Screen::Staff
+                | Screen::Backups
+                | Screen::Audit => {
                     if escape {
                         push.push(Command::OpenDesk);
                     }
@@ -304,6 +313,14 @@ impl DeskWindow {
     pub fn desk(&self) -> Option<&Desk> {
         match &self.state {
             WindowState::Open(app) => Some(&app.desk),
+            WindowState::SigningIn(..) => None,
+        }
+    }
+
+    /// The open desk to act on, once someone signed in.
+    pub fn desk_mut(&mut self) -> Option<&mut Desk> {
+        match &mut self.state {
+            WindowState::Open(app) => Some(&mut app.desk),
             WindowState::SigningIn(..) => None,
         }
     }
@@ -401,6 +418,12 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                         "app.tab_feedback",
                         Command::OpenFeedback,
                         Permission::Feedback,
+                    ),
+                    (
+                        Screen::Audit,
+                        "app.tab_audit",
+                        Command::OpenAudit,
+                        Permission::AuditTrail,
                     ),
                     (
                         Screen::Staff,
