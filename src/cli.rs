@@ -449,14 +449,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                     )
                     .map_err(|e| e.to_string())?;
                     let actor = signed_in.staff.actor();
-                    audit::record_event(
-                        &signed_in.database,
-                        &actor,
-                        audit::Action::SignIn,
-                        &now_stamp(),
-                    )
-                    .map_err(|e| e.to_string())?;
-                    (signed_in.database, actor)
+                    recorded_sign_in(signed_in.database, actor)?
                 }
             };
             let health = database.check(&actor).map_err(|e| e.to_string())?;
@@ -701,6 +694,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
 /// Signs in on `path` as `staff` and records the sign-in in its audit trail.
 fn signed_in(path: &Path, staff: Option<&str>) -> Result<(Database, Actor), String> {
     let (database, actor) = opened(path, staff)?;
+    recorded_sign_in(database, actor)
+}
+
+/// Records in the audit trail that `actor` signed in on `database`.
+fn recorded_sign_in(database: Database, actor: Actor) -> Result<(Database, Actor), String> {
     audit::record_event(&database, &actor, audit::Action::SignIn, &now_stamp())
         .map_err(|e| e.to_string())?;
     Ok((database, actor))

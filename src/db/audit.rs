@@ -150,19 +150,11 @@ pub fn record(
     entity_id: Option<i64>,
     at: &str,
 ) -> Result<()> {
-    append(
-        conn,
-        Some(actor.staff_id.0),
-        action,
-        entity,
-        entity_id,
-        "",
-        at,
-    )
+    record_with_detail(conn, actor, action, (entity, entity_id), "", at)
 }
 
 /// Appends one entry with its detail (counts and codes, never a name or typed text).
-pub fn record_with_detail(
+pub(super) fn record_with_detail(
     conn: &Connection,
     actor: &Actor,
     action: Action,

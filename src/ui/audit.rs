@@ -84,10 +84,15 @@ pub fn audit_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             .striped(true)
             .spacing([16.0, 4.0])
             .show(ui, |ui| {
-                for heading in ["audit.when", "audit.staff", "audit.action", "audit.about"] {
+                for heading in [
+                    "audit.when",
+                    "audit.staff",
+                    "audit.action",
+                    "audit.about",
+                    "audit.detail",
+                ] {
                     ui.label(RichText::new(t!(heading, locale = locale)).strong());
                 }
-                ui.label(RichText::new(t!("audit.detail", locale = locale)).strong());
                 ui.end_row();
                 for entry in &desk.audit.entries {
                     let when = parse_stamp(&entry.at).map_or_else(
