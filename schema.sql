@@ -114,7 +114,8 @@ CREATE TABLE visitors (
     created_at         TEXT NOT NULL,
     created_by         INTEGER NOT NULL REFERENCES staff (id),
     updated_at         TEXT NOT NULL,
-    erased_at          TEXT                       -- set when personal data was erased on request
+    erased_at          TEXT                       -- set when the person was erased: names, birth, phone and
+                                                  -- notes are gone, what reports count stays
 );
 CREATE INDEX visitors_by_household ON visitors (household_id) WHERE household_id IS NOT NULL;
 
@@ -135,6 +136,8 @@ CREATE VIRTUAL TABLE visitor_search USING fts5 (
     code,      -- bureau code without the dash, lower case ('b000457')
     tokenize = 'trigram remove_diacritics 1'
 );
+-- A removed row leaves nothing of its names in the index (erasure).
+INSERT INTO visitor_search (visitor_search, rank) VALUES ('secure-delete', 1);
 
 -- Short (1-2 character) queries cannot use trigrams: they match the start of a name word here.
 CREATE TABLE visitor_name_words (
@@ -144,16 +147,30 @@ CREATE TABLE visitor_name_words (
 ) WITHOUT ROWID;
 CREATE INDEX visitor_name_words_by_visitor ON visitor_name_words (visitor_id);
 
--- Consent as given, with its scope. A new row per consent; withdrawal is recorded, not deleted.
+-- Consent as the person gave or withdrew it, scope by scope. A change is a new row, never an
+-- edit (the database refuses UPDATE and DELETE): the latest row of a scope, by date and then by
+-- id, says whether the consent holds now (`consents_in_force`).
 CREATE TABLE consents (
     id          INTEGER PRIMARY KEY,
-    visitor_id  INTEGER NOT NULL REFERENCES visitors (id) ON DELETE CASCADE,
+    visitor_id  INTEGER NOT NULL REFERENCES visitors (id),
     scope       TEXT NOT NULL CHECK (scope IN ('registration', 'share_with_referrals', 'contact_by_phone')),
-    given_on    TEXT NOT NULL,                    -- date the consent was given
+    given       INTEGER NOT NULL DEFAULT 1 CHECK (given IN (0, 1)), -- 1: given; 0: withdrawn
+    dated       TEXT NOT NULL,                    -- the day the person gave or withdrew it
     recorded_by INTEGER NOT NULL REFERENCES staff (id),
-    withdrawn_on TEXT                             -- date it was withdrawn, if it was
+    recorded_at TEXT NOT NULL
 );
 CREATE INDEX consents_by_visitor ON consents (visitor_id, scope);
+CREATE TRIGGER consents_refuse_update BEFORE UPDATE ON consents
+BEGIN SELECT RAISE(ABORT, 'a consent is changed by a new record'); END;
+CREATE TRIGGER consents_refuse_delete BEFORE DELETE ON consents
+BEGIN SELECT RAISE(ABORT, 'a consent is changed by a new record'); END;
+-- The consents that hold now, with the day each was given.
+CREATE VIEW consents_in_force AS
+SELECT c.visitor_id, c.scope, c.dated FROM consents c
+WHERE c.given = 1 AND NOT EXISTS (
+    SELECT 1 FROM consents later
+    WHERE later.visitor_id = c.visitor_id AND later.scope = c.scope
+      AND (later.dated > c.dated OR (later.dated = c.dated AND later.id > c.id)));
 
 -- One visit to the desk. visitor_id is NULL for an anonymous visit (counted, nobody recorded).
 -- Whether it is a first or follow-up consultation is derived: the visitor's earliest visit is
@@ -167,7 +184,8 @@ CREATE TABLE visits (
     interpreter      INTEGER NOT NULL DEFAULT 0 CHECK (interpreter IN (0, 1)),
     duration_minutes INTEGER CHECK (duration_minutes BETWEEN 1 AND 600),
     notes            TEXT NOT NULL DEFAULT '' CHECK (length(notes) <= 2000),
-    created_at       TEXT NOT NULL
+    created_at       TEXT NOT NULL,
+    age_band         TEXT                         -- kept when the visitor was erased; NULL: from their birth year
 );
 CREATE INDEX visits_by_time ON visits (visited_at);
 CREATE INDEX visits_by_visitor ON visits (visitor_id, visited_at);
@@ -315,4 +333,4 @@ INSERT INTO settings (key, value) VALUES
 
 -- Marks the file as a bureau-desk database ('BDSK'), so other SQLite files are refused.
 PRAGMA application_id = 1111774027;
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;

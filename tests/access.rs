@@ -4,14 +4,15 @@
 
 use bureau_desk::app::session;
 use bureau_desk::db::{
-    self, Database, Error, figures, organisations, referrals, settings, staff, visitors, visits,
+    self, Database, Error, consents, erasure, figures, organisations, referrals, settings, staff,
+    visitors, visits,
 };
 use bureau_desk::domain::access::Permission;
 use bureau_desk::domain::figures::Period;
 use bureau_desk::domain::referrals::ReferralDraft;
 use bureau_desk::domain::{
-    Actor, NewVisit, OrganisationDraft, OrganisationId, OrganisationKind, Role, ServiceLine,
-    ServiceTypeId, VisitId, VisitorDraft, VisitorId,
+    Actor, ConsentScope, NewVisit, OrganisationDraft, OrganisationId, OrganisationKind, Role,
+    ServiceLine, ServiceTypeId, VisitId, VisitorDraft, VisitorId,
 };
 use chrono::NaiveDate;
 use secrecy::SecretString;
@@ -208,6 +209,70 @@ fn check_row(role: Role) {
         ),
         may(Permission::ManageStaff),
         "add staff",
+    );
+    allowed(
+        consents::record(
+            &mut w.db,
+            &actor,
+            w.visitor,
+            (ConsentScope::ShareWithReferrals, true),
+            today(),
+            now,
+        ),
+        may(Permission::Register),
+        "record a consent",
+    );
+    allowed(
+        consents::history(&w.db, &actor, w.visitor),
+        may(Permission::SeeCard),
+        "consent history",
+    );
+    allowed(
+        erasure::review(&w.db, &actor, today(), 5),
+        may(Permission::Retention),
+        "retention review",
+    );
+    allowed(
+        erasure::apply(&mut w.db, &actor, today(), 5, now),
+        may(Permission::Retention),
+        "retention run",
+    );
+    // Last: erasing alone (a desk worker needs a coordinator's confirmation).
+    allowed(
+        erasure::erase(&mut w.db, &actor, w.visitor, None, now),
+        may(Permission::Erase),
+        "erase",
+    );
+}
+
+#[test]
+fn a_desk_worker_erases_only_with_a_coordinators_confirmation() {
+    let mut w = world();
+    let desk = member(&mut w, Role::Desk);
+    let other_desk = ok(staff::insert(&mut w.db, "Друга", Role::Desk, NOW)).actor();
+    let coordinator = member(&mut w, Role::Coordinator);
+    let now = today().and_hms_opt(11, 0, 0).unwrap_or_default();
+    allowed(
+        erasure::erase(&mut w.db, &desk, w.visitor, Some(&other_desk), now),
+        false,
+        "confirmed by another desk worker",
+    );
+    let code = ok(erasure::erase(
+        &mut w.db,
+        &desk,
+        w.visitor,
+        Some(&coordinator),
+        now,
+    ));
+    assert!(code.starts_with("ERASED-"), "{code}");
+    let entry = &ok(bureau_desk::db::audit::latest(&w.db, 1))[0];
+    assert_eq!(
+        (entry.action.as_str(), entry.staff_id, entry.detail.clone()),
+        (
+            "erase",
+            Some(desk.staff_id.0),
+            format!("confirmed by staff {}", coordinator.staff_id.0)
+        )
     );
 }
 

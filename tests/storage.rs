@@ -160,6 +160,53 @@ fn a_version_3_trail_is_chained_in_order_and_becomes_append_only() {
 }
 
 #[test]
+fn a_version_4_withdrawal_becomes_a_record_of_its_own_and_consents_refuse_edits() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let old = dir.path().join("v4.sqlite");
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(include_str!("fixtures/schema_v4.sql"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(
+        "INSERT INTO staff (id, display_name, role, created_at) VALUES (1, 'Мария', 'admin', '2025-01-01T09:00');
+         INSERT INTO visitors (id, code, given_name, created_at, created_by, updated_at)
+             VALUES (1, 'B-000001', 'Иван', '2025-01-01T09:00', 1, '2025-01-01T09:00');
+         INSERT INTO consents (visitor_id, scope, given_on, recorded_by, withdrawn_on) VALUES
+             (1, 'registration', '2025-01-01', 1, NULL),
+             (1, 'share_with_referrals', '2025-01-01', 1, '2025-03-04');",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+    let fresh = dir.path().join("fresh.sqlite");
+    drop(Database::open(&fresh, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}")));
+    drop(Database::open(&old, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(shape(&old), shape(&fresh));
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    let history: Vec<(String, i64, String)> = conn
+        .prepare("SELECT scope, given, dated FROM consents ORDER BY id")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let row = |scope: &str, given, dated: &str| (scope.to_owned(), given, dated.to_owned());
+    assert_eq!(
+        history,
+        [
+            row("registration", 1, "2025-01-01"),
+            row("share_with_referrals", 1, "2025-01-01"),
+            row("share_with_referrals", 0, "2025-03-04"),
+        ]
+    );
+    let in_force: Vec<String> = conn
+        .prepare("SELECT scope FROM consents_in_force")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(in_force, ["registration"]);
+    assert!(conn.execute("UPDATE consents SET given = 1", []).is_err());
+    assert!(conn.execute("DELETE FROM consents", []).is_err());
+}
+
+#[test]
 fn a_newer_file_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("newer.sqlite");

@@ -5,6 +5,7 @@ mod backup;
 mod cli;
 mod figures;
 mod i18n;
+mod rights;
 mod slips;
 mod storage;
 mod ui;

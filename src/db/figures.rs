@@ -162,7 +162,11 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
     {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT p.country_of_origin, p.nationality, p.sex, p.birth_year, p.legal_status, p.preferred_language,
-                    (SELECT min(e.visited_at) FROM visits e WHERE e.visitor_id = s.id)
+                    (SELECT min(e.visited_at) FROM visits e WHERE e.visitor_id = s.id),
+                    CASE WHEN p.erased_at IS NOT NULL THEN
+                        (SELECT e.age_band FROM visits e WHERE e.visitor_id = s.id
+                         AND e.visited_at >= :from AND e.visited_at < :until
+                         ORDER BY e.visited_at DESC LIMIT 1) END
              FROM ({PERIOD_PEOPLE}) s JOIN visitors p ON p.id = s.id"
         ))?;
         let mut rows = stmt.query(params)?;
@@ -171,7 +175,11 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
             bump(&mut countries, &r.get::<_, String>(0)?);
             bump(&mut nationality, &r.get::<_, String>(1)?);
             bump(&mut sex, &r.get::<_, String>(2)?);
-            bump(&mut ages, age_band(r.get(3)?, period.to));
+            // An erased person's birth year is gone: the band kept on their last visit counts.
+            match r.get::<_, Option<String>>(7)? {
+                Some(kept) => bump(&mut ages, &kept),
+                None => bump(&mut ages, age_band(r.get(3)?, period.to)),
+            }
             bump(&mut status, &r.get::<_, String>(4)?);
             bump(&mut languages, &r.get::<_, String>(5)?);
             let first: String = r.get(6)?;
@@ -429,7 +437,8 @@ pub fn records(db: &Database, actor: &Actor, period: Period, key: &[u8]) -> Resu
                 (SELECT group_concat(t.code, ';') FROM services_rendered s JOIN service_types t ON t.id = s.service_type_id WHERE s.visit_id = v.id),
                 p.country_of_origin, p.sex, p.birth_year, p.legal_status,
                 EXISTS (SELECT 1 FROM visits e WHERE e.visitor_id = v.visitor_id
-                        AND (e.visited_at < v.visited_at OR (e.visited_at = v.visited_at AND e.id < v.id)))
+                        AND (e.visited_at < v.visited_at OR (e.visited_at = v.visited_at AND e.id < v.id))),
+                v.age_band
          FROM ({PERIOD_VISITS}) v LEFT JOIN visitors p ON p.id = v.visitor_id ORDER BY v.visited_at, v.id"
     ))?;
     let rows = stmt
@@ -453,10 +462,10 @@ pub fn records(db: &Database, actor: &Actor, period: Period, key: &[u8]) -> Resu
                 services: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
                 country_of_origin: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
                 sex: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
-                age_band: if visitor.is_some() {
-                    age_band(r.get(8)?, day).to_owned()
-                } else {
-                    String::new()
+                age_band: match (visitor, r.get::<_, Option<String>>(11)?) {
+                    (None, _) => String::new(),
+                    (Some(_), Some(kept)) => kept,
+                    (Some(_), None) => age_band(r.get(8)?, day).to_owned(),
                 },
                 legal_status: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
             })

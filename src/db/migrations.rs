@@ -8,7 +8,7 @@ use super::{Result, audit, visitors};
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes; must match its `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Brings a file at `from` up to `SCHEMA_VERSION`, one version at a time, in one transaction:
 /// either every step lands or none does. Foreign keys are off while tables are rebuilt (SQLite's
@@ -105,6 +105,45 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
                  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                  CREATE TRIGGER audit_log_refuses_delete BEFORE DELETE ON audit_log
                  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+            )?;
+            Ok(())
+        }
+        // Version 5 keeps consent as a history of new records (withdrawal no longer edits the
+        // row), keeps an erased visitor's age band on their visits, and makes the search index
+        // forget removed rows at once.
+        4 => {
+            conn.execute_batch(
+                "DROP INDEX consents_by_visitor;
+                 ALTER TABLE consents RENAME TO consents_v4;
+                 CREATE TABLE consents (
+                     id          INTEGER PRIMARY KEY,
+                     visitor_id  INTEGER NOT NULL REFERENCES visitors (id),
+                     scope       TEXT NOT NULL CHECK (scope IN ('registration', 'share_with_referrals', 'contact_by_phone')),
+                     given       INTEGER NOT NULL DEFAULT 1 CHECK (given IN (0, 1)),
+                     dated       TEXT NOT NULL,
+                     recorded_by INTEGER NOT NULL REFERENCES staff (id),
+                     recorded_at TEXT NOT NULL
+                 );
+                 INSERT INTO consents (visitor_id, scope, given, dated, recorded_by, recorded_at)
+                     SELECT visitor_id, scope, 1, given_on, recorded_by, given_on || 'T00:00'
+                     FROM consents_v4 ORDER BY id;
+                 INSERT INTO consents (visitor_id, scope, given, dated, recorded_by, recorded_at)
+                     SELECT visitor_id, scope, 0, withdrawn_on, recorded_by, withdrawn_on || 'T00:00'
+                     FROM consents_v4 WHERE withdrawn_on IS NOT NULL ORDER BY id;
+                 DROP TABLE consents_v4;
+                 CREATE INDEX consents_by_visitor ON consents (visitor_id, scope);
+                 CREATE TRIGGER consents_refuse_update BEFORE UPDATE ON consents
+                 BEGIN SELECT RAISE(ABORT, 'a consent is changed by a new record'); END;
+                 CREATE TRIGGER consents_refuse_delete BEFORE DELETE ON consents
+                 BEGIN SELECT RAISE(ABORT, 'a consent is changed by a new record'); END;
+                 CREATE VIEW consents_in_force AS
+                 SELECT c.visitor_id, c.scope, c.dated FROM consents c
+                 WHERE c.given = 1 AND NOT EXISTS (
+                     SELECT 1 FROM consents later
+                     WHERE later.visitor_id = c.visitor_id AND later.scope = c.scope
+                       AND (later.dated > c.dated OR (later.dated = c.dated AND later.id > c.id)));
+                 ALTER TABLE visits ADD COLUMN age_band TEXT;
+                 INSERT INTO visitor_search (visitor_search, rank) VALUES ('secure-delete', 1);",
             )?;
             Ok(())
         }

@@ -6,6 +6,8 @@
 pub mod audit;
 pub mod backup;
 pub mod catalogue;
+pub mod consents;
+pub mod erasure;
 pub mod feedback;
 pub mod figures;
 pub mod migrations;
@@ -419,6 +421,8 @@ impl Database {
         if path != Path::new(":memory:") {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
+        // What is deleted or overwritten is zeroed in the file, so an erased name leaves no trace.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         // A logged visit must survive a power cut.
         conn.pragma_update(None, "synchronous", "FULL")?;
         // The search index of a large file stays in memory: 64 MB of page cache, reads mapped.

@@ -76,8 +76,8 @@ fn accompaniment_from_row(row: &Row<'_>) -> rusqlite::Result<Accompaniment> {
 fn visit_allows_sharing(conn: &Connection, visit: VisitId) -> Result<bool> {
     Ok(conn
         .prepare_cached(
-            "SELECT 1 FROM visits v JOIN consents c ON c.visitor_id = v.visitor_id
-             WHERE v.id = ?1 AND c.scope = 'share_with_referrals' AND c.withdrawn_on IS NULL",
+            "SELECT 1 FROM visits v JOIN consents_in_force c ON c.visitor_id = v.visitor_id
+             WHERE v.id = ?1 AND c.scope = 'share_with_referrals'",
         )?
         .query_row([visit.0], |_| Ok(()))
         .optional()?
@@ -462,10 +462,11 @@ pub fn referral_slip(
         issued_by: staff_name(db, referral.issued_by)?,
         bureau: settings::bureau(db)?,
         visitor_code: code,
-        visitor_given_name: referral
-            .shares_details
-            .then_some(given_name)
-            .filter(|n| !n.is_empty()),
+        // Shared only if it was agreed when the referral was issued and is not withdrawn since.
+        visitor_given_name: (referral.shares_details
+            && visit_allows_sharing(&db.conn, referral.visit)?)
+        .then_some(given_name)
+        .filter(|n| !n.is_empty()),
         destination: place(&organisations::find(db, referral.organisation)?),
         service_code,
         service_names: (name_bg, name_en),

@@ -12,6 +12,10 @@ pub const DESK_LANGUAGES: &str = "desk.languages";
 pub const BACKUP_FOLDER: &str = "backup.folder";
 /// Minutes without a key press or a click after which the desk locks itself (1–120; 5).
 pub const LOCK_MINUTES: &str = "desk.lock_minutes";
+/// Years after a person's last visit after which the retention review anonymises them (1–30; 5).
+pub const RETENTION_YEARS: &str = "retention.years";
+/// The retention limit when none is set.
+pub const DEFAULT_RETENTION_YEARS: u32 = 5;
 /// The paper size of slips, "A5" (default) or "A4".
 pub const SLIP_PAPER: &str = "slip.paper";
 /// The bureau's details printed on slips.
@@ -30,7 +34,7 @@ pub const BUREAU_HOURS_BG: &str = "bureau.hours_bg";
 pub const BUREAU_HOURS_EN: &str = "bureau.hours_en";
 
 /// The settings a coordinator may change from the command line, with what each is for.
-pub const EDITABLE: [(&str, &str); 12] = [
+pub const EDITABLE: [(&str, &str); 13] = [
     (UI_LANGUAGE, "interface language: bg or en"),
     (
         BACKUP_FOLDER,
@@ -45,6 +49,10 @@ pub const EDITABLE: [(&str, &str); 12] = [
         "languages services are offered in, ISO 639-1, space-separated",
     ),
     (SLIP_PAPER, "paper of the slips: A5 or A4"),
+    (
+        RETENTION_YEARS,
+        "years after a person's last visit after which the retention review anonymises them: 1 to 30 (5)",
+    ),
     (
         BUREAU_NAME_BG,
         "the bureau's name in Bulgarian, on slips and reports",
@@ -74,6 +82,7 @@ pub fn checked(key: &str, value: &str) -> Option<String> {
         UI_LANGUAGE => crate::UI_LANGUAGES.contains(&value),
         SLIP_PAPER => value.eq_ignore_ascii_case("a4") || value.eq_ignore_ascii_case("a5"),
         LOCK_MINUTES => value.parse::<u64>().is_ok_and(|m| (1..=120).contains(&m)),
+        RETENTION_YEARS => value.parse::<u32>().is_ok_and(|y| (1..=30).contains(&y)),
         DESK_LANGUAGES => value.split_whitespace().all(|code| {
             crate::domain::reference::find(crate::domain::reference::languages(), code).is_some()
         }),
@@ -94,6 +103,14 @@ pub fn bureau(db: &Database) -> Result<crate::domain::slips::Place> {
         hours_en: value(BUREAU_HOURS_EN)?,
         phone: value(BUREAU_PHONE)?,
     })
+}
+
+/// The retention limit in years (`RETENTION_YEARS`, or the default).
+pub fn retention_years(db: &Database) -> Result<u32> {
+    Ok(get(db, RETENTION_YEARS)?
+        .and_then(|v| v.parse().ok())
+        .filter(|y| (1..=30).contains(y))
+        .unwrap_or(DEFAULT_RETENTION_YEARS))
 }
 
 /// The staff member who was at the desk last.

@@ -105,10 +105,11 @@ pub(crate) fn insert_row(
         language.execute((id, code))?;
     }
     let mut consent = conn.prepare_cached(
-        "INSERT INTO consents (visitor_id, scope, given_on, recorded_by) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO consents (visitor_id, scope, given, dated, recorded_by, recorded_at)
+         VALUES (?1, ?2, 1, ?3, ?4, ?5)",
     )?;
     for (scope, date) in &v.consents {
-        consent.execute((id, scope.code(), date.to_string(), actor.staff_id.0))?;
+        consent.execute((id, scope.code(), date.to_string(), actor.staff_id.0, now))?;
     }
     index(conn, id, code, v)
 }
@@ -252,8 +253,7 @@ pub fn find(db: &mut Database, actor: &Actor, id: VisitorId, now: &str) -> Resul
         .collect::<rusqlite::Result<_>>()?;
     visitor.details.consents = tx
         .prepare_cached(
-            "SELECT scope, given_on FROM consents
-             WHERE visitor_id = ?1 AND withdrawn_on IS NULL ORDER BY id",
+            "SELECT scope, dated FROM consents_in_force WHERE visitor_id = ?1 ORDER BY scope",
         )?
         .query_map([id.0], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))

@@ -32,13 +32,17 @@ pub enum Permission {
     Settings,
     /// Make and restore backups.
     Backups,
-    /// Apply retention limits and erase people.
+    /// Give a person everything the bureau holds about them (subject access).
+    SubjectAccess,
+    /// Erase a person (a desk worker only with a coordinator's confirmation).
+    Erase,
+    /// Review the retention limit and anonymise the people past it.
     Retention,
 }
 
 impl Permission {
     /// Every permission, in the order of the matrix.
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 15] = [
         Permission::SeeIdentity,
         Permission::SeeCard,
         Permission::Register,
@@ -51,6 +55,8 @@ impl Permission {
         Permission::ManageStaff,
         Permission::Settings,
         Permission::Backups,
+        Permission::SubjectAccess,
+        Permission::Erase,
         Permission::Retention,
     ];
 }
@@ -66,7 +72,7 @@ impl Role {
             }
             Role::Desk => matches!(
                 permission,
-                SeeIdentity | SeeCard | Register | LogVisits | Refer | Feedback
+                SeeIdentity | SeeCard | Register | LogVisits | Refer | Feedback | SubjectAccess
             ),
             Role::Partner => matches!(permission, SeeIdentity | LogVisits),
             // Volunteers escort visitors: the identity on the card and the accompaniments.

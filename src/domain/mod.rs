@@ -48,7 +48,8 @@ use serde::{Deserialize, Serialize};
 
 pub use directory::{Organisation, OrganisationDetails, OrganisationDraft, OrganisationKind};
 pub use visitors::{
-    Answer, ConsentScope, LegalStatus, NewVisitor, Sex, Visitor, VisitorDraft, VisitorSummary,
+    Answer, ConsentRecord, ConsentScope, LegalStatus, NewVisitor, Sex, Visitor, VisitorDraft,
+    VisitorSummary,
 };
 pub use visits::{NewVisit, ServiceLine, Visit, VisitDraft, VisitService};
 

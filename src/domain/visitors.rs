@@ -323,27 +323,13 @@ impl VisitorDraft {
             Answer::Given(phone_text)
         };
 
-        let consent_date = if self.consent_date.trim().is_empty() {
+        let consent_date = consent_day(&self.consent_date, today).unwrap_or_else(|problem| {
+            errors.push(FieldError {
+                field: "consent_date",
+                problem,
+            });
             today
-        } else {
-            match parse_date(&self.consent_date) {
-                Some(d) if d > today => {
-                    errors.push(FieldError {
-                        field: "consent_date",
-                        problem: Problem::InFuture,
-                    });
-                    today
-                }
-                Some(d) => d,
-                None => {
-                    errors.push(FieldError {
-                        field: "consent_date",
-                        problem: Problem::BadDate,
-                    });
-                    today
-                }
-            }
-        };
+        });
 
         if !errors.is_empty() {
             return Err(errors);
@@ -455,6 +441,32 @@ impl Visitor {
     pub fn has_consent(&self, scope: ConsentScope) -> bool {
         self.details.consents.iter().any(|(s, _)| *s == scope)
     }
+}
+
+/// The day a consent was given or withdrawn, as typed (`dd.mm.yyyy`; empty means today): not a
+/// day still to come.
+pub fn consent_day(typed: &str, today: NaiveDate) -> Result<NaiveDate, Problem> {
+    if typed.trim().is_empty() {
+        return Ok(today);
+    }
+    match parse_date(typed) {
+        Some(day) if day > today => Err(Problem::InFuture),
+        Some(day) => Ok(day),
+        None => Err(Problem::BadDate),
+    }
+}
+
+/// One record of a visitor's consent history: a scope given or withdrawn on a day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRecord {
+    /// What the consent covers.
+    pub scope: ConsentScope,
+    /// Given (`true`) or withdrawn.
+    pub given: bool,
+    /// The day the person gave or withdrew it.
+    pub dated: NaiveDate,
+    /// Who at the bureau recorded it (display name).
+    pub recorded_by: String,
 }
 
 /// "Given Family", without stray spaces when a part is empty.
