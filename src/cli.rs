@@ -10,12 +10,13 @@ use crate::app::default_slip_languages;
 use secrecy::SecretString;
 
 use crate::app::session;
-use crate::db::{self, Database, audit, referrals, settings, staff, visitors};
+use crate::db::{self, Database, audit, erasure, referrals, settings, staff, visitors};
 use crate::demo::{self, DemoOptions};
 use crate::domain::Actor;
 use crate::domain::figures::{Period, PeriodError};
 use crate::domain::referrals::{AccompanimentId, ReferralId};
 use crate::export;
+use crate::export::subject::SubjectFormat;
 use crate::output::{self, OutputError, Overwrite};
 use crate::slip::{self, Paper};
 
@@ -225,6 +226,47 @@ pub enum CliCommand {
         /// BUREAU_DESK_PASSWORD).
         #[arg(long, value_name = "NAME")]
         staff: Option<String>,
+    },
+    /// Write everything the bureau holds about one person (subject access): identity,
+    /// consents, visits, referrals, accompaniments and the audit entries about them, as JSON or
+    /// as a PDF in their language beside Bulgarian.
+    Subject {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The staff member signing in (password from the terminal or BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+        /// The person's bureau code, e.g. B-000457.
+        #[arg(long, value_name = "CODE")]
+        visitor: String,
+        /// pdf or json.
+        #[arg(long)]
+        format: String,
+        /// The PDF's language beside Bulgarian (bg, en, fr, ar, fa, uk, ru); the person's
+        /// preferred language when not given.
+        #[arg(long, value_name = "LL")]
+        lang: Option<String>,
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Replace the file given with --out if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Count the people past the retention limit (`retention.years` after their last visit),
+    /// by the year of their last visit; with --apply, anonymise them as an erasure does.
+    /// Administrators only.
+    Retention {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The administrator (password from the terminal or BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+        /// Anonymise the people counted.
+        #[arg(long)]
+        apply: bool,
     },
     /// Search visitors as the desk does, best match first.
     Search {
@@ -460,6 +502,52 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                     db.display()
                 ));
             }
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Subject {
+            db,
+            staff,
+            visitor,
+            format,
+            lang,
+            out: path,
+            force,
+        }) => {
+            let format = match format.as_str() {
+                "pdf" => SubjectFormat::Pdf,
+                "json" => SubjectFormat::Json,
+                other => return Err(format!("'{other}' is not a format here; use pdf or json")),
+            };
+            if let Some(lang) = &lang
+                && !crate::domain::slips::SLIP_LANGUAGES.contains(&lang.as_str())
+            {
+                return Err(format!(
+                    "'{lang}' is not a language of the copy; use bg, en, fr, ar, fa, uk or ru"
+                ));
+            }
+            let no_one = || format!("nobody is registered with the code '{visitor}'");
+            let id = crate::domain::text::parse_visitor_code(&visitor).ok_or_else(no_one)?;
+            let (database, actor) = signed_in(&db, staff.as_deref())?;
+            export::subject::write_subject(
+                &database,
+                &actor,
+                crate::domain::VisitorId(id),
+                format,
+                lang.as_deref(),
+                &path,
+                overwrite(force),
+                chrono::Local::now().naive_local(),
+            )
+            .map_err(|e| match e {
+                db::Error::NotFound => no_one(),
+                other => not_written(&path, other),
+            })?;
+            writeln!(out, "{}", path.display()).map_err(|e| e.to_string())?;
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Retention { db, staff, apply }) => {
+            let (mut database, actor) = signed_in(&db, staff.as_deref())?;
+            retention(&mut database, &actor, apply, out)?;
             Ok(Outcome::Done)
         }
         Some(CliCommand::Search {
@@ -853,6 +941,39 @@ fn not_found(error: db::Error, sentence: &str) -> String {
         db::Error::NotFound => sentence.to_owned(),
         other => other.to_string(),
     }
+}
+
+/// The retention review on the terminal, and the run with `apply`.
+fn retention(
+    database: &mut Database,
+    actor: &Actor,
+    apply: bool,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    let now = chrono::Local::now().naive_local();
+    let years = settings::retention_years(database).map_err(|e| e.to_string())?;
+    let review = erasure::review(database, actor, now.date(), years).map_err(|e| e.to_string())?;
+    let say =
+        |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(|e| e.to_string());
+    say(
+        out,
+        format!(
+            "retention: {years} years after the last visit (people last seen before {})",
+            review.before
+        ),
+    )?;
+    for (year, people) in &review.by_year {
+        say(out, format!("last visit in {year}: {people}"))?;
+    }
+    say(out, format!("past the limit: {}", review.total()))?;
+    if apply {
+        let done =
+            erasure::apply(database, actor, now.date(), years, now).map_err(|e| e.to_string())?;
+        say(out, format!("anonymised: {done}"))?;
+    } else if review.total() > 0 {
+        say(out, "run again with --apply to anonymise them".to_owned())?;
+    }
+    Ok(())
 }
 
 fn search(

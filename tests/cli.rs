@@ -934,3 +934,112 @@ fn rekey_from_the_command_line_prints_a_new_recovery_code() {
         "the backup and its key file"
     );
 }
+
+#[test]
+fn subject_access_and_retention_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.sqlite");
+    let made = bureau_desk()
+        .args(["demo", "--db"])
+        .arg(&db)
+        .args(["--visitors", "300", "--seed", "5"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(made.status.success());
+    let subject = |format: &str, out: &std::path::Path, extra: &[&str]| {
+        bureau_desk()
+            .args(["subject", "--staff", "Admin", "--db"])
+            .arg(&db)
+            .args(["--visitor", "B-000001", "--format", format, "--out"])
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let json = dir.path().join("B-000001.json");
+    let done = subject("json", &json, &[]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    for key in [
+        "identity",
+        "consents",
+        "visits",
+        "referrals",
+        "accompaniments",
+        "audit",
+    ] {
+        assert!(value.get(key).is_some(), "{key}");
+    }
+    assert_eq!(value["identity"]["code"], "B-000001");
+    assert!(
+        !value["visits"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .is_empty()
+    );
+
+    let pdf = dir.path().join("B-000001.pdf");
+    let done = subject("pdf", &pdf, &[]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(std::fs::read(&pdf).unwrap_or_default().starts_with(b"%PDF"));
+    let again = subject("pdf", &pdf, &[]);
+    assert!(!again.status.success(), "no overwrite without --force");
+    assert!(
+        subject("pdf", &pdf, &["--force", "--lang", "fa"])
+            .status
+            .success()
+    );
+
+    let unknown = bureau_desk()
+        .args(["subject", "--staff", "Admin", "--db"])
+        .arg(&db)
+        .args(["--visitor", "B-999999", "--format", "json", "--out"])
+        .arg(dir.path().join("nobody.json"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("nobody is registered with the code 'B-999999'")
+    );
+    assert!(!dir.path().join("nobody.json").exists());
+
+    let retention = |extra: &[&str]| {
+        let out = bureau_desk()
+            .args(["retention", "--staff", "Admin", "--db"])
+            .arg(&db)
+            .args(extra)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let review = retention(&[]);
+    assert!(
+        review.starts_with("retention: 5 years after the last visit"),
+        "{review}"
+    );
+    assert!(review.contains("past the limit: 0"), "{review}");
+    assert!(retention(&["--apply"]).contains("anonymised: 0"));
+    let desk = bureau_desk()
+        .args(["retention", "--staff", "Георги", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!desk.status.success(), "administrators only");
+}

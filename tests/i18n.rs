@@ -63,12 +63,13 @@ fn same_keys_as_english(dir: &Path) -> Vec<String> {
     languages
 }
 
-/// Every key of the screens (`i18n/*.yml`), the slips (`i18n/slip/`) and the visitor's own
-/// screen (`i18n/visitor/`).
+/// Every key of the screens (`i18n/*.yml`), the slips (`i18n/slip/`), the visitor's own
+/// screen (`i18n/visitor/`) and the subject-access copy (`i18n/subject/`).
 fn all_keys() -> BTreeSet<String> {
     let mut all = keys(&i18n_dir().join("en.yml"));
     all.extend(keys(&i18n_dir().join("slip/en.yml")));
     all.extend(keys(&i18n_dir().join("visitor/en.yml")));
+    all.extend(keys(&i18n_dir().join("subject/en.yml")));
     all
 }
 
@@ -81,7 +82,7 @@ fn every_translation_has_exactly_the_reference_keys() {
         .collect();
     expected.sort();
     assert_eq!(same_keys_as_english(i18n_dir()), expected);
-    for folder in ["slip", "visitor"] {
+    for folder in ["slip", "visitor", "subject"] {
         let languages = same_keys_as_english(&i18n_dir().join(folder));
         assert_eq!(
             languages,

@@ -14,6 +14,7 @@ use bureau_desk::domain::{
     Actor, ConsentScope, NewVisit, OrganisationId, Role, ServiceLine, ServiceTypeId, VisitId,
     VisitorDraft, VisitorId,
 };
+use bureau_desk::export::subject::{SubjectFormat, write_subject};
 use bureau_desk::export::{self, Format, Options};
 use bureau_desk::output::Overwrite;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -453,4 +454,155 @@ fn retention_counts_and_anonymises_only_the_people_past_the_limit() {
             .count(),
         3
     );
+}
+
+#[test]
+fn the_subject_access_copy_holds_every_visit_of_the_person_and_nothing_of_another() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("bureau.sqlite");
+    let mut db = ok(Database::open(&path, OpenMode::CreateIfMissing));
+    let desk = ok(staff::insert(
+        &mut db,
+        "Мария Иванова",
+        Role::Desk,
+        "2026-09-01T09:00",
+    ))
+    .actor();
+    let (person, _) = register(&mut db, &desk);
+    // Someone else, seen the same day.
+    let other = VisitorDraft {
+        given_name: "Олександра".into(),
+        family_name: "Другова".into(),
+        ..Default::default()
+    }
+    .validate(day(2026, 9, 2))
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let other = ok(visitors::insert(&mut db, &desk, &other, "2026-09-02T11:00")).id;
+    let visit = NewVisit {
+        visitor: Some(other),
+        at: at(day(2026, 9, 2), 11),
+        staff: desk.staff_id,
+        language: "uk".into(),
+        interpreter: false,
+        duration_minutes: None,
+        services: vec![ServiceLine {
+            service_type: ServiceTypeId(1),
+            provider: OrganisationId(1),
+        }],
+        notes: "чужда бележка".into(),
+    };
+    ok(visits::insert(&mut db, &desk, &visit, "2026-09-02T11:00"));
+    ok(visitors::find(&mut db, &desk, person, "2026-10-15T09:00"));
+
+    let now = at(day(2026, 11, 23), 12);
+    let json_path = dir.path().join("subject.json");
+    let pdf_path = dir.path().join("subject.pdf");
+    for (format, out) in [
+        (SubjectFormat::Json, &json_path),
+        (SubjectFormat::Pdf, &pdf_path),
+    ] {
+        ok(write_subject(
+            &db,
+            &desk,
+            person,
+            format,
+            Some("ar"),
+            out,
+            Overwrite::Refuse,
+            now,
+        ));
+    }
+
+    let text = std::fs::read_to_string(&json_path).unwrap_or_default();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["identity"]["given_name"], GIVEN);
+    assert_eq!(json["identity"]["phone"], PHONE);
+    let visits = json["visits"].as_array().cloned().unwrap_or_default();
+    assert_eq!(visits.len(), 2, "every visit");
+    for visit in &visits {
+        assert_eq!(visit["notes"], NOTE);
+        assert_eq!(visit["recorded_by"], "Мария", "first names only");
+        assert_eq!(visit["services"][0]["service"], "information");
+    }
+    assert_eq!(json["referrals"][0]["reason"], REASON);
+    assert_eq!(json["consents"].as_array().map(Vec::len), Some(2));
+    let actions: Vec<String> = json["audit"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| format!("{} {}", e["action"], e["entity"]))
+        .collect();
+    for expected in [
+        "\"create\" \"visitors\"",
+        "\"create\" \"visits\"",
+        "\"create\" \"referrals\"",
+        "\"view\" \"visitors\"",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == expected),
+            "{expected} in {actions:?}"
+        );
+    }
+    assert!(
+        !text.contains("Олександра") && !text.contains("чужда"),
+        "nothing of another"
+    );
+    assert!(!text.contains("Иванова"), "first names only");
+
+    let pdf = crate::slips::extract(
+        &std::fs::read(&pdf_path).unwrap_or_default(),
+        dir.path(),
+        "read",
+    );
+    for expected in [
+        GIVEN,
+        FAMILY,
+        NOTE,
+        REASON,
+        "02.09.2026 10:00",
+        "14.10.2026 10:00",
+        "Какво пази бюрото за вас",
+        "ما يحتفظ به المكتب عنك",
+    ] {
+        assert!(pdf.contains(expected), "{expected} in the PDF:\n{pdf}");
+    }
+    assert!(
+        !pdf.contains("Олександра") && !pdf.contains("чужда"),
+        "nothing of another"
+    );
+
+    let given: Vec<String> = ok(audit::latest(&db, 2))
+        .into_iter()
+        .map(|e| format!("{} {}", e.action, e.detail))
+        .collect();
+    assert_eq!(given, ["subject_access pdf", "subject_access json"]);
+    let coordinator = ok(staff::insert(
+        &mut db,
+        "Коорд",
+        Role::Coordinator,
+        "2026-11-23T12:00",
+    ));
+    ok(erasure::erase(
+        &mut db,
+        &coordinator.actor(),
+        person,
+        None,
+        now,
+    ));
+    let again = dir.path().join("again.json");
+    assert!(matches!(
+        write_subject(
+            &db,
+            &desk,
+            person,
+            SubjectFormat::Json,
+            None,
+            &again,
+            Overwrite::Refuse,
+            now
+        ),
+        Err(db::Error::NotFound)
+    ));
+    assert!(!again.exists(), "an erased person is never exported");
 }

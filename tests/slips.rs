@@ -46,7 +46,7 @@ fn referral() -> SlipData {
 }
 
 /// The text poppler extracts, without the invisible bidi marks it and we add.
-fn extract(pdf: &[u8], dir: &Path, name: &str) -> String {
+pub(crate) fn extract(pdf: &[u8], dir: &Path, name: &str) -> String {
     let path = dir.join(format!("{name}.pdf"));
     std::fs::write(&path, pdf).unwrap_or_else(|e| panic!("{e}"));
     let out = Command::new("pdftotext")

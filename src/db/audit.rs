@@ -342,7 +342,12 @@ pub fn entries(
     limit: usize,
 ) -> Result<Vec<Entry>> {
     actor.require(Permission::AuditTrail)?;
-    let mut stmt = db.conn.prepare_cached(
+    selected(&db.conn, filter, limit)
+}
+
+/// The entries `filter` selects, newest first; the caller has checked the permission.
+pub(super) fn selected(conn: &Connection, filter: &Filter, limit: usize) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(
         "WITH chosen (visitor) AS (SELECT id FROM visitors WHERE code = ?5)
          SELECT a.id, a.at, a.staff_id, a.action, a.entity, a.entity_id, a.detail, v.code
          FROM audit_log a

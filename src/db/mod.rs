@@ -15,6 +15,7 @@ pub mod organisations;
 pub mod referrals;
 pub mod settings;
 pub mod staff;
+pub mod subject;
 pub mod visitors;
 pub mod visits;
 

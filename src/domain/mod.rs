@@ -39,6 +39,7 @@ pub mod figures;
 pub mod reference;
 pub mod referrals;
 pub mod slips;
+pub mod subject;
 pub mod text;
 pub mod visitors;
 pub mod visits;

@@ -14,6 +14,8 @@ use crate::domain::reference::{countries, languages, name_of};
 use crate::domain::{Actor, format_stamp};
 use crate::output::{self, OutputError, Overwrite};
 
+pub mod subject;
+
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -6,6 +6,7 @@ pub mod page;
 pub mod recovery;
 pub mod report;
 pub mod shaping;
+pub mod subject;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use printpdf::{Mm, Op, PaintMode, PdfDocument, PdfPage, PdfSaveOptions, Pt, Rect};

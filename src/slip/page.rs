@@ -66,6 +66,13 @@ impl Writer<'_> {
 
     /// Breaks a paragraph into lines no wider than `max` (by words, in logical order).
     pub(crate) fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<ShapedLine> {
+        self.wrap_in(text, size, max, "")
+    }
+
+    /// `wrap`, each line starting with `mark` (a direction mark that sets the line's direction
+    /// whatever its first letter).
+    fn wrap_in(&self, text: &str, size: f32, max: f32, mark: &str) -> Vec<ShapedLine> {
+        let shape = |line: &str| self.fonts.shape_line(&format!("{mark}{line}"), size);
         let mut lines = Vec::new();
         let mut current = String::new();
         for word in text.split(' ') {
@@ -74,15 +81,15 @@ impl Writer<'_> {
             } else {
                 format!("{current} {word}")
             };
-            if !current.is_empty() && self.fonts.shape_line(&candidate, size).width > max {
-                lines.push(self.fonts.shape_line(&current, size));
+            if !current.is_empty() && shape(&candidate).width > max {
+                lines.push(shape(&current));
                 current = word.to_owned();
             } else {
                 current = candidate;
             }
         }
         if !current.is_empty() {
-            lines.push(self.fonts.shape_line(&current, size));
+            lines.push(shape(&current));
         }
         lines
     }
@@ -101,6 +108,47 @@ impl Writer<'_> {
             };
             let (fonts, y) = (self.fonts, self.y);
             fonts.draw(&line, x, y, size, self.ops());
+        }
+    }
+
+    /// Writes columns side by side (one language each, `true` for a right-to-left one, whose
+    /// every line then reads right to left even when it starts with a date or a Latin name),
+    /// row by row so they stay level across a page break.
+    pub(crate) fn columns(&mut self, columns: &[(Vec<String>, bool)], size: f32) {
+        let size = size * self.scale;
+        let gap = 8.0 * MM;
+        let count = columns.len().max(1) as f32;
+        let width = (self.width - 2.0 * MARGIN - gap * (count - 1.0)) / count;
+        let wrapped: Vec<Vec<ShapedLine>> = columns
+            .iter()
+            .map(|(lines, rtl)| {
+                let mark = if *rtl { "\u{200F}" } else { "" };
+                lines
+                    .iter()
+                    .flat_map(|t| self.wrap_in(t, size, width, mark))
+                    .collect()
+            })
+            .collect();
+        let rows = wrapped.iter().map(Vec::len).max().unwrap_or(0);
+        let leading = size * 1.45;
+        // A block's first lines start on the same page as its heading.
+        self.ensure_room(leading * rows.min(3) as f32);
+        for row in 0..rows {
+            self.ensure_room(leading);
+            self.y -= leading;
+            for (i, column) in wrapped.iter().enumerate() {
+                let Some(line) = column.get(row) else {
+                    continue;
+                };
+                let left = MARGIN + i as f32 * (width + gap);
+                let x = if line.rtl {
+                    left + width - line.width
+                } else {
+                    left
+                };
+                let (fonts, y) = (self.fonts, self.y);
+                fonts.draw(line, x, y, size, self.ops());
+            }
         }
     }
 
