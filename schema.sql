@@ -148,8 +148,8 @@ CREATE TABLE visitor_name_words (
 CREATE INDEX visitor_name_words_by_visitor ON visitor_name_words (visitor_id);
 
 -- Consent as the person gave or withdrew it, scope by scope. A change is a new row, never an
--- edit (the database refuses UPDATE and DELETE): the latest row of a scope, by date and then by
--- id, says whether the consent holds now (`consents_in_force`).
+-- edit (the database refuses UPDATE and DELETE): the row of a scope recorded last says whether
+-- the consent holds now (`consents_in_force`); its day is never before the one it follows.
 CREATE TABLE consents (
     id          INTEGER PRIMARY KEY,
     visitor_id  INTEGER NOT NULL REFERENCES visitors (id),
@@ -170,7 +170,7 @@ SELECT c.visitor_id, c.scope, c.dated FROM consents c
 WHERE c.given = 1 AND NOT EXISTS (
     SELECT 1 FROM consents later
     WHERE later.visitor_id = c.visitor_id AND later.scope = c.scope
-      AND (later.dated > c.dated OR (later.dated = c.dated AND later.id > c.id)));
+      AND later.id > c.id);
 
 -- One visit to the desk. visitor_id is NULL for an anonymous visit (counted, nobody recorded).
 -- Whether it is a first or follow-up consultation is derived: the visitor's earliest visit is

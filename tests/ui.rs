@@ -58,6 +58,14 @@ fn type_into(h: &mut Harness<'static, BureauApp>, label: &str, text: &str) {
     h.run();
 }
 
+/// Scrolls a control into view (the card's history scrolls) and clicks it.
+fn reach_and_click(h: &mut Harness<'static, BureauApp>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+    h.run();
+}
+
 /// The desk opens on the desk screen for the staff member signed in.
 fn choose_staff(h: &mut Harness<'static, BureauApp>) {
     h.run();
@@ -1349,4 +1357,250 @@ fn the_audit_screen_shows_who_did_what_by_code_never_by_name_and_exports_it() {
         ),
         1
     );
+}
+
+#[test]
+fn the_card_withdraws_a_consent_saves_everything_about_the_person_and_erases_them() {
+    use bureau_desk::domain::ConsentScope;
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    h.get_by_label(&tr("rights.heading")).click();
+    h.run();
+    let share = tr(ConsentScope::ShareWithReferrals.label_key());
+    let given_line = format!("23.11.2026 · {share}: {} · Мария", tr("rights.given"));
+    assert!(h.query_by_label(&given_line).is_some(), "the history");
+
+    // A day before the consent was given is refused and said; the day typed stays.
+    type_into(h, &tr("rights.day"), "20.11.2026");
+    let withdraw = bureau_desk::translate("bg", "rights.withdraw", &[("scope", share.as_str())]);
+    h.get_by_label(&withdraw).click();
+    h.run();
+    assert!(h.query_by_label(&tr("problem.before_consent")).is_some());
+    assert_eq!(h.state().desk.rights.consent_day, "20.11.2026");
+    h.state_mut().desk.rights.consent_day.clear();
+    type_into(h, &tr("rights.day"), "23.11.2026");
+    h.get_by_label(&withdraw).click();
+    h.run();
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM consents WHERE scope = 'share_with_referrals' AND given = 0 AND dated = '2026-11-23'"
+        ),
+        1,
+        "a withdrawal is a record of its own"
+    );
+    let withdrawn_line = format!("23.11.2026 · {share}: {} · Мария", tr("rights.withdrawn"));
+    assert!(h.query_by_label(&withdrawn_line).is_some());
+    assert!(
+        h.query_by_label(&given_line).is_some(),
+        "the consent given stays in the history"
+    );
+    assert!(
+        h.query_by_label(&tr("card.code_only")).is_some(),
+        "the desk says slips carry the code only"
+    );
+
+    // Everything about her, into the folder typed; a second save asks before replacing.
+    let folder = _dir.path().join("for-her");
+    std::fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{e}"));
+    type_into(h, &tr("rights.subject_path"), &folder.display().to_string());
+    h.get_by_label(&tr("rights.save_pdf")).click();
+    h.run();
+    let pdf = folder.join("B-000001.pdf");
+    assert!(std::fs::read(&pdf).unwrap_or_default().starts_with(b"%PDF"));
+    h.get_by_label(&tr("rights.save_json")).click();
+    h.run();
+    let json = std::fs::read_to_string(folder.join("B-000001.json")).unwrap_or_default();
+    assert!(
+        json.contains("Олена") && json.contains("\"visits\""),
+        "{json}"
+    );
+    h.get_by_label(&tr("rights.save_pdf")).click();
+    h.run();
+    assert!(
+        h.state().desk.replace_question.is_some(),
+        "asks before replacing"
+    );
+    h.state_mut().desk.run(Command::KeepFile);
+    h.run();
+
+    reach_and_click(h, &tr("rights.erase"));
+    let title = bureau_desk::translate("bg", "erase.title", &[("code", "B-000001")]);
+    assert!(h.query_by_label(&title).is_some());
+    reach_and_click(h, &tr("erase.confirm"));
+    assert!(h.state().desk.card.is_none(), "the card is closed");
+    assert!(matches!(
+        &h.state().desk.notice,
+        Some(Notice::Saved("notice.erased", code)) if code.starts_with("ERASED-")
+    ));
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM visitors WHERE given_name = 'Олена'"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM visitors WHERE erased_at IS NOT NULL"
+        ),
+        1
+    );
+    h.state_mut().desk.run(Command::ClearSearch);
+    h.run();
+    type_into(h, &tr("desk.search"), "олена");
+    assert!(h.state().desk.results.is_empty(), "never found again");
+}
+
+#[test]
+fn a_desk_worker_erases_only_with_a_coordinators_password() {
+    use bureau_desk::db::visitors;
+    use bureau_desk::domain::VisitorDraft;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("desk.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    staff::insert(&mut db, "Мария", Role::Coordinator, "2026-11-23T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let elena = staff::insert(&mut db, "Елена", Role::Desk, "2026-11-23T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+    let new = VisitorDraft {
+        given_name: "Олена".into(),
+        ..Default::default()
+    }
+    .validate(today)
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let id = visitors::insert(&mut db, &elena.actor(), &new, "2026-11-23T09:00")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .id;
+    let now = today.and_hms_opt(10, 5, 0).unwrap_or_default();
+    let desk = Desk::new(db, elena, Clock::Fixed(now)).unwrap_or_else(|e| panic!("{e}"));
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, app: &mut BureauApp| app.show(ui), BureauApp::new(desk));
+    let h = &mut harness;
+    h.run();
+    h.state_mut().desk.run(Command::OpenVisitor(id));
+    h.run();
+    h.get_by_label(&tr("rights.heading")).click();
+    h.run();
+    reach_and_click(h, &tr("rights.erase"));
+    assert!(h.query_by_label(&tr("erase.ask_coordinator")).is_some());
+    type_into(h, &tr("erase.coordinator"), "Мария");
+    type_into(h, &tr("erase.password"), "not her password");
+    reach_and_click(h, &tr("erase.confirm"));
+    let form = h.state().desk.rights.erase.as_ref();
+    assert!(form.is_some_and(|f| f.error.is_some()), "refused, and said");
+    assert!(
+        form.is_some_and(|f| f.password.is_empty()),
+        "the password is wiped"
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM visitors WHERE erased_at IS NOT NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn an_administrator_reviews_retention_and_anonymises_after_ticking_the_box() {
+    use bureau_desk::db::{visitors, visits};
+    use bureau_desk::domain::{NewVisit, OrganisationId, ServiceLine, ServiceTypeId, VisitorDraft};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("desk.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    let admin = staff::insert(&mut db, "Мария", Role::Admin, "2019-01-01T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (name, year) in [("Стар", 2019), ("Нов", 2026)] {
+        let day = NaiveDate::from_ymd_opt(year, 3, 1).unwrap_or_default();
+        let new = VisitorDraft {
+            given_name: name.into(),
+            ..Default::default()
+        }
+        .validate(day)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let stamp = format!("{day}T09:00");
+        let id = visitors::insert(&mut db, &admin.actor(), &new, &stamp)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .id;
+        let visit = NewVisit {
+            visitor: Some(id),
+            at: day.and_hms_opt(9, 30, 0).unwrap_or_default(),
+            staff: admin.id,
+            language: "bg".into(),
+            interpreter: false,
+            duration_minutes: None,
+            services: vec![ServiceLine {
+                service_type: ServiceTypeId(1),
+                provider: OrganisationId(1),
+            }],
+            notes: String::new(),
+        };
+        visits::insert(&mut db, &admin.actor(), &visit, &stamp).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let now = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(10, 5, 0))
+        .unwrap_or_default();
+    let desk = Desk::new(db, admin, Clock::Fixed(now)).unwrap_or_else(|e| panic!("{e}"));
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, app: &mut BureauApp| app.show(ui), BureauApp::new(desk));
+    let h = &mut harness;
+    h.run();
+    h.state_mut().desk.run(Command::OpenStaff);
+    h.run();
+    reach_and_click(h, &tr("retention.count"));
+    let year = bureau_desk::translate(
+        "bg",
+        "retention.year_line",
+        &[("year", "2019"), ("count", "1")],
+    );
+    assert!(
+        h.query_by_label(&year).is_some(),
+        "counted by the year of the last visit"
+    );
+    let apply = tr("retention.apply");
+    reach_and_click(h, &apply);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM visitors WHERE erased_at IS NOT NULL"
+        ),
+        0,
+        "nothing without the tick"
+    );
+    let tick = bureau_desk::translate("bg", "retention.confirm", &[("count", "1")]);
+    reach_and_click(h, &tick);
+    reach_and_click(h, &apply);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM visitors WHERE erased_at IS NOT NULL AND code LIKE 'ERASED-%'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM visitors WHERE given_name = 'Нов'"
+        ),
+        1
+    );
+    assert!(h.query_by_label(&tr("retention.none")).is_some());
 }

@@ -6,7 +6,8 @@ use secrecy::SecretString;
 
 use super::session::{self, Attempts};
 use super::{
-    AccompanimentForm, Card, Desk, OrganisationForm, ReferralForm, Screen, VisitForm, VisitorForm,
+    AccompanimentForm, Card, Desk, OrganisationForm, ReferralForm, RightsForm, Screen, VisitForm,
+    VisitorForm,
 };
 use crate::db::{self, audit, staff};
 use crate::domain::{StaffId, VisitorSummary};
@@ -39,6 +40,7 @@ pub(super) struct Parked {
     organisation_form: Option<OrganisationForm>,
     outcome_note: String,
     slip_save_path: String,
+    rights: RightsForm,
 }
 
 impl Desk {
@@ -52,6 +54,8 @@ impl Desk {
         self.screen = Screen::Locked;
         self.replace_question = None;
         self.notice = None;
+        // A coordinator's password half-typed for an erasure does not wait behind the lock.
+        self.rights.erase = None;
         self.lock_form = LockForm {
             name: self
                 .at_desk
@@ -126,6 +130,7 @@ impl Desk {
             organisation_form: self.organisation_form.take(),
             outcome_note: std::mem::take(&mut self.outcome_note),
             slip_save_path: std::mem::take(&mut self.slip_save_path),
+            rights: std::mem::take(&mut self.rights),
         }
     }
 
@@ -142,5 +147,6 @@ impl Desk {
         self.organisation_form = work.organisation_form;
         self.outcome_note = work.outcome_note;
         self.slip_save_path = work.slip_save_path;
+        self.rights = work.rights;
     }
 }

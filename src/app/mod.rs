@@ -14,6 +14,8 @@ pub use accounts::{RekeyForm, StaffForm};
 pub use audit_trail::{AUDIT_LIMIT, AuditScreen};
 pub use backups::{BackupState, BackupsScreen};
 pub use lock::LockForm;
+mod rights;
+pub use rights::{EraseForm, RightsForm};
 mod slips;
 
 use std::path::{Path, PathBuf};
@@ -21,7 +23,8 @@ use std::path::{Path, PathBuf};
 use chrono::{Days, Local, NaiveDateTime};
 
 use crate::db::{
-    self, Database, audit, catalogue, organisations, referrals, settings, staff, visitors, visits,
+    self, Database, audit, catalogue, consents, organisations, referrals, settings, staff,
+    visitors, visits,
 };
 use crate::domain::access::Permission;
 use crate::domain::referrals::{
@@ -30,9 +33,9 @@ use crate::domain::referrals::{
 };
 use crate::domain::slips::SLIP_LANGUAGES;
 use crate::domain::{
-    Actor, ConsentScope, FieldError, Organisation, OrganisationDraft, OrganisationId, ServiceLine,
-    ServiceType, Staff, StaffId, Visit, VisitDraft, VisitId, Visitor, VisitorDraft, VisitorId,
-    VisitorSummary, format_date,
+    Actor, ConsentRecord, ConsentScope, FieldError, Organisation, OrganisationDraft,
+    OrganisationId, ServiceLine, ServiceType, Staff, StaffId, Visit, VisitDraft, VisitId, Visitor,
+    VisitorDraft, VisitorId, VisitorSummary, format_date,
 };
 use crate::output::Overwrite;
 use crate::slip::Paper;
@@ -186,6 +189,20 @@ pub enum Command {
     ReplaceFile,
     /// Answer "keep" to the question about an existing file: nothing is written.
     KeepFile,
+    /// The open card's visitor gave (`true`) or withdrew a consent on the day typed.
+    RecordConsent(ConsentScope, bool),
+    /// Write everything about the open card's visitor, in this form, where the path typed says.
+    SaveSubject(crate::export::subject::SubjectFormat),
+    /// Ask to confirm "Erase this person" for the open card.
+    StartErase,
+    /// Leave the erasure unconfirmed: nothing is erased.
+    CancelErase,
+    /// Erase the person being confirmed.
+    ConfirmErase,
+    /// Count the people past the retention limit.
+    ReviewRetention,
+    /// Anonymise the people the retention review counted.
+    ApplyRetention,
 }
 
 /// Where "now" comes from: the system clock, or a fixed time in tests.
@@ -227,6 +244,9 @@ pub struct Card {
     pub referrals: Vec<Referral>,
     /// Every accompaniment, newest first.
     pub accompaniments: Vec<Accompaniment>,
+    /// Every consent given or withdrawn, oldest first (empty for a role that sees identities
+    /// only).
+    pub consents: Vec<ConsentRecord>,
 }
 
 /// The new-visitor form.
@@ -444,6 +464,8 @@ pub struct Desk {
     pub reports: Reports,
     /// The audit screen.
     pub audit: AuditScreen,
+    /// The card's consent, subject-access and erasure controls, and the retention review.
+    pub rights: RightsForm,
     /// The last message.
     pub notice: Option<Notice>,
     /// A file the person asked to write exists: the desk asks before replacing it.
@@ -527,6 +549,7 @@ impl Desk {
                 ..Reports::default()
             },
             audit: AuditScreen::default(),
+            rights: RightsForm::default(),
             notice: None,
             replace_question: None,
             replace_allowed: None,
@@ -686,13 +709,24 @@ impl Desk {
                 } else {
                     (Vec::new(), Vec::new())
                 };
+                let consent_history = if actor.role.may(Permission::SeeCard) {
+                    consents::history(&self.db, &actor, id)?
+                } else {
+                    Vec::new()
+                };
                 let preferred = visitor.details.preferred_language.given().cloned();
                 self.slip_languages = default_slip_languages(preferred.as_deref());
+                if self.card.as_ref().map(|c| c.visitor.id) != Some(id) {
+                    self.rights.consent_day.clear();
+                    self.rights.consent_error = None;
+                    self.rights.erase = None;
+                }
                 self.card = Some(Card {
                     visitor,
                     visits: history,
                     referrals: issued,
                     accompaniments: booked,
+                    consents: consent_history,
                 });
                 self.screen = Screen::Desk;
             }
@@ -919,6 +953,13 @@ impl Desk {
                 }
             }
             Command::KeepFile => self.replace_question = None,
+            Command::RecordConsent(scope, given) => self.record_consent(scope, given)?,
+            Command::SaveSubject(format) => self.save_subject(format)?,
+            Command::StartErase => self.start_erase(),
+            Command::CancelErase => self.rights.erase = None,
+            Command::ConfirmErase => self.confirm_erase()?,
+            Command::ReviewRetention => self.review_retention()?,
+            Command::ApplyRetention => self.apply_retention()?,
             Command::OpenDirectory => {
                 self.directory = organisations::list(&self.db)?;
                 self.organisation_form = None;

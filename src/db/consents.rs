@@ -1,12 +1,14 @@
 //! Consent, scope by scope, as a history: each consent given or withdrawn is a record of its own,
-//! never an edit of an earlier one (the database refuses edits). What holds now is the latest
-//! record of each scope (`consents_in_force`).
+//! never an edit of an earlier one (the database refuses edits). What holds now is the record of
+//! each scope made last (`consents_in_force`), whose day is never before the one it follows.
 
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{Database, Result, audit};
 use crate::domain::access::Permission;
-use crate::domain::{Actor, ConsentRecord, ConsentScope, VisitorId, format_stamp};
+use crate::domain::{
+    Actor, ConsentRecord, ConsentScope, FieldError, Problem, VisitorId, format_stamp,
+};
 
 /// Every consent record of a visitor, oldest first, with who recorded it.
 pub fn history(db: &Database, actor: &Actor, visitor: VisitorId) -> Result<Vec<ConsentRecord>> {
@@ -14,7 +16,7 @@ pub fn history(db: &Database, actor: &Actor, visitor: VisitorId) -> Result<Vec<C
     let mut stmt = db.conn.prepare_cached(
         "SELECT c.scope, c.given, c.dated, s.display_name FROM consents c
          JOIN staff s ON s.id = c.recorded_by
-         WHERE c.visitor_id = ?1 ORDER BY c.dated, c.id",
+         WHERE c.visitor_id = ?1 ORDER BY c.id",
     )?;
     let rows = stmt.query_map([visitor.0], |r| {
         Ok((
@@ -44,7 +46,8 @@ pub fn history(db: &Database, actor: &Actor, visitor: VisitorId) -> Result<Vec<C
 }
 
 /// Records that the visitor gave (`given`) or withdrew a consent on `dated`, as a new record,
-/// with an entry in the audit trail. Recording what already holds changes nothing.
+/// with an entry in the audit trail. Recording what already holds changes nothing; a day
+/// before the scope's last record is refused (`Problem::BeforeConsent`).
 pub fn record(
     db: &mut Database,
     actor: &Actor,
@@ -67,6 +70,17 @@ pub fn record(
     )?;
     if holds == given {
         return Ok(());
+    }
+    let last: Option<String> = tx.query_row(
+        "SELECT max(dated) FROM consents WHERE visitor_id = ?1 AND scope = ?2",
+        (visitor.0, scope.code()),
+        |r| r.get(0),
+    )?;
+    if last.is_some_and(|last| dated.to_string() < last) {
+        return Err(super::Error::Invalid(vec![FieldError {
+            field: "consent_day",
+            problem: Problem::BeforeConsent,
+        }]));
     }
     let at = format_stamp(now);
     tx.execute(
@@ -128,8 +142,13 @@ mod tests {
         let now = day(20).and_hms_opt(10, 0, 0).unwrap_or_default();
         let share = ConsentScope::ShareWithReferrals;
         record(&mut db, &desk, id, (share, false), day(19), now).unwrap_or_else(|e| panic!("{e}"));
-        // Withdrawing again records nothing more.
+        // Withdrawing again records nothing more; giving it again before the withdrawal is
+        // refused.
         record(&mut db, &desk, id, (share, false), day(20), now).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            record(&mut db, &desk, id, (share, true), day(18), now),
+            Err(crate::db::Error::Invalid(_))
+        ));
 
         let card = visitors::find(&mut db, &desk, id, "2026-11-20T10:01")
             .unwrap_or_else(|e| panic!("{e}"));

@@ -141,7 +141,7 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
                  WHERE c.given = 1 AND NOT EXISTS (
                      SELECT 1 FROM consents later
                      WHERE later.visitor_id = c.visitor_id AND later.scope = c.scope
-                       AND (later.dated > c.dated OR (later.dated = c.dated AND later.id > c.id)));
+                       AND later.id > c.id);
                  ALTER TABLE visits ADD COLUMN age_band TEXT;
                  INSERT INTO visitor_search (visitor_search, rank) VALUES ('secure-delete', 1);",
             )?;

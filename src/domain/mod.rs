@@ -227,6 +227,8 @@ pub enum Problem {
     BirthYearOutOfRange,
     /// A date in the future where only the past makes sense.
     InFuture,
+    /// A consent's day before the day of the consent record it changes.
+    BeforeConsent,
     /// A number was expected.
     NotANumber,
     /// A duration outside 1..=600 minutes.
@@ -254,6 +256,7 @@ impl Problem {
             Problem::BadTime => "problem.bad_time",
             Problem::BirthYearOutOfRange => "problem.birth_year_out_of_range",
             Problem::InFuture => "problem.in_future",
+            Problem::BeforeConsent => "problem.before_consent",
             Problem::NotANumber => "problem.not_a_number",
             Problem::DurationOutOfRange => "problem.duration_out_of_range",
             Problem::UnknownCode => "problem.unknown_code",

@@ -380,18 +380,24 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
         super::week::outcome_note_field(ui, desk, locale);
     }
     ui.add_space(8.0);
-    ui.strong(t!(
-        "card.history",
-        locale = locale,
-        count = card.visits.len()
-    ));
-    if card.visits.is_empty() {
-        ui.label(RichText::new(t!("card.no_visits", locale = locale)).color(theme::MUTED));
-    }
     ScrollArea::vertical()
         .id_salt("history")
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            // The rights fold scrolls with the history, so opening it never pushes the card
+            // off a small screen.
+            if !v.restricted {
+                super::rights::rights_section(ui, desk, card, commands);
+                ui.add_space(4.0);
+            }
+            ui.strong(t!(
+                "card.history",
+                locale = locale,
+                count = card.visits.len()
+            ));
+            if card.visits.is_empty() {
+                ui.label(RichText::new(t!("card.no_visits", locale = locale)).color(theme::MUTED));
+            }
             for visit in &card.visits {
                 history_row(ui, desk, visit);
                 for referral in card.referrals.iter().filter(|r| r.visit == visit.id) {

@@ -11,6 +11,7 @@ mod lock;
 mod referral_form;
 mod replace_question;
 mod reports;
+mod rights;
 mod sign_in;
 mod staff_screen;
 pub mod theme;

@@ -141,6 +141,9 @@ pub fn staff_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     ui.add_space(12.0);
     ui.separator();
     rekey_ui(ui, desk, commands, locale);
+    ui.add_space(12.0);
+    ui.separator();
+    super::rights::retention_section(ui, desk, commands);
 }
 
 /// The change of database key: the administrator's password, a second click, then the new
