@@ -2,14 +2,20 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use bureau_desk::app::session::Gate;
 use bureau_desk::app::{Clock, SlipOutput};
 use bureau_desk::cli::{self, Cli, Outcome};
+use bureau_desk::output;
 use bureau_desk::ui::{DeskWindow, theme};
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Everything the desk creates (the database and its log, the key file, backups, slips,
+    // exports, their folders) is readable by this user only.
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_bits_truncate(0o077));
     let cli = Cli::parse();
     let (path, demo) = match cli::run(cli, &mut std::io::stdout()) {
         Ok(Outcome::Done) => return ExitCode::SUCCESS,
@@ -32,8 +38,11 @@ fn main() -> ExitCode {
     let folder = path
         .parent()
         .map_or_else(|| PathBuf::from("slips"), |p| p.join("slips"));
+    // Slips printed for the viewer are not kept: the folder is emptied now, at exit, and of
+    // anything a day old while the desk runs.
+    let _ = output::clear_slips(&folder, Duration::ZERO);
     let slips = SlipOutput {
-        folder,
+        folder: folder.clone(),
         open_viewer: true,
     };
     let mut gate = Gate::new(path, demo);
@@ -54,6 +63,7 @@ fn main() -> ExitCode {
             Ok(Box::new(window))
         }),
     );
+    let _ = output::clear_slips(&folder, Duration::ZERO);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -271,6 +271,37 @@ fn sync_folder(folder: &Path) {
     let _ = folder;
 }
 
+/// Empties the desk's own slips folder of what it wrote: every PDF older than `age` (all of
+/// them with `Duration::ZERO`) and every temporary file a cut-off write left. The slips printed
+/// for the viewer carry names; they are not kept. Returns how many files went.
+pub fn clear_slips(folder: &Path, age: std::time::Duration) -> std::io::Result<usize> {
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name.ends_with(".pdf") || name.starts_with(".bureau-desk-");
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|at| now.duration_since(at).ok())
+            .is_none_or(|elapsed| elapsed >= age);
+        if ours && meta.is_file() && old {
+            std::fs::remove_file(&path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,5 +446,28 @@ mod tests {
             free_name(dir.path(), "R-1", "pdf"),
             dir.path().join("R-1 (2).pdf")
         );
+    }
+
+    #[test]
+    fn the_slips_folder_keeps_only_what_is_younger_than_the_age_asked_and_only_slips() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for name in ["R-2026-000001.pdf", ".bureau-desk-abc.part", "notes.txt"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap_or_else(|e| panic!("{e}"));
+        }
+        let day = std::time::Duration::from_secs(24 * 3600);
+        assert_eq!(
+            clear_slips(dir.path(), day).ok(),
+            Some(0),
+            "all younger than a day"
+        );
+        assert_eq!(
+            clear_slips(dir.path(), std::time::Duration::ZERO).ok(),
+            Some(2)
+        );
+        assert!(
+            dir.path().join("notes.txt").exists(),
+            "not the desk's: left alone"
+        );
+        assert_eq!(clear_slips(&dir.path().join("gone"), day).ok(), Some(0));
     }
 }

@@ -730,6 +730,21 @@ fn backup_and_restore_from_the_command_line() {
     );
     let made = std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     assert!(made.exists() && made.with_extension("keys").exists());
+    // The database, its key file, the backup folder and the backups: this user's only.
+    #[cfg(unix)]
+    for path in [
+        db.clone(),
+        db.with_extension("keys"),
+        folder.clone(),
+        made.clone(),
+        made.with_extension("keys"),
+    ] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o777);
+        assert_eq!(mode & 0o077, 0, "{} is {mode:o}", path.display());
+    }
     let restored = dir.path().join("restored.sqlite");
     let out = bureau_desk()
         .args(["restore", "--staff", "Admin", "--backup"])

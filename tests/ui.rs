@@ -572,7 +572,7 @@ fn the_reports_screen_shows_the_figures_of_a_period() {
     h.run();
     assert_eq!(h.state().desk.reports.period_error, None);
     let exports = _dir.path().join("exports");
-    h.state_mut().desk.reports.folder = exports.clone();
+    h.state_mut().desk.reports.folder = exports.display().to_string();
     h.get_by_label("JSON").click();
     h.run();
     let written = exports.join("figures-2026-11-01_2026-11-30.json");
@@ -1340,7 +1340,7 @@ fn the_audit_screen_shows_who_did_what_by_code_never_by_name_and_exports_it() {
     h.run();
 
     let folder = path.with_file_name("exports");
-    h.state_mut().desk.reports.folder = folder.clone();
+    h.state_mut().desk.reports.folder = folder.display().to_string();
     h.get_by_label(&tr("audit.export")).click();
     h.run();
     let written: Vec<_> = std::fs::read_dir(&folder)

@@ -78,8 +78,9 @@ impl Desk {
     pub(super) fn export_audit(&mut self) -> db::Result<()> {
         let actor = self.actor().ok_or(db::Error::NotFound)?;
         actor.require(Permission::AuditTrail)?;
-        let folder = self.reports.folder.clone();
-        std::fs::create_dir_all(&folder)?;
+        let Some(folder) = self.export_folder()? else {
+            return Ok(());
+        };
         let path = folder.join(format!("audit-{}.csv", self.now().format("%Y%m%d-%H%M")));
         let Some(overwrite) = self.overwrite_or_ask(&path, false, Command::ExportAudit)? else {
             return Ok(());

@@ -105,9 +105,10 @@ impl Desk {
     }
 
     /// Work the desk does between the person's actions: starts a due backup, takes in one
-    /// that ended. Cheap; the window calls it every frame.
+    /// that ended, clears day-old slips. Cheap; the window calls it every frame.
     pub fn tick(&mut self) {
         self.backup_if_due();
+        self.sweep_slips_if_due();
     }
 
     /// Takes in the result of the backup that was running.

@@ -354,8 +354,9 @@ pub struct Reports {
     pub mask_small_counts: bool,
     /// The last export written.
     pub last_export: Option<PathBuf>,
-    /// Where exports go.
-    pub folder: PathBuf,
+    /// The folder exports go to, as typed (shown on the reports and audit screens; the user's
+    /// documents folder at first). Nothing is written while it is empty.
+    pub folder: String,
 }
 
 /// The question asked before an existing file is replaced.
@@ -458,6 +459,8 @@ pub struct Desk {
     pub slip_output: SlipOutput,
     /// The last slip written.
     pub last_slip: Option<PathBuf>,
+    /// When the slips folder was last cleared of day-old slips.
+    slips_swept: Option<std::time::Instant>,
     /// The feedback screen.
     pub feedback: FeedbackForm,
     /// The reports screen.
@@ -542,10 +545,13 @@ impl Desk {
                 open_viewer: false,
             },
             last_slip: None,
+            slips_swept: None,
             feedback: FeedbackForm::default(),
             reports: Reports {
                 mask_small_counts: true,
-                folder: std::env::temp_dir().join("bureau-desk-exports"),
+                folder: directories::UserDirs::new()
+                    .and_then(|dirs| dirs.document_dir().map(|d| d.display().to_string()))
+                    .unwrap_or_default(),
                 ..Reports::default()
             },
             audit: AuditScreen::default(),
@@ -1135,6 +1141,19 @@ impl Desk {
             return Ok(None);
         }
         Ok(Some(Overwrite::Refuse))
+    }
+
+    /// The folder typed for exports, created if missing; `None`, and a sentence, when nothing
+    /// is typed.
+    fn export_folder(&mut self) -> db::Result<Option<PathBuf>> {
+        let typed = self.reports.folder.trim();
+        if typed.is_empty() {
+            self.notice = Some(Notice::Failed("error.export_folder"));
+            return Ok(None);
+        }
+        let folder = PathBuf::from(typed);
+        std::fs::create_dir_all(&folder)?;
+        Ok(Some(folder))
     }
 
     /// The database file this desk is open on.

@@ -33,8 +33,9 @@ impl Desk {
         let Some(figures) = self.reports.figures.clone() else {
             return Ok(());
         };
-        let folder = self.reports.folder.clone();
-        std::fs::create_dir_all(&folder)?;
+        let Some(folder) = self.export_folder()? else {
+            return Ok(());
+        };
         let path = folder.join(export::default_name(&figures, format));
         let Some(overwrite) =
             self.overwrite_or_ask(&path, format == Format::Csv, Command::Export(format))?

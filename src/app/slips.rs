@@ -2,6 +2,7 @@
 //! it where the person typed.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use super::{Command, Desk, Notice, SlipTarget};
 use crate::db::{self, referrals};
@@ -9,7 +10,25 @@ use crate::domain::slips::SlipData;
 use crate::output::{self, Overwrite};
 use crate::slip;
 
+/// How long a slip printed for the viewer stays in the slips folder.
+const SLIP_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// How often the running desk looks for slips past their lifetime.
+const SWEEP_EVERY: Duration = Duration::from_secs(3600);
+
 impl Desk {
+    /// Removes slips older than a day from the slips folder, once an hour.
+    pub(super) fn sweep_slips_if_due(&mut self) {
+        if self
+            .slips_swept
+            .is_some_and(|at| at.elapsed() < SWEEP_EVERY)
+        {
+            return;
+        }
+        self.slips_swept = Some(Instant::now());
+        // A slip that cannot be removed now is tried again in an hour, and at exit.
+        let _ = output::clear_slips(&self.slip_output.folder, SLIP_LIFETIME);
+    }
+
     /// Writes the slip to the slips folder and opens it in the system's PDF viewer. A reprint
     /// gets a name of its own, so an earlier print is never replaced.
     pub(super) fn print_slip(&mut self, target: SlipTarget) -> db::Result<()> {

@@ -53,6 +53,7 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     if let Some(error) = reports.period_error {
         ui.colored_label(theme::ERROR, t!(error.label_key(), locale = locale));
     }
+    export_folder_field(ui, &mut reports.folder, locale);
     ui.horizontal_wrapped(|ui| {
         ui.label(t!("report.export", locale = locale));
         for format in [Format::Pdf, Format::Xlsx, Format::Csv, Format::Json] {
@@ -243,5 +244,14 @@ fn count_table(ui: &mut Ui, locale: &str, table: &str, counts: &[Count]) {
             ui.label(count.count.to_string());
             ui.end_row();
         }
+    });
+}
+
+/// The folder exports are written to, as the person typed it.
+pub fn export_folder_field(ui: &mut Ui, folder: &mut String, locale: &str) {
+    ui.horizontal(|ui| {
+        let label = ui.label(t!("report.folder", locale = locale));
+        ui.add(egui::TextEdit::singleline(folder).desired_width(420.0))
+            .labelled_by(label.id);
     });
 }
