@@ -268,6 +268,14 @@ fn the_language_choice_is_remembered() {
         })
         .unwrap_or_default();
     assert_eq!(stored, "en");
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM audit_log WHERE action = 'settings' AND detail = 'ui.language' AND staff_id = 1"
+        ),
+        1,
+        "a settings change, by whom"
+    );
 }
 
 /// A desk whose database already holds a visitor who consented to sharing, one visit of theirs
@@ -840,6 +848,34 @@ fn a_new_database_gets_its_administrator_then_staff_sign_in_with_their_own_passw
             "sign_in".to_owned()
         ]),
         "{events:?}"
+    );
+    // Closing the window with a search typed: the search and the sign-out are recorded.
+    if let Some(desk) = h.state_mut().desk_mut() {
+        desk.run(Command::OpenDesk);
+    }
+    h.run();
+    type_in(h, &tr("desk.search"), "мар");
+    h.state_mut().close();
+    let last: Vec<(String, String)> = h
+        .state_mut()
+        .desk_mut()
+        .map(|desk| {
+            desk.run(Command::OpenAudit);
+            desk.audit
+                .entries
+                .iter()
+                .take(3)
+                .map(|e| (e.action.clone(), e.detail.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        last[..2],
+        [
+            ("sign_out".to_owned(), String::new()),
+            ("search".to_owned(), "length=3 results=0".to_owned())
+        ],
+        "{last:?}"
     );
 }
 

@@ -665,8 +665,17 @@ impl Desk {
             Command::NewRecoveryNoted => self.rekey_form = RekeyForm::default(),
             Command::Unlock => self.unlock()?,
             Command::SetLanguage(locale) => {
-                if crate::UI_LANGUAGES.contains(&locale.as_str()) {
-                    settings::set(&self.db, settings::UI_LANGUAGE, &locale)?;
+                let Some(actor) = self.actor() else {
+                    return Ok(());
+                };
+                let stamp = self.stamp();
+                if settings::remember_choice(
+                    &self.db,
+                    &actor,
+                    settings::UI_LANGUAGE,
+                    &locale,
+                    &stamp,
+                )? {
                     self.locale = locale;
                 }
             }
@@ -1002,8 +1011,14 @@ impl Desk {
                     Paper::A4 => "A4",
                     Paper::A5 => "A5",
                 };
-                settings::set(&self.db, settings::SLIP_PAPER, value)?;
-                self.slip_paper = paper;
+                let Some(actor) = self.actor() else {
+                    return Ok(());
+                };
+                let stamp = self.stamp();
+                if settings::remember_choice(&self.db, &actor, settings::SLIP_PAPER, value, &stamp)?
+                {
+                    self.slip_paper = paper;
+                }
             }
             Command::OpenFeedback => {
                 let language = self

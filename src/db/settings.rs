@@ -140,6 +140,33 @@ pub fn change(
     now: &str,
 ) -> Result<bool> {
     actor.require(crate::domain::access::Permission::Settings)?;
+    recorded(db, actor, key, value, now)
+}
+
+/// Remembers a choice anyone at the desk makes on screen — the interface language or the slip
+/// paper — with an entry in the audit trail like every settings change. `Ok(false)` for any
+/// other key, or a value that does not fit.
+pub fn remember_choice(
+    db: &Database,
+    actor: &crate::domain::Actor,
+    key: &str,
+    value: &str,
+    now: &str,
+) -> Result<bool> {
+    if ![UI_LANGUAGE, SLIP_PAPER].contains(&key) {
+        return Ok(false);
+    }
+    recorded(db, actor, key, value, now)
+}
+
+/// Writes a checked value with its entry in the audit trail, in one transaction.
+fn recorded(
+    db: &Database,
+    actor: &crate::domain::Actor,
+    key: &str,
+    value: &str,
+    now: &str,
+) -> Result<bool> {
     match checked(key, value) {
         Some(value) => {
             let tx = db.conn.unchecked_transaction()?;

@@ -310,6 +310,14 @@ impl DeskWindow {
         }
     }
 
+    /// The window is closing: an open desk signs out, so the search being typed and the
+    /// sign-out are in the audit trail.
+    pub fn close(&mut self) {
+        if let WindowState::Open(app) = &mut self.state {
+            app.desk.run(Command::SignOut);
+        }
+    }
+
     /// The open desk, once someone signed in.
     pub fn desk(&self) -> Option<&Desk> {
         match &self.state {
@@ -379,6 +387,10 @@ impl DeskWindow {
 impl eframe::App for DeskWindow {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.close();
     }
 }
 
