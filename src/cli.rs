@@ -18,6 +18,7 @@ use crate::domain::referrals::{AccompanimentId, ReferralId};
 use crate::export;
 use crate::export::subject::SubjectFormat;
 use crate::output::{self, OutputError, Overwrite};
+use crate::single_desk::DeskLock;
 use crate::slip::{self, Paper};
 
 /// bureau-desk: the reception desk of a one-stop information and services bureau.
@@ -338,6 +339,7 @@ fn demo_database_path() -> Option<PathBuf> {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
     match cli.command {
         Some(CliCommand::Demo { db, visitors, seed }) => {
+            let _lock = changing(&db)?;
             let summary = write_demo(&db, visitors, seed)?;
             writeln!(
                 out,
@@ -416,6 +418,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Settings { db, staff, changes }) => {
+            let _lock = if changes.is_empty() {
+                None
+            } else {
+                changing(&db)?
+            };
             let (database, actor) = signed_in(&db, staff.as_deref())?;
             for change in &changes {
                 let (key, value) = change
@@ -546,6 +553,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Retention { db, staff, apply }) => {
+            let _lock = if apply { changing(&db)? } else { None };
             let (mut database, actor) = signed_in(&db, staff.as_deref())?;
             retention(&mut database, &actor, apply, out)?;
             Ok(Outcome::Done)
@@ -562,6 +570,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Staff { db, staff, action }) => {
+            let _lock = match action {
+                StaffAction::List => None,
+                _ => changing(&db)?,
+            };
             let (mut database, actor) = signed_in(&db, staff.as_deref())?;
             match action {
                 StaffAction::List => {
@@ -626,6 +638,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Rekey { db, staff }) => {
+            let _lock = changing(&db)?;
             let name = staff.ok_or("name the administrator with --staff NAME")?;
             let password = secret_from("BUREAU_DESK_PASSWORD", &format!("Password of {name}: "))?;
             let signed_in = session::sign_in(&db, &name, &password).map_err(|e| e.to_string())?;
@@ -668,6 +681,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Restore { backup, db, staff }) => {
+            let _lock = changing(&db)?;
             db::backup::restore(&backup, &db).map_err(|e| e.to_string())?;
             // Both files are opened without a trace, to compare them as they are; only then
             // does the restored file record who restored it.
@@ -690,6 +704,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Init { db, admin }) => {
+            let _lock = changing(&db)?;
             let password = new_password("BUREAU_DESK_PASSWORD")?;
             let now = crate::domain::format_stamp(chrono::Local::now().naive_local());
             let set_up = session::create(&db, &admin, &password, &password, &now)
@@ -710,6 +725,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             staff,
             recovery_key,
         }) => {
+            let _lock = changing(&db)?;
             let (database, member) = if recovery_key {
                 let code = secret_from("BUREAU_DESK_RECOVERY_KEY", "Recovery code: ")?;
                 let database =
@@ -775,6 +791,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::OpenDesk { path, demo })
         }
     }
+}
+
+/// The desk lock on `path`, for a command that changes the database: refused while a desk
+/// (or another such command) has the file open. Where even the folder is missing, no desk can
+/// have it open: the command goes on and says what is missing, or makes it.
+fn changing(path: &Path) -> Result<Option<DeskLock>, String> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        return Ok(None);
+    }
+    DeskLock::acquire(path).map(Some).map_err(|e| e.to_string())
 }
 
 /// Signs in on an encrypted database for a command: `--staff NAME` and the password from

@@ -15,6 +15,7 @@ pub mod export;
 pub mod fonts;
 pub mod keys;
 pub mod output;
+pub mod single_desk;
 pub mod slip;
 pub mod ui;
 

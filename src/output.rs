@@ -56,13 +56,14 @@ pub struct OwnFiles {
 
 impl OwnFiles {
     /// The files that belong to a database at `database`: the file, its journals, its key
-    /// file (`.keys`) and its default backups folder.
+    /// file (`.keys`), its lock file and its default backups folder.
     pub fn of_database(database: &Path) -> Self {
         let mut files = vec![database.to_owned()];
         for suffix in ["-wal", "-shm", "-journal"] {
             files.push(with_suffix(database, suffix));
         }
         files.push(key_file_of(database));
+        files.push(crate::single_desk::lock_file_of(database));
         OwnFiles {
             files: files.iter().map(|p| resolved(p)).collect(),
             folders: vec![resolved(&database.with_file_name("backups"))],

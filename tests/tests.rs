@@ -3,8 +3,10 @@
 mod access;
 mod backup;
 mod cli;
+mod crash;
 mod figures;
 mod i18n;
+mod reliability;
 mod rights;
 mod slips;
 mod storage;

@@ -49,7 +49,8 @@ impl Desk {
         if self.screen == Screen::Locked {
             return Ok(());
         }
-        self.record_search()?;
+        // The screen locks even when the trail cannot be written (a file gone from under it).
+        let searched = self.record_search();
         self.screen_before_lock = self.screen;
         self.screen = Screen::Locked;
         self.replace_question = None;
@@ -65,6 +66,7 @@ impl Desk {
             focus_field: true,
             ..LockForm::default()
         };
+        searched?;
         self.record_event(audit::Action::Lock)
     }
 

@@ -639,6 +639,16 @@ impl Desk {
     }
 
     fn try_run(&mut self, command: Command) -> db::Result<()> {
+        if let Err(gone) = self.db.still_in_place() {
+            // Nothing more goes into a file that is no longer there; the desk can still be
+            // signed out of and locked, and what was typed stays on screen.
+            match command {
+                Command::SignOut => self.signed_out = true,
+                Command::Lock | Command::SwitchUser => drop(self.lock()),
+                _ => {}
+            }
+            return Err(gone);
+        }
         match command {
             Command::SignOut => {
                 self.record_search()?;

@@ -11,6 +11,7 @@ use crate::db::{self, Database, OpenMode, staff};
 use crate::domain::{Role, Staff};
 use crate::keys::{self, KeyError, KeyFile, RecoveryCode};
 use crate::output::{key_file_of, with_suffix};
+use crate::single_desk::DeskLock;
 
 /// Why signing in or setting up did not work. Each is one sentence for the person.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +46,9 @@ pub enum SessionError {
     /// The file is not a plain database and has no key file beside it.
     #[error("{0} is not a bureau-desk database, or its key file is missing")]
     NoKeyFile(PathBuf),
+    /// Another desk holds the file, or its folder cannot be written to.
+    #[error(transparent)]
+    Lock(#[from] crate::single_desk::LockError),
     /// The file is plain and must be converted before anyone can sign in.
     #[error("{0} is not encrypted yet: open it with the desk once to encrypt it")]
     NotEncrypted(PathBuf),
@@ -74,6 +78,8 @@ impl SessionError {
             SessionError::NotEncrypted(_) => "sign_in.not_encrypted",
             SessionError::NoOrganisation => "staff.no_organisation",
             SessionError::RemoveSelf => "staff.remove_self",
+            SessionError::Lock(crate::single_desk::LockError::Held(_)) => "sign_in.open_elsewhere",
+            SessionError::Lock(crate::single_desk::LockError::Io(..)) => "sign_in.folder_read_only",
         }
     }
 }
@@ -537,6 +543,8 @@ pub enum GateCommand {
     RecoveryNoted,
     /// Switch the screen's language.
     SetLanguage(String),
+    /// Look at the file again (the other desk was closed, the file was put back).
+    LookAgain,
 }
 
 /// Failed sign-ins after which each further attempt waits, longer each time.
@@ -647,11 +655,19 @@ pub struct Gate {
     /// Sign-ins refused while the file could not be opened (whose name, if on the staff, and
     /// when): written to the audit trail at the next sign-in.
     refused: Vec<(Option<i64>, String)>,
+    /// This window's hold on the file: one desk per file on this computer.
+    lock: Option<DeskLock>,
 }
 
 impl Gate {
-    /// The sign-in screen for the database at `path`.
+    /// The sign-in screen for the database at `path`; it takes the file's desk lock, or says
+    /// that another desk has it.
     pub fn new(path: PathBuf, demo: bool) -> Self {
+        Self::holding(path, demo, None)
+    }
+
+    /// The sign-in screen again after signing out, keeping the lock the desk held.
+    pub fn holding(path: PathBuf, demo: bool, lock: Option<DeskLock>) -> Self {
         let mut gate = Gate {
             path,
             demo,
@@ -671,12 +687,24 @@ impl Gate {
             opened: None,
             pending: None,
             refused: Vec::new(),
+            lock,
         };
         gate.look();
         gate
     }
 
     fn look(&mut self) {
+        self.error = None;
+        if self.lock.is_none() {
+            match DeskLock::acquire(&self.path) {
+                Ok(lock) => self.lock = Some(lock),
+                Err(error) => {
+                    self.step = GateStep::Unusable;
+                    self.error = Some(SessionError::from(error).label_key());
+                    return;
+                }
+            }
+        }
         match FileState::of(&self.path) {
             Ok(FileState::New) => self.step = GateStep::CreateAdmin,
             Ok(FileState::Plain) => self.step = GateStep::EncryptPlain,
@@ -708,6 +736,11 @@ impl Gate {
             GateCommand::PrintRecovery => {
                 if let Err(error) = self.print_recovery() {
                     self.error = Some(error.label_key());
+                }
+            }
+            GateCommand::LookAgain => {
+                if self.step == GateStep::Unusable {
+                    self.look();
                 }
             }
             GateCommand::RecoveryNoted => {
@@ -806,6 +839,11 @@ impl Gate {
     /// The signed-in staff member and the open database, once someone signed in.
     pub fn take_opened(&mut self) -> Option<SignedIn> {
         self.opened.take()
+    }
+
+    /// The file's desk lock, for the desk that opens now to hold.
+    pub fn take_lock(&mut self) -> Option<DeskLock> {
+        self.lock.take()
     }
 }
 

@@ -54,6 +54,19 @@ pub enum Error {
     /// SQLite reported a failure.
     #[error("the database could not complete the operation: {0}")]
     Storage(String),
+    /// The disk (or the file's room on it) is full; nothing of the operation was written.
+    #[error("the disk is full: nothing was saved; free some space and save again")]
+    DiskFull,
+    /// The file or its folder cannot be written to.
+    #[error("the database file or its folder is read-only: nothing was saved")]
+    ReadOnly,
+    /// The file at the database's path is no longer the one the desk opened (deleted, moved
+    /// or replaced while open): nothing more is written, as it would be lost.
+    #[error("the database file was moved, deleted or replaced while open: nothing was saved")]
+    FileGone,
+    /// The file is damaged: a page does not read back as written, or it was cut short.
+    #[error("the database file is damaged ({0}); keep it as it is and restore the latest backup")]
+    Damaged(String),
     /// A file could not be read or written.
     #[error("a file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
@@ -78,8 +91,20 @@ pub enum Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
         match error {
             rusqlite::Error::QueryReturnedNoRows => Error::NotFound,
+            rusqlite::Error::SqliteFailure(failure, _) if failure.code == ErrorCode::DiskFull => {
+                Error::DiskFull
+            }
+            rusqlite::Error::SqliteFailure(failure, _) if failure.code == ErrorCode::ReadOnly => {
+                Error::ReadOnly
+            }
+            rusqlite::Error::SqliteFailure(failure, ref message)
+                if failure.code == ErrorCode::DatabaseCorrupt =>
+            {
+                Error::Damaged(message.clone().unwrap_or_else(|| failure.to_string()))
+            }
             other => Error::Storage(other.to_string()),
         }
     }
@@ -101,6 +126,10 @@ impl Error {
             Error::TooNew { .. } => "error.too_new",
             Error::Invalid(_) => "error.invalid",
             Error::Storage(_) => "error.storage",
+            Error::DiskFull => "error.disk_full",
+            Error::ReadOnly => "error.read_only",
+            Error::Damaged(_) => "error.damaged",
+            Error::FileGone => "error.file_gone",
             Error::Io(_) => "error.io",
             Error::Slip(_) => "error.slip",
             Error::Output(crate::output::OutputError::OwnFile(_)) => "error.output_own_file",
@@ -138,6 +167,8 @@ pub struct Database {
     path: Option<PathBuf>,
     /// The key an encrypted file was opened with (`None` for a plain file).
     key: Option<DatabaseKey>,
+    /// The file as it was opened, to notice it deleted or replaced under the desk.
+    identity: Option<same_file::Handle>,
 }
 
 /// `PRAGMA application_id` of a bureau-desk file ('BDSK').
@@ -430,10 +461,15 @@ impl Database {
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "mmap_size", 268_435_456)?;
         let file = (path != Path::new(":memory:")).then(|| path.to_owned());
+        let identity = match &file {
+            Some(path) => Some(same_file::Handle::from_path(path)?),
+            None => None,
+        };
         let mut db = Database {
             conn,
             path: file,
             key: None,
+            identity,
         };
         if fresh {
             db.conn
@@ -455,6 +491,19 @@ impl Database {
     /// The file this database lives in (`None` in memory).
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Fails with [`Error::FileGone`] when the file at the database's path is no longer the
+    /// one opened: deleted or moved (what is written would vanish with the last handle) or
+    /// replaced by another file. The desk asks before every action.
+    pub fn still_in_place(&self) -> Result<()> {
+        let (Some(path), Some(identity)) = (&self.path, &self.identity) else {
+            return Ok(());
+        };
+        match same_file::Handle::from_path(path) {
+            Ok(now) if now == *identity => Ok(()),
+            _ => Err(Error::FileGone),
+        }
     }
 
     /// The database's own files (the file, its journals, key file and backups), which no

@@ -26,6 +26,7 @@ use rust_i18n::t;
 use crate::app::session::{Gate, GateCommand};
 use crate::app::{Clock, Command, Desk, Notice, Screen, SlipOutput};
 use crate::domain::access::Permission;
+use crate::single_desk::DeskLock;
 
 pub use accompaniment_form::accompaniment_form_ui;
 pub use audit::audit_ui;
@@ -293,6 +294,8 @@ pub struct DeskWindow {
     state: WindowState,
     slips: SlipOutput,
     clock: Clock,
+    /// The file's desk lock while the desk is open (the sign-in screen holds it otherwise).
+    lock: Option<DeskLock>,
 }
 
 enum WindowState {
@@ -307,6 +310,7 @@ impl DeskWindow {
             state: WindowState::SigningIn(Box::new(gate), Vec::new()),
             slips,
             clock,
+            lock: None,
         }
     }
 
@@ -359,7 +363,7 @@ impl DeskWindow {
                 app.show(ui);
                 if app.desk.signed_out {
                     let path = app.desk.database_path();
-                    let gate = Gate::new(path, false);
+                    let gate = Gate::holding(path, false, self.lock.take());
                     self.state = WindowState::SigningIn(Box::new(gate), Vec::new());
                 }
                 None
@@ -371,6 +375,9 @@ impl DeskWindow {
                     desk.slip_output = self.slips.clone();
                     if desk.locale != locale {
                         desk.run(Command::SetLanguage(locale));
+                    }
+                    if let WindowState::SigningIn(gate, _) = &mut self.state {
+                        self.lock = gate.take_lock();
                     }
                     self.state = WindowState::Open(Box::new(BureauApp::new(desk)));
                 }

@@ -40,6 +40,15 @@ pub fn sign_in_ui(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>)
             ui.add_space(8.0);
             ui.colored_label(theme::ERROR, t!(key, locale = locale));
         }
+        if gate.step == GateStep::Unusable {
+            ui.add_space(8.0);
+            if ui
+                .button(t!("sign_in.look_again", locale = locale))
+                .clicked()
+            {
+                commands.push(GateCommand::LookAgain);
+            }
+        }
     });
 }
 
