@@ -264,3 +264,40 @@ fn a_long_slip_still_fits_on_one_sheet() {
         );
     }
 }
+
+#[test]
+fn a_name_with_bidi_overrides_cannot_reverse_the_rest_of_the_slip_line() {
+    // A right-to-left override, an isolate closed early, a zero-width space and a mark.
+    let typed = "\u{202E}Ali\u{2069} \u{2067}Reza\u{200B}\u{200F}";
+    let saved = bureau_desk::domain::visitors::VisitorDraft {
+        given_name: typed.into(),
+        ..Default::default()
+    }
+    .validate(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default())
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(saved.given_name, "Ali Reza", "removed when saved");
+    let mut data = referral();
+    data.visitor_given_name = Some(saved.given_name);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let pdf = slip::render(&data, "en", "bg", Paper::A5).unwrap_or_else(|e| panic!("{e}"));
+    let text = extract(&pdf, dir.path(), "spoof");
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let visitor = format!("{}: B-000457 Ali Reza", tr("en", "slip.visitor"));
+    assert!(lines.contains(&visitor.as_str()), "{visitor}\n{text}");
+    // The line after it reads as written, not reversed.
+    let service = format!(
+        "{}: {}",
+        tr("en", "slip.service"),
+        tr("en", "slip.services.health")
+    );
+    assert!(lines.contains(&service.as_str()), "{service}\n{text}");
+    // And the PDF itself carries no override a reader could act on.
+    let raw = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(dir.path().join("spoof.pdf"))
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let raw = String::from_utf8_lossy(&raw.stdout);
+    assert!(!raw.contains(['\u{202D}', '\u{202E}', '\u{200B}']), "{raw:?}");
+}

@@ -268,8 +268,27 @@ impl Problem {
     }
 }
 
-/// Checks a free-text field: trims it, refuses control characters and overlong text.
-/// Newlines are allowed only where `multiline` says so.
+/// Characters that could mislead on paper or screen and carry no letter: bidi embeddings,
+/// overrides and isolates (which could reverse the rest of a slip's line), the bidi marks, and
+/// invisible zero-width spaces and joiners-of-nothing. The zero-width (non-)joiners U+200C and
+/// U+200D stay: Persian and Arabic spelling needs them, and they reorder nothing.
+pub fn is_misleading_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{200B}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Checks a free-text field: removes the characters [`is_misleading_format`] names, trims
+/// it, refuses control characters and overlong text. Newlines are allowed only where
+/// `multiline` says so.
 pub fn clean_text(
     field: &'static str,
     value: &str,
@@ -277,7 +296,8 @@ pub fn clean_text(
     multiline: bool,
     errors: &mut Vec<FieldError>,
 ) -> String {
-    let trimmed = value.trim();
+    let visible: String = value.chars().filter(|&c| !is_misleading_format(c)).collect();
+    let trimmed = visible.trim();
     if trimmed
         .chars()
         .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r')))
@@ -340,6 +360,31 @@ mod tests {
         assert_eq!(parse_date("2026-03-12"), d);
         assert_eq!(parse_date("31.02.2026"), None);
         assert_eq!(parse_date("soon"), None);
+    }
+
+    #[test]
+    fn clean_text_removes_bidi_overrides_and_invisible_characters_but_keeps_persian_joiners() {
+        let mut errors = Vec::new();
+        let spoof = "\u{202E}Ali\u{202C} \u{2067}x\u{2069}\u{200B}\u{FEFF}\u{200F}";
+        assert_eq!(clean_text("name", spoof, 80, false, &mut errors), "Ali x");
+        assert_eq!(
+            clean_text("name", "می\u{200C}خواهم", 80, false, &mut errors),
+            "می\u{200C}خواهم"
+        );
+        assert!(errors.is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn clean_text_never_keeps_a_misleading_character(text in "\\PC{0,40}", extra in proptest::sample::select(vec!['\u{202A}', '\u{202B}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2068}', '\u{200B}', '\u{FEFF}'])) {
+            let mut errors = Vec::new();
+            let typed = format!("{text}{extra}{text}");
+            let cleaned = clean_text("notes", &typed, 1000, true, &mut errors);
+            prop_assert!(!cleaned.chars().any(is_misleading_format));
+            // Cleaning what is clean changes nothing: a saved text reads back as it was saved.
+            let mut again = Vec::new();
+            prop_assert_eq!(clean_text("notes", &cleaned, 1000, true, &mut again), cleaned);
+        }
     }
 
     #[test]
