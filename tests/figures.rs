@@ -774,3 +774,99 @@ fn the_printable_report_reads_back_in_bulgarian_with_small_counts_masked() {
         );
     }
 }
+
+#[test]
+fn cells_that_look_like_formulas_are_text_in_csv_and_xlsx() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("demo.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    demo::generate(
+        &mut db,
+        DemoOptions {
+            visitors: 200,
+            seed: 4,
+            today: day(2026, 11, 23),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Every organisation gets a name that a spreadsheet would run.
+    let attack = "=HYPERLINK(\"http://evil.example\",\"click\")";
+    Connection::open(&path)
+        .and_then(|c| {
+            c.execute(
+                "UPDATE organisations SET name_en = ?1 || id, name_bg = '@SUM(A1)' || id",
+                [attack],
+            )
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let actor = actor(&db);
+    let period = Period {
+        from: day(2026, 1, 1),
+        to: day(2026, 10, 31),
+    };
+    let f = figures::compute(&db, &actor, period).unwrap_or_else(|e| panic!("{e}"));
+    let options = Options {
+        locale: "en".into(),
+        ..Options::default()
+    };
+    let csv_dir = dir.path().join("csv");
+    export::write_to(
+        &db,
+        &actor,
+        &f,
+        Format::Csv,
+        &csv_dir,
+        &options,
+        Overwrite::Refuse,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut quoted = 0;
+    for entry in std::fs::read_dir(&csv_dir).unwrap_or_else(|e| panic!("{e}")) {
+        let file = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        let mut reader = csv::Reader::from_path(&file).unwrap_or_else(|e| panic!("{e}"));
+        for record in reader.records() {
+            for field in record.unwrap_or_else(|e| panic!("{e}")).iter() {
+                assert!(
+                    !field.starts_with(['=', '+', '-', '@', '\t', '\r'])
+                        || field.trim().parse::<f64>().is_ok(),
+                    "{}: {field}",
+                    file.display()
+                );
+                quoted += usize::from(field.starts_with(&format!("'{attack}")));
+            }
+        }
+    }
+    assert!(quoted > 0, "the providers' names are in the CSV, quoted");
+
+    let xlsx_path = dir.path().join("f.xlsx");
+    export::write_to(
+        &db,
+        &actor,
+        &f,
+        Format::Xlsx,
+        &xlsx_path,
+        &options,
+        Overwrite::Refuse,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut book = open_workbook_auto(&xlsx_path).unwrap_or_else(|e| panic!("{e}"));
+    let mut as_text = 0;
+    for name in book.sheet_names().to_vec() {
+        let formulas = book
+            .worksheet_formula(&name)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "{name}: no cell holds a formula"
+        );
+        let range = book
+            .worksheet_range(&name)
+            .unwrap_or_else(|e| panic!("{e}"));
+        as_text += range
+            .used_cells()
+            .filter(|(_, _, cell)| matches!(cell, Data::String(s) if s.starts_with(attack)))
+            .count();
+    }
+    assert!(as_text > 0, "the names are string cells, shown as typed");
+}

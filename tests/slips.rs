@@ -299,5 +299,8 @@ fn a_name_with_bidi_overrides_cannot_reverse_the_rest_of_the_slip_line() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     let raw = String::from_utf8_lossy(&raw.stdout);
-    assert!(!raw.contains(['\u{202D}', '\u{202E}', '\u{200B}']), "{raw:?}");
+    assert!(
+        !raw.contains(['\u{202D}', '\u{202E}', '\u{200B}']),
+        "{raw:?}"
+    );
 }

@@ -296,7 +296,10 @@ pub fn clean_text(
     multiline: bool,
     errors: &mut Vec<FieldError>,
 ) -> String {
-    let visible: String = value.chars().filter(|&c| !is_misleading_format(c)).collect();
+    let visible: String = value
+        .chars()
+        .filter(|&c| !is_misleading_format(c))
+        .collect();
     let trimmed = visible.trim();
     if trimmed
         .chars()

@@ -426,15 +426,32 @@ fn cell_text(cell: &Cell) -> String {
     }
 }
 
+/// A CSV field that Excel and LibreOffice show as text and never run: one that starts like a
+/// formula (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, unless it is a
+/// plain number (a negative change, say).
+pub fn inert_csv_field(field: &str) -> std::borrow::Cow<'_, str> {
+    let formula_like = field.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula_like && field.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{field}"))
+    } else {
+        std::borrow::Cow::Borrowed(field)
+    }
+}
+
 /// A CSV file in UTF-8 with a byte-order mark, so that Excel reads Cyrillic and Arabic right.
+/// No field can run as a formula ([`inert_csv_field`]).
 fn csv_bytes(columns: &[&str], rows: Vec<Vec<String>>) -> db::Result<Vec<u8>> {
     let mut bytes = "\u{FEFF}".as_bytes().to_vec();
     {
         let mut writer = csv::Writer::from_writer(&mut bytes);
         let io = |e: csv::Error| db::Error::Io(std::io::Error::other(e.to_string()));
-        writer.write_record(columns).map_err(io)?;
+        writer
+            .write_record(columns.iter().map(|c| inert_csv_field(c).into_owned()))
+            .map_err(io)?;
         for row in rows {
-            writer.write_record(row).map_err(io)?;
+            writer
+                .write_record(row.iter().map(|f| inert_csv_field(f).into_owned()))
+                .map_err(io)?;
         }
         writer.flush()?;
     }
@@ -551,4 +568,37 @@ fn label(code: &str, locale: &str) -> String {
         }
     }
     code.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert_csv_field;
+    use proptest::prelude::*;
+
+    #[test]
+    fn formula_starts_are_quoted_and_numbers_are_not() {
+        for attack in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(inert_csv_field(attack), format!("'{attack}"));
+        }
+        assert_eq!(inert_csv_field("-12.50"), "-12.50");
+        assert_eq!(inert_csv_field("Ахмед"), "Ахмед");
+    }
+
+    proptest! {
+        #[test]
+        fn no_field_starts_like_a_formula_unless_it_is_a_number(field in "\\PC{0,20}") {
+            let inert = inert_csv_field(&field);
+            prop_assert!(
+                !inert.starts_with(['=', '+', '-', '@', '\t', '\r'])
+                    || inert.trim().parse::<f64>().is_ok()
+            );
+        }
+    }
 }
