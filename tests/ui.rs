@@ -1640,3 +1640,36 @@ fn an_administrator_reviews_retention_and_anonymises_after_ticking_the_box() {
     );
     assert!(h.query_by_label(&tr("retention.none")).is_some());
 }
+
+#[test]
+fn ten_thousand_pasted_characters_are_cut_with_a_message_and_not_saved() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    let pasted = "ы".repeat(10_000);
+    type_into(h, &tr("desk.search"), &pasted);
+    let cut = bureau_desk::translate("bg", "form.cut", &[("max", "1000")]);
+    assert_eq!(
+        h.state().desk.query.chars().count(),
+        bureau_desk::ui::widgets::LINE_LIMIT
+    );
+    assert!(h.query_by_label(&cut).is_some(), "the search field says so");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    type_into(h, &tr("visitor.given_name"), &pasted);
+    assert_eq!(
+        h.get_by_label(&tr("visitor.given_name"))
+            .value()
+            .map(|v| v.chars().count()),
+        Some(bureau_desk::ui::widgets::LINE_LIMIT)
+    );
+    assert!(h.query_by_label(&cut).is_some(), "the name field says so");
+    h.get_by_label(&tr("form.save")).click();
+    h.run();
+    assert_eq!(count(&path, "SELECT count(*) FROM visitors"), 0);
+    assert_eq!(h.state().desk.screen, Screen::VisitorForm, "the form stays");
+}

@@ -56,14 +56,26 @@ pub fn audit_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             .response
             .labelled_by(label.id);
         let label = ui.label(t!("audit.visitor_code", locale = locale));
-        ui.add(TextEdit::singleline(&mut desk.audit.visitor_code).desired_width(110.0))
-            .labelled_by(label.id);
+        ui.add(
+            TextEdit::singleline(&mut desk.audit.visitor_code)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .desired_width(110.0),
+        )
+        .labelled_by(label.id);
         let label = ui.label(t!("audit.from", locale = locale));
-        ui.add(TextEdit::singleline(&mut desk.audit.from).desired_width(100.0))
-            .labelled_by(label.id);
+        ui.add(
+            TextEdit::singleline(&mut desk.audit.from)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .desired_width(100.0),
+        )
+        .labelled_by(label.id);
         let label = ui.label(t!("audit.to", locale = locale));
-        ui.add(TextEdit::singleline(&mut desk.audit.to).desired_width(100.0))
-            .labelled_by(label.id);
+        ui.add(
+            TextEdit::singleline(&mut desk.audit.to)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .desired_width(100.0),
+        )
+        .labelled_by(label.id);
         if ui.button(t!("audit.show", locale = locale)).clicked() {
             commands.push(Command::FilterAudit);
         }

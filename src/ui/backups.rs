@@ -30,8 +30,12 @@ pub fn backups_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     });
     ui.separator();
     let label = ui.label(t!("backups.restore_to", locale = locale));
-    ui.add(TextEdit::singleline(&mut desk.backups_screen.restore_path).desired_width(640.0))
-        .labelled_by(label.id);
+    ui.add(
+        TextEdit::singleline(&mut desk.backups_screen.restore_path)
+            .char_limit(crate::ui::widgets::LINE_LIMIT)
+            .desired_width(640.0),
+    )
+    .labelled_by(label.id);
     ui.small(t!("backups.restore_explained", locale = locale));
     ui.add_space(6.0);
     if desk.backups_screen.list.is_empty() {

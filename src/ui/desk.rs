@@ -43,10 +43,12 @@ fn search_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let response = ui
         .add(
             TextEdit::singleline(&mut desk.query)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
                 .hint_text(t!("desk.search_hint", locale = &locale))
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(label.id);
+    crate::ui::widgets::cut_notice(ui, &desk.query, crate::ui::widgets::LINE_LIMIT, &locale);
     if desk.focus_search {
         response.request_focus();
         desk.focus_search = false;
@@ -451,8 +453,12 @@ fn slip_controls(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             .response
             .labelled_by(paper_label.id);
         let save_label = ui.label(t!("card.save_as_path", locale = &locale));
-        ui.add(TextEdit::singleline(&mut desk.slip_save_path).desired_width(260.0))
-            .labelled_by(save_label.id);
+        ui.add(
+            TextEdit::singleline(&mut desk.slip_save_path)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .desired_width(260.0),
+        )
+        .labelled_by(save_label.id);
     });
 }
 

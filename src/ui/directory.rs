@@ -189,6 +189,7 @@ fn organisation_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command
                 });
                 ui.add(
                     egui::TextEdit::singleline(&mut form.language_filter)
+                        .char_limit(crate::ui::widgets::LINE_LIMIT)
                         .hint_text(t!("form.type_to_filter", locale = locale)),
                 );
                 if !form.language_filter.trim().is_empty() {

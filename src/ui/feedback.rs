@@ -91,6 +91,7 @@ pub fn feedback_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         label.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &sentence));
         ui.add(
             TextEdit::multiline(&mut form.draft.comment)
+                .char_limit(crate::ui::widgets::NOTE_LIMIT)
                 .desired_rows(2)
                 .desired_width(f32::INFINITY)
                 .font(egui::FontId::proportional(LARGE - 8.0)),

@@ -20,12 +20,17 @@ pub fn lock_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         let form = &mut desk.lock_form;
         let name_label = ui.label(t!("sign_in.name", locale = locale));
         let name = ui
-            .add(TextEdit::singleline(&mut form.name).desired_width(f32::INFINITY))
+            .add(
+                TextEdit::singleline(&mut form.name)
+                    .char_limit(crate::ui::widgets::LINE_LIMIT)
+                    .desired_width(f32::INFINITY),
+            )
             .labelled_by(name_label.id);
         let password_label = ui.label(t!("sign_in.password", locale = locale));
         let password = ui
             .add(
                 TextEdit::singleline(&mut *form.password)
+                    .char_limit(crate::ui::widgets::LINE_LIMIT)
                     .password(true)
                     .desired_width(f32::INFINITY),
             )

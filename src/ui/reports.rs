@@ -20,11 +20,19 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         let from = ui.label(t!("report.from", locale = locale));
         let a = ui
-            .add(TextEdit::singleline(&mut reports.from).desired_width(110.0))
+            .add(
+                TextEdit::singleline(&mut reports.from)
+                    .char_limit(crate::ui::widgets::LINE_LIMIT)
+                    .desired_width(110.0),
+            )
             .labelled_by(from.id);
         let to = ui.label(t!("report.to", locale = locale));
         let b = ui
-            .add(TextEdit::singleline(&mut reports.to).desired_width(110.0))
+            .add(
+                TextEdit::singleline(&mut reports.to)
+                    .char_limit(crate::ui::widgets::LINE_LIMIT)
+                    .desired_width(110.0),
+            )
             .labelled_by(to.id);
         if ui.button(t!("report.show", locale = locale)).clicked()
             || ((a.lost_focus() || b.lost_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter)))
@@ -251,7 +259,11 @@ fn count_table(ui: &mut Ui, locale: &str, table: &str, counts: &[Count]) {
 pub fn export_folder_field(ui: &mut Ui, folder: &mut String, locale: &str) {
     ui.horizontal(|ui| {
         let label = ui.label(t!("report.folder", locale = locale));
-        ui.add(egui::TextEdit::singleline(folder).desired_width(420.0))
-            .labelled_by(label.id);
+        ui.add(
+            egui::TextEdit::singleline(folder)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .desired_width(420.0),
+        )
+        .labelled_by(label.id);
     });
 }

@@ -69,8 +69,12 @@ pub fn rights_section(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut 
 /// A labelled one-line field of a fixed width, for a row of controls.
 fn short_field(ui: &mut Ui, label: &str, value: &mut String, width: f32) {
     let label = ui.label(label);
-    ui.add(egui::TextEdit::singleline(value).desired_width(width))
-        .labelled_by(label.id);
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .char_limit(crate::ui::widgets::LINE_LIMIT)
+            .desired_width(width),
+    )
+    .labelled_by(label.id);
 }
 
 fn consent_controls(
@@ -140,6 +144,7 @@ fn erase_controls(
                 );
                 let label = ui.label(t!("erase.password", locale = locale));
                 let password = egui::TextEdit::singleline(&mut *form.password)
+                    .char_limit(crate::ui::widgets::LINE_LIMIT)
                     .password(true)
                     .desired_width(160.0);
                 let field = ui.add(password).labelled_by(label.id);

@@ -57,12 +57,17 @@ fn sign_in_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, l
     ui.add_space(8.0);
     let name_label = ui.label(t!("sign_in.name", locale = locale));
     let name = ui
-        .add(TextEdit::singleline(&mut gate.name).desired_width(f32::INFINITY))
+        .add(
+            TextEdit::singleline(&mut gate.name)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .desired_width(f32::INFINITY),
+        )
         .labelled_by(name_label.id);
     let password_label = ui.label(t!("sign_in.password", locale = locale));
     let password = ui
         .add(
             TextEdit::singleline(&mut *gate.password)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
                 .password(true)
                 .desired_width(f32::INFINITY),
         )
@@ -107,7 +112,11 @@ fn create_admin_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateComman
     ui.add_space(8.0);
     let name_label = ui.label(t!("sign_in.admin_name", locale = locale));
     let name = ui
-        .add(TextEdit::singleline(&mut gate.name).desired_width(f32::INFINITY))
+        .add(
+            TextEdit::singleline(&mut gate.name)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .desired_width(f32::INFINITY),
+        )
         .labelled_by(name_label.id);
     if std::mem::take(&mut gate.focus_field) {
         name.request_focus();
@@ -115,6 +124,7 @@ fn create_admin_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateComman
     let first = ui.label(t!("sign_in.new_password", locale = locale));
     ui.add(
         TextEdit::singleline(&mut *gate.password)
+            .char_limit(crate::ui::widgets::LINE_LIMIT)
             .password(true)
             .desired_width(f32::INFINITY),
     )
@@ -123,6 +133,7 @@ fn create_admin_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateComman
     let again_field = ui
         .add(
             TextEdit::singleline(&mut *gate.password_again)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
                 .password(true)
                 .desired_width(f32::INFINITY),
         )

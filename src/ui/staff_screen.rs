@@ -74,8 +74,12 @@ pub fn staff_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         None => {
             ui.label(RichText::new(t!("staff.add_title", locale = locale)).strong());
             let name_label = ui.label(t!("staff.name", locale = locale));
-            ui.add(TextEdit::singleline(&mut form.name).desired_width(f32::INFINITY))
-                .labelled_by(name_label.id);
+            ui.add(
+                TextEdit::singleline(&mut form.name)
+                    .char_limit(crate::ui::widgets::LINE_LIMIT)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(name_label.id);
             ui.horizontal_wrapped(|ui| {
                 ui.label(t!("staff.role", locale = locale));
                 for role in Role::ALL {
@@ -108,6 +112,7 @@ pub fn staff_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let first = ui.label(t!("sign_in.new_password", locale = locale));
     ui.add(
         TextEdit::singleline(&mut *form.password)
+            .char_limit(crate::ui::widgets::LINE_LIMIT)
             .password(true)
             .desired_width(f32::INFINITY),
     )
@@ -115,6 +120,7 @@ pub fn staff_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let again = ui.label(t!("sign_in.new_password_again", locale = locale));
     ui.add(
         TextEdit::singleline(&mut *form.password_again)
+            .char_limit(crate::ui::widgets::LINE_LIMIT)
             .password(true)
             .desired_width(f32::INFINITY),
     )
@@ -174,6 +180,7 @@ fn rekey_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>, locale: &
         let label = ui.label(t!("rekey.password", locale = locale));
         ui.add(
             TextEdit::singleline(&mut *form.password)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
                 .password(true)
                 .desired_width(f32::INFINITY),
         )

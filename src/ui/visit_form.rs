@@ -68,6 +68,7 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                 let response = ui
                     .add(
                         TextEdit::singleline(&mut form.service_filter)
+                            .char_limit(crate::ui::widgets::LINE_LIMIT)
                             .hint_text(t!("form.type_to_filter", locale = locale))
                             .desired_width(f32::INFINITY),
                     )
@@ -129,10 +130,17 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                 let label = ui.label(t!("visit_form.notes", locale = locale));
                 ui.add(
                     TextEdit::multiline(&mut d.notes)
+                        .char_limit(crate::ui::widgets::NOTE_LIMIT)
                         .desired_rows(3)
                         .desired_width(f32::INFINITY),
                 )
                 .labelled_by(label.id);
+                crate::ui::widgets::cut_notice(
+                    ui,
+                    &d.notes,
+                    crate::ui::widgets::NOTE_LIMIT,
+                    locale,
+                );
                 if crate::domain::text::has_rtl(&d.notes) {
                     for line in d.notes.lines() {
                         name_label(ui, line, theme::BODY_SIZE);
@@ -178,6 +186,7 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                 });
                 ui.add(
                     TextEdit::singleline(&mut form.language_filter)
+                        .char_limit(crate::ui::widgets::LINE_LIMIT)
                         .hint_text(t!("visit_form.other_language", locale = locale)),
                 );
                 if !form.language_filter.trim().is_empty() {

@@ -63,8 +63,12 @@ pub fn accompaniment_outcome_buttons(
 pub fn outcome_note_field(ui: &mut Ui, desk: &mut Desk, locale: &str) {
     ui.horizontal(|ui| {
         let label = ui.label(t!("week.outcome_note", locale = locale));
-        ui.add(egui::TextEdit::singleline(&mut desk.outcome_note).desired_width(420.0))
-            .labelled_by(label.id);
+        ui.add(
+            egui::TextEdit::singleline(&mut desk.outcome_note)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .desired_width(420.0),
+        )
+        .labelled_by(label.id);
     });
 }
 

@@ -13,6 +13,23 @@ use crate::domain::text::has_rtl;
 use crate::domain::visitors::NoAnswer;
 use crate::domain::{Answer, FieldError, Organisation, OrganisationId, Problem};
 
+/// At most this many characters go into a one-line field: a longer paste is cut, and the
+/// field says so (every field's own limit is lower, and checked when saving).
+pub const LINE_LIMIT: usize = 1_000;
+
+/// At most this many characters go into a notes field.
+pub const NOTE_LIMIT: usize = 4_000;
+
+/// Under a field whose text reached `limit`: the sentence that the rest was cut.
+pub fn cut_notice(ui: &mut Ui, value: &str, limit: usize, locale: &str) {
+    if value.chars().count() >= limit {
+        ui.colored_label(
+            theme::ERROR,
+            t!("form.cut", locale = locale, max = limit).into_owned(),
+        );
+    }
+}
+
 /// A label above a single-line field, tied to it for screen readers and tests, with the
 /// field's error (if any) below it.
 pub fn text_field(
@@ -25,7 +42,11 @@ pub fn text_field(
 ) -> Response {
     let label = ui.label(label);
     let response = ui
-        .add(TextEdit::singleline(value).desired_width(f32::INFINITY))
+        .add(
+            TextEdit::singleline(value)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .desired_width(f32::INFINITY),
+        )
         .labelled_by(label.id);
     if has_rtl(value) {
         // egui draws typed Arabic words left to right; show the correct order beside it.
@@ -34,6 +55,7 @@ pub fn text_field(
             name_label(ui, value, theme::BODY_SIZE);
         });
     }
+    cut_notice(ui, value, LINE_LIMIT, locale);
     field_error(ui, errors, field, locale);
     response
 }
@@ -198,6 +220,7 @@ pub fn code_picker(
             let response = ui
                 .add(
                     TextEdit::singleline(filter)
+                        .char_limit(crate::ui::widgets::LINE_LIMIT)
                         .hint_text(t!("form.type_to_filter", locale = locale))
                         .desired_width(f32::INFINITY),
                 )
@@ -349,6 +372,7 @@ pub fn organisation_picker(
     let response = ui
         .add(
             TextEdit::singleline(filter)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
                 .hint_text(t!("form.type_to_filter", locale = locale))
                 .desired_width(f32::INFINITY),
         )
