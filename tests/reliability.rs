@@ -96,3 +96,193 @@ fn a_second_desk_on_the_same_file_is_refused_and_a_reader_runs_beside_it() {
     drop(second);
     assert!(DeskLock::acquire(&path).is_ok());
 }
+
+/// A small tmpfs of its own, unmounted when dropped: a disk that really fills up, and that
+/// can be made read-only under an open desk. Needs the right to mount (root, as in CI).
+struct SmallDisk {
+    mount: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn new(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let mount = dir.path().join("disk");
+        std::fs::create_dir(&mount).ok()?;
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&mount)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then_some(SmallDisk { mount, _dir: dir })
+    }
+
+    fn remount(&self, options: &str) {
+        let done = Command::new("mount")
+            .args(["-o", &format!("remount,{options}")])
+            .arg(&self.mount)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(done, "remount {options}");
+    }
+
+    /// Writes a filler file until the disk is full.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let filler = self.mount.join("filler");
+        let mut file = std::fs::File::create(&filler).unwrap_or_else(|e| panic!("{e}"));
+        let block = vec![0u8; 64 * 1024];
+        while file.write_all(&block).is_ok() {}
+        while file.write_all(&block[..512]).is_ok() {}
+        let _ = file.sync_all();
+        filler
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.mount).status();
+    }
+}
+
+fn desk_on(path: &std::path::Path) -> bureau_desk::app::Desk {
+    use bureau_desk::db::{Database, OpenMode, staff};
+    let mut db = Database::open(path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    let maria = staff::insert(
+        &mut db,
+        "Мария",
+        bureau_desk::domain::Role::Coordinator,
+        "2026-11-23T09:00",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(10, 5, 0))
+        .unwrap_or_default();
+    bureau_desk::app::Desk::new(db, maria, bureau_desk::app::Clock::Fixed(now))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn visitors_in(path: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(path)
+        .and_then(|c| c.query_row("SELECT count(*) FROM visitors", [], |r| r.get(0)))
+        .unwrap_or(-1)
+}
+
+fn register(desk: &mut bureau_desk::app::Desk, name: &str) {
+    desk.visitor_form.draft.given_name = name.to_owned();
+    desk.run(bureau_desk::app::Command::SaveVisitor);
+}
+
+#[test]
+fn a_full_disk_is_said_keeps_the_form_and_loses_nothing_saved() {
+    use bureau_desk::app::Notice;
+    let Some(disk) = SmallDisk::new("3m") else {
+        eprintln!("skipped: mounting a small tmpfs needs root (CI runs as root)");
+        return;
+    };
+    let path = disk.mount.join("desk.sqlite");
+    let mut desk = desk_on(&path);
+    register(&mut desk, "Иван");
+    assert_eq!(visitors_in(&path), 1);
+    let filler = disk.fill();
+    // Enough visitors to need new pages once the disk is full.
+    let mut refused = None;
+    for i in 0..200 {
+        register(&mut desk, &format!("Петър {i} {}", "д".repeat(60)));
+        // (The daily backup, on the same disk, may fail first: that is said too, later.)
+        if let Some(Notice::Failed(key)) = desk.notice
+            && key != "backup.failed"
+        {
+            refused = Some((i, key));
+            break;
+        }
+    }
+    let (typed, key) = refused.unwrap_or_else(|| panic!("the disk never filled"));
+    assert_eq!(key, "error.disk_full");
+    assert!(
+        bureau_desk::translate("en", key, &[]).contains("The disk is full"),
+        "one clear sentence"
+    );
+    let kept = format!("Петър {typed} {}", "д".repeat(60));
+    assert_eq!(desk.visitor_form.draft.given_name, kept, "the form is kept");
+    // Space again: the same form saves, and everything saved before is there.
+    std::fs::remove_file(filler).unwrap_or_else(|e| panic!("{e}"));
+    desk.run(bureau_desk::app::Command::SaveVisitor);
+    assert!(
+        matches!(desk.notice, Some(Notice::Saved(..))),
+        "{:?}",
+        desk.notice
+    );
+    assert_eq!(visitors_in(&path), typed as i64 + 2);
+}
+
+#[test]
+fn a_read_only_folder_is_said_at_the_door_and_the_file_is_not_touched() {
+    let Some(disk) = SmallDisk::new("8m") else {
+        eprintln!("skipped: mounting needs root (CI runs as root)");
+        return;
+    };
+    let path = disk.mount.join("desk.sqlite");
+    crash::prepare(&path);
+    let before = std::fs::read(&path).unwrap_or_default();
+    disk.remount("ro");
+    let gate = Gate::new(path.clone(), true);
+    assert_eq!(gate.step, GateStep::Unusable);
+    assert_eq!(gate.error, Some("sign_in.folder_read_only"));
+    assert!(
+        bureau_desk::translate("en", "sign_in.folder_read_only", &[])
+            .contains("cannot be written to")
+    );
+    // A command that changes the file says so too, and nothing is changed.
+    let bin = env!("CARGO_BIN_EXE_bureau-desk");
+    let out = Command::new(bin)
+        .args(["retention", "--db"])
+        .arg(&path)
+        .args(["--staff", "Admin", "--apply"])
+        .env("BUREAU_DESK_PASSWORD", bureau_desk::demo::DEMO_PASSWORD)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot be written to"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&path).unwrap_or_default(), before);
+    drop(gate);
+    disk.remount("rw");
+}
+
+#[test]
+fn a_database_moved_or_replaced_under_the_desk_stops_writes_and_keeps_the_form() {
+    use bureau_desk::app::Notice;
+    for replace in [false, true] {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("desk.sqlite");
+        let mut desk = desk_on(&path);
+        register(&mut desk, "Иван");
+        let aside = dir.path().join("aside.sqlite");
+        std::fs::rename(&path, &aside).unwrap_or_else(|e| panic!("{e}"));
+        if replace {
+            std::fs::write(&path, b"another file").unwrap_or_else(|e| panic!("{e}"));
+        }
+        register(&mut desk, "Петър");
+        assert_eq!(desk.notice, Some(Notice::Failed("error.file_gone")));
+        assert_eq!(desk.visitor_form.draft.given_name, "Петър");
+        desk.run(bureau_desk::app::Command::SignOut);
+        assert!(desk.signed_out, "signing out still works");
+        drop(desk);
+        if replace {
+            assert_eq!(
+                std::fs::read(&path).unwrap_or_default(),
+                b"another file",
+                "the file put in its place is not written"
+            );
+            std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        }
+        // Put back, the file holds what was saved (its log waited beside it), and no more.
+        std::fs::rename(&aside, &path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(visitors_in(&path), 1, "what was saved is in the file");
+    }
+}

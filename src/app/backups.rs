@@ -126,9 +126,13 @@ impl Desk {
         }
     }
 
+    /// A failed backup is said, unless the person's own action just failed: that sentence
+    /// (a form not saved) stays on screen; the backups screen shows the failure either way.
     fn backup_failed(&mut self) {
         self.backups.failed = true;
-        self.notice = Some(Notice::Failed("backup.failed"));
+        if !matches!(self.notice, Some(Notice::Failed(_))) {
+            self.notice = Some(Notice::Failed("backup.failed"));
+        }
     }
 }
 
