@@ -365,7 +365,10 @@ pub fn search(
     limit: usize,
 ) -> Result<Vec<VisitorSummary>> {
     actor.require(Permission::SeeIdentity)?;
-    let query = query.trim();
+    // No name holds a control character (they are refused when saved), and a NUL would end
+    // the full-text query's string early.
+    let visible: String = query.chars().filter(|c| !c.is_control()).collect();
+    let query = visible.trim();
     if query.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
