@@ -212,3 +212,57 @@ fn a_missing_or_unusable_backup_folder_is_said_and_the_desk_goes_on() {
         1
     );
 }
+
+#[test]
+fn a_backup_taken_while_the_desk_keeps_writing_succeeds_and_holds_one_moment() {
+    use bureau_desk::db::audit;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("bureau.sqlite");
+    session::create_demo(
+        &path,
+        DemoOptions {
+            visitors: 120,
+            seed: 3,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let signed_in = session::sign_in(&path, demo::DEMO_ADMIN, &demo_password())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let db = signed_in.database;
+    let actor = signed_in.staff.actor();
+    let second = db.second_connection().unwrap_or_else(|e| panic!("{e}"));
+    let folder = dir.path().join("usb");
+    // The background backup of a busy desk: every view and search writes to the trail while
+    // the copy is made.
+    let backups = std::thread::spawn(move || {
+        (0..4)
+            .map(|n| backup::write(&second, &folder, at(330, 9 + n)).map(|made| made.path))
+            .collect::<Vec<_>>()
+    });
+    let mut written = 0;
+    while !backups.is_finished() {
+        audit::record_search(&db, &actor, 4, 1, "2026-11-27T09:00")
+            .unwrap_or_else(|e| panic!("{e}"));
+        written += 1;
+    }
+    let made = backups
+        .join()
+        .unwrap_or_else(|_| panic!("the backup thread"));
+    assert!(written > 0, "the desk wrote while the backups were made");
+    let made: Vec<_> = made
+        .into_iter()
+        .map(|result| result.unwrap_or_else(|e| panic!("a backup of a busy desk failed: {e}")))
+        .collect();
+    // The rotation keeps the day's newest: it restores to a sound file.
+    let newest = made.last().unwrap_or_else(|| panic!("no backup"));
+    let restored = dir.path().join("restored.sqlite");
+    backup::restore(newest, &restored).unwrap_or_else(|e| panic!("{e}"));
+    let reopened = session::sign_in(&restored, demo::DEMO_ADMIN, &demo_password())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let health = reopened
+        .database
+        .check(&reopened.staff.actor())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(health.holds(), "{health:?}");
+}

@@ -1469,10 +1469,14 @@ fn the_card_withdraws_a_consent_saves_everything_about_the_person_and_erases_the
     assert!(h.query_by_label(&title).is_some());
     reach_and_click(h, &tr("erase.confirm"));
     assert!(h.state().desk.card.is_none(), "the card is closed");
-    assert!(matches!(
-        &h.state().desk.notice,
-        Some(Notice::Saved("notice.erased", code)) if code.starts_with("ERASED-")
-    ));
+    assert!(
+        matches!(
+            &h.state().desk.notice,
+            Some(Notice::Saved("notice.erased", code)) if code.starts_with("ERASED-")
+        ),
+        "{:?}",
+        h.state().desk.notice
+    );
     assert_eq!(
         count(
             &path,

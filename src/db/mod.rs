@@ -297,32 +297,48 @@ impl Database {
             (target_text, key_text),
         );
         attach?;
-        let copied = self
-            .conn
-            .query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))
-            .and_then(|()| {
-                let version = self.schema_version().unwrap_or(0);
-                self.conn.execute_batch(&format!(
-                    "PRAGMA encrypted.user_version = {version};
-                     PRAGMA encrypted.application_id = {APPLICATION_ID};"
-                ))
-            });
+        let copied = self.copy_into_attached();
+        if !self.conn.is_autocommit() {
+            drop(self.conn.execute_batch("ROLLBACK"));
+        }
         let detached = self.conn.execute_batch("DETACH DATABASE encrypted");
-        copied?;
+        let counts = copied?;
         detached?;
         let copy = match key {
             Some(key) => Database::open_encrypted(target, OpenMode::Existing, key.duplicate())?,
             None => Database::open(target, OpenMode::Existing)?,
         };
-        copy.verify_against(self)
+        copy.verify_counts(&counts)
+    }
+
+    /// Copies every table into the attached `encrypted` database in one read transaction, and
+    /// counts the rows in that same transaction: the desk may go on writing meanwhile (every
+    /// view writes to the trail), and the counts are still those of the moment copied.
+    fn copy_into_attached(&self) -> Result<Vec<(String, i64)>> {
+        self.conn.execute_batch("BEGIN")?;
+        let counts = self.row_counts()?;
+        self.conn
+            .query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
+        let version = self.schema_version().unwrap_or(0);
+        self.conn.execute_batch(&format!(
+            "PRAGMA encrypted.user_version = {version};
+             PRAGMA encrypted.application_id = {APPLICATION_ID};
+             COMMIT"
+        ))?;
+        Ok(counts)
     }
 
     /// Checks this database's integrity and that every table has as many rows as in `other`.
     pub fn verify_against(&self, other: &Database) -> Result<()> {
+        self.verify_counts(&other.row_counts()?)
+    }
+
+    /// Checks this database's integrity and that its tables hold `expected` rows.
+    fn verify_counts(&self, expected: &[(String, i64)]) -> Result<()> {
         let check: String = self
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if check != "ok" || self.row_counts()? != other.row_counts()? {
+        if check != "ok" || self.row_counts()? != expected {
             return Err(Error::Storage(
                 "the copy does not match the original".to_owned(),
             ));
@@ -402,7 +418,7 @@ impl Database {
     pub fn row_counts(&self) -> Result<Vec<(String, i64)>> {
         let names: Vec<String> = self
             .conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+            .prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' ORDER BY name")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         names
@@ -410,7 +426,7 @@ impl Database {
             .map(|name| {
                 let quoted = name.replace('"', "\"\"");
                 let n = self.conn.query_row(
-                    &format!("SELECT count(*) FROM \"{quoted}\""),
+                    &format!("SELECT count(*) FROM main.\"{quoted}\""),
                     [],
                     |r| r.get(0),
                 )?;
