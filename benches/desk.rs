@@ -1,6 +1,7 @@
 //! Desk benchmarks on a generated database (`demo`, 1,000,000 visitors by default; set
 //! `BENCH_VISITORS` for a smaller run): search-as-you-type against a plain LIKE scan, logging a
-//! visit durably, and drawing the desk with a long result list. Prints p50/p95 per measure;
+//! visit durably, drawing the desk with a long result list, and a 10,000-character paste
+//! (`--only-paste`). Prints p50/p95 per measure;
 //! the figures are recorded in `docs/benchmarks.md`.
 
 use std::path::PathBuf;
@@ -313,10 +314,79 @@ fn bench_encryption(path: &std::path::Path, size: usize) {
     );
 }
 
+/// 10,000 characters pasted into the search field and a name field of the new-visitor form:
+/// the frame that takes the paste, and the frames after it with the cut text on screen. Drawn
+/// through `egui_kittest`, which also builds the accessibility tree each frame: an upper bound
+/// of the window's own frame.
+fn bench_paste() {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    let mut database = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let member = staff::insert(&mut database, "Мария", Role::Desk, "2026-11-23T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let desk = Desk::new(database, member, Clock::System).unwrap_or_else(|e| panic!("{e}"));
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, app: &mut BureauApp| app.show(ui), BureauApp::new(desk));
+    harness.run();
+    let pasted = "ы".repeat(10_000);
+    let label = |key: &str| bureau_desk::translate("bg", key, &[]);
+    for (name, field) in [
+        ("search field", label("desk.search")),
+        ("new visitor's given name", label("visitor.given_name")),
+    ] {
+        if name.starts_with("new visitor") {
+            harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+            harness.run();
+        }
+        harness.get_by_label(&field).focus();
+        harness.run();
+        let mut taking = Vec::new();
+        let mut after = Vec::new();
+        for _ in 0..20 {
+            harness.event(egui::Event::Key {
+                key: egui::Key::A,
+                physical_key: None,
+                pressed: true,
+                repeat: false,
+                modifiers: egui::Modifiers::COMMAND,
+            });
+            harness.event(egui::Event::Paste(pasted.clone()));
+            let started = Instant::now();
+            harness.step();
+            taking.push(started.elapsed());
+            for _ in 0..10 {
+                let started = Instant::now();
+                harness.step();
+                after.push(started.elapsed());
+            }
+        }
+        let kept = harness
+            .get_by_label(&field)
+            .value()
+            .map_or(0, |v| v.chars().count());
+        assert_eq!(
+            kept,
+            bureau_desk::ui::widgets::LINE_LIMIT,
+            "the paste reached the {name}, cut"
+        );
+        report(
+            &format!("frame taking a 10,000-char paste ({name})"),
+            &mut taking,
+        );
+        report(&format!("  frames after it, text cut ({name})"), &mut after);
+    }
+}
+
 fn main() {
     let only = |what: &str| std::env::args().any(|a| a == format!("--only-{what}"));
     if only("slips") {
         bench_slips();
+        return;
+    }
+    if only("paste") {
+        bench_paste();
         return;
     }
     let only_search = only("search");
@@ -485,6 +555,7 @@ fn main() {
     }
     bench_figures(&db, &actor);
     bench_slips();
+    bench_paste();
     drop(db);
     bench_encryption(&path, size);
 }

@@ -4,6 +4,7 @@
 use std::process::Command;
 
 use bureau_desk::app::session::{Gate, GateStep};
+use bureau_desk::db::backup;
 use bureau_desk::single_desk::DeskLock;
 
 use crate::crash::{self, Tally};
@@ -436,4 +437,53 @@ mod bad_input {
             let _ = Cli::try_parse_from(std::iter::once("bureau-desk".to_owned()).chain(args));
         }
     }
+}
+
+#[test]
+fn a_damaged_page_found_by_the_days_backup_is_said_and_offered_a_restore_at_sign_out() {
+    use bureau_desk::app::{Clock, Command, Desk, Notice};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let original = dir.path().join("original.sqlite");
+    crash::prepare(&original);
+    let whole = std::fs::read(&original).unwrap_or_default();
+    let keys = std::fs::read(bureau_desk::output::key_file_of(&original)).unwrap_or_default();
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 2)
+        .and_then(|d| d.and_hms_opt(9, 0, 0))
+        .unwrap_or_default();
+    let page = 4096;
+    // A page that signing in and drawing the desk do not read, damaged on disk: from the
+    // last page back, the first whose damage only the day's backup finds.
+    let found = (1..whole.len() / page).rev().take(40).find_map(|n| {
+        let path = dir.path().join(format!("damaged-{n}.sqlite"));
+        let mut bytes = whole.clone();
+        for byte in &mut bytes[n * page + 200..n * page + 260] {
+            *byte ^= 0x5A;
+        }
+        std::fs::write(&path, &bytes).ok()?;
+        std::fs::write(bureau_desk::output::key_file_of(&path), &keys).ok()?;
+        let signed_in = bureau_desk::app::session::sign_in(
+            &path,
+            bureau_desk::demo::DEMO_ADMIN,
+            &secrecy::SecretString::from(bureau_desk::demo::DEMO_PASSWORD),
+        )
+        .ok()?;
+        let mut desk = Desk::new(signed_in.database, signed_in.staff, Clock::Fixed(now)).ok()?;
+        desk.finish_backup();
+        desk.run(Command::BackupNow);
+        (desk.notice == Some(Notice::Failed("error.damaged"))).then_some((path, desk))
+    });
+    let (path, desk) = found.unwrap_or_else(|| panic!("no page only the backup reads"));
+    assert!(desk.damage_seen, "the sign-in screen will offer the backup");
+    assert!(
+        backup::list(&path, &backup::default_folder(&path))
+            .unwrap_or_default()
+            .is_empty(),
+        "no damaged copy is kept as a backup"
+    );
+    // After signing out, the sign-in screen offers the latest backup.
+    let mut gate = Gate::new(path.clone(), false);
+    assert_eq!(gate.step, GateStep::SignIn);
+    gate.file_damaged();
+    assert_eq!(gate.step, GateStep::Damaged);
+    assert_eq!(gate.error, Some("sign_in.damaged_file"));
 }

@@ -1677,3 +1677,172 @@ fn ten_thousand_pasted_characters_are_cut_with_a_message_and_not_saved() {
     assert_eq!(count(&path, "SELECT count(*) FROM visitors"), 0);
     assert_eq!(h.state().desk.screen, Screen::VisitorForm, "the form stays");
 }
+
+#[test]
+fn a_damaged_file_is_kept_aside_and_an_administrator_restores_the_latest_backup_in_its_place() {
+    use bureau_desk::app::session::{self, Gate, GateStep};
+    use bureau_desk::db::{audit, backup};
+    use bureau_desk::demo::{self, DemoOptions};
+    use bureau_desk::ui::DeskWindow;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("bureau.sqlite");
+    let password = secrecy::SecretString::from(demo::DEMO_PASSWORD);
+    session::create_demo(
+        &path,
+        DemoOptions {
+            visitors: 30,
+            seed: 5,
+            today: NaiveDate::from_ymd_opt(2026, 12, 2).unwrap_or_default(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let made_at = NaiveDate::from_ymd_opt(2026, 12, 2)
+        .and_then(|d| d.and_hms_opt(18, 0, 0))
+        .unwrap_or_default();
+    {
+        let signed_in =
+            session::sign_in(&path, demo::DEMO_ADMIN, &password).unwrap_or_else(|e| panic!("{e}"));
+        backup::write(&signed_in.database, &backup::default_folder(&path), made_at)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    // The first page is damaged: the key still unlocks, the file no longer reads.
+    let mut damaged = std::fs::read(&path).unwrap_or_default();
+    for byte in &mut damaged[100..180] {
+        *byte ^= 0x5A;
+    }
+    std::fs::write(&path, &damaged).unwrap_or_else(|e| panic!("{e}"));
+    let keys = std::fs::read(bureau_desk::output::key_file_of(&path)).unwrap_or_default();
+
+    let window = DeskWindow::new(
+        Gate::new(path.clone(), false),
+        bureau_desk::app::SlipOutput {
+            folder: dir.path().join("slips"),
+            open_viewer: false,
+        },
+        Clock::Fixed(made_at),
+    );
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, w: &mut DeskWindow| w.show(ui), window);
+    let h = &mut harness;
+    h.run();
+    let type_in = |h: &mut Harness<'static, DeskWindow>, label: &str, text: &str| {
+        h.get_by_label(label).click();
+        h.run();
+        h.get_by_label(label).type_text(text);
+        h.run();
+    };
+    type_in(h, &tr("sign_in.name"), demo::DEMO_ADMIN);
+    type_in(h, &tr("sign_in.password"), demo::DEMO_PASSWORD);
+    h.get_by_label(&tr("sign_in.sign_in")).click();
+    h.run();
+    assert_eq!(h.state().gate().map(|g| g.step), Some(GateStep::Damaged));
+    assert!(h.query_by_label(&tr("sign_in.damaged_file")).is_some());
+    let latest = backup::list(&path, &backup::default_folder(&path))
+        .unwrap_or_default()
+        .pop()
+        .unwrap_or_else(|| panic!("the backup"));
+    let offer = bureau_desk::translate(
+        "bg",
+        "sign_in.backup_offer",
+        &[
+            ("when", "02.12.2026 18:00"),
+            ("path", &latest.path.display().to_string()),
+        ],
+    );
+    assert!(
+        h.query_by_label(&offer).is_some(),
+        "the latest backup is offered"
+    );
+
+    // A desk worker may not restore: nothing moves.
+    if let Some(gate) = h.state_mut().gate_mut() {
+        gate.name.clear();
+    }
+    type_in(h, &tr("sign_in.name"), "Георги");
+    type_in(h, &tr("sign_in.password"), demo::DEMO_PASSWORD);
+    h.get_by_label(&tr("sign_in.restore_latest")).click();
+    h.run();
+    assert!(
+        h.query_by_label(&tr("sign_in.restore_admin_only"))
+            .is_some()
+    );
+    assert_eq!(std::fs::read(&path).unwrap_or_default(), damaged);
+    let names = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    assert!(
+        names().iter().all(|n| !n.contains("restoring")),
+        "{:?}",
+        names()
+    );
+
+    if let Some(gate) = h.state_mut().gate_mut() {
+        gate.name.clear();
+    }
+    type_in(h, &tr("sign_in.name"), demo::DEMO_ADMIN);
+    type_in(h, &tr("sign_in.password"), demo::DEMO_PASSWORD);
+    h.get_by_label(&tr("sign_in.restore_latest")).click();
+    h.run();
+    assert_eq!(h.state().gate().map(|g| g.step), Some(GateStep::Restored));
+    let aside = h
+        .state()
+        .gate()
+        .and_then(|g| g.set_aside.clone())
+        .unwrap_or_else(|| panic!("where the damaged file went"));
+    assert_eq!(
+        std::fs::read(&aside).unwrap_or_default(),
+        damaged,
+        "the damaged file is kept byte for byte"
+    );
+    assert_eq!(
+        std::fs::read(bureau_desk::output::key_file_of(&aside)).unwrap_or_default(),
+        keys,
+        "with its key file"
+    );
+    let said = bureau_desk::translate(
+        "bg",
+        "sign_in.restored",
+        &[
+            ("when", "02.12.2026 18:00"),
+            ("path", &aside.display().to_string()),
+        ],
+    );
+    assert!(h.query_by_label(&said).is_some());
+    h.get_by_label(&tr("sign_in.open_desk")).click();
+    h.run();
+    assert!(h.state().gate().is_none(), "the desk is open");
+    drop(harness);
+
+    let reopened =
+        session::sign_in(&path, demo::DEMO_ADMIN, &password).unwrap_or_else(|e| panic!("{e}"));
+    let actor = reopened.staff.actor();
+    assert!(
+        reopened
+            .database
+            .check(&actor)
+            .is_ok_and(|health| health.holds()),
+        "the restored file is sound"
+    );
+    let restores = audit::entries(
+        &reopened.database,
+        &actor,
+        &audit::Filter {
+            action: Some(audit::Action::Restore),
+            ..audit::Filter::default()
+        },
+        10,
+    )
+    .unwrap_or_default();
+    assert_eq!(restores.len(), 1, "the restore is in the trail");
+}

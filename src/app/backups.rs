@@ -100,7 +100,7 @@ impl Desk {
                     backup::write(&second, &folder, now)
                 }));
             }
-            Err(_) => self.backup_failed(),
+            Err(error) => self.backup_failed(&error),
         }
     }
 
@@ -121,16 +121,20 @@ impl Desk {
                     self.notice = Some(Notice::Failed(error.label_key()));
                 }
             }
-            Some(Err(_)) => self.backup_failed(),
+            Some(Err(error)) => self.backup_failed(&error),
             None => {}
         }
     }
 
     /// A failed backup is said, unless the person's own action just failed: that sentence
-    /// (a form not saved) stays on screen; the backups screen shows the failure either way.
-    fn backup_failed(&mut self) {
+    /// (a form not saved) stays on screen; the backups screen shows the failure either way. A
+    /// backup reads every page, so it is also where a damaged page shows: that is said first.
+    fn backup_failed(&mut self, error: &db::Error) {
         self.backups.failed = true;
-        if !matches!(self.notice, Some(Notice::Failed(_))) {
+        if matches!(error, db::Error::Damaged(_)) {
+            self.damage_seen = true;
+            self.notice = Some(Notice::Failed("error.damaged"));
+        } else if !matches!(self.notice, Some(Notice::Failed(_))) {
             self.notice = Some(Notice::Failed("backup.failed"));
         }
     }
@@ -192,7 +196,7 @@ impl Desk {
                     made.path.display().to_string(),
                 ));
             }
-            Err(_) => self.backup_failed(),
+            Err(error) => self.backup_failed(&error),
         }
         self.refresh_backup_list()
     }

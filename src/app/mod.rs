@@ -6,6 +6,7 @@
 mod accounts;
 mod audit_trail;
 mod backups;
+mod damaged;
 mod lock;
 mod reports;
 pub mod session;
@@ -403,6 +404,9 @@ pub struct Desk {
     parked: std::collections::HashMap<StaffId, lock::Parked>,
     /// Automatic backups: where they go and how the last went.
     pub backups: backups::BackupState,
+    /// A page of the file did not read: after signing out, the sign-in screen offers the
+    /// latest backup.
+    pub damage_seen: bool,
     /// The backups screen.
     pub backups_screen: BackupsScreen,
     /// The service catalogue.
@@ -515,6 +519,7 @@ impl Desk {
             screen_before_lock: Screen::Desk,
             parked: std::collections::HashMap::new(),
             backups: backups::BackupState::default(),
+            damage_seen: false,
             backups_screen: BackupsScreen::default(),
             desk_languages,
             screen: Screen::Desk,
@@ -629,6 +634,7 @@ impl Desk {
     /// what was typed.
     pub fn run(&mut self, command: Command) {
         if let Err(error) = self.try_run(command) {
+            self.damage_seen |= matches!(error, db::Error::Damaged(_));
             self.notice = Some(Notice::Failed(error.label_key()));
         }
         self.backup_if_due();

@@ -525,8 +525,14 @@ pub enum GateStep {
     SignIn,
     /// Set-up is done: the recovery code is shown once, to write down or print.
     ShowRecovery,
-    /// Nobody can open the file (its key file is missing or damaged); the screen says why.
+    /// The file cannot be opened here now (another desk has it, its folder is read-only); the
+    /// screen says why.
     Unusable,
+    /// The file or its key file is damaged or missing: the screen offers the latest backup.
+    Damaged,
+    /// The latest backup was restored in the damaged file's place: the screen says where the
+    /// damaged file went before the desk opens.
+    Restored,
 }
 
 /// Every action on the sign-in screen.
@@ -545,6 +551,11 @@ pub enum GateCommand {
     SetLanguage(String),
     /// Look at the file again (the other desk was closed, the file was put back).
     LookAgain,
+    /// Restore the latest backup in the damaged file's place, for the administrator whose name
+    /// and password were typed.
+    RestoreLatest,
+    /// The restored file's report was read: open the desk.
+    OpenRestored,
 }
 
 /// Failed sign-ins after which each further attempt waits, longer each time.
@@ -657,6 +668,10 @@ pub struct Gate {
     refused: Vec<(Option<i64>, String)>,
     /// This window's hold on the file: one desk per file on this computer.
     lock: Option<DeskLock>,
+    /// The damaged file's latest backup, offered on the damaged step.
+    pub latest_backup: Option<crate::db::backup::Backup>,
+    /// Where the damaged file was moved when its backup was restored.
+    pub set_aside: Option<PathBuf>,
 }
 
 impl Gate {
@@ -688,6 +703,8 @@ impl Gate {
             pending: None,
             refused: Vec::new(),
             lock,
+            latest_backup: None,
+            set_aside: None,
         };
         gate.look();
         gate
@@ -716,9 +733,71 @@ impl Gate {
                     self.name = crate::demo::DEMO_ADMIN.to_owned();
                 }
             }
+            Err(error) => self.damaged(&error),
+        }
+    }
+
+    /// The desk that was open found a damaged page: the screen offers the latest backup.
+    pub fn file_damaged(&mut self) {
+        if self.step == GateStep::SignIn {
+            self.damaged(&SessionError::Database(db::Error::Damaged(String::new())));
+        }
+    }
+
+    /// The file or its key file cannot be read: says why and looks for the latest backup.
+    fn damaged(&mut self, error: &SessionError) {
+        self.step = GateStep::Damaged;
+        self.error = Some(match error {
+            SessionError::Database(db::Error::Damaged(_) | db::Error::NotADatabase(_)) => {
+                "sign_in.damaged_file"
+            }
+            other => other.label_key(),
+        });
+        self.latest_backup = super::damaged::latest_backup(&self.path);
+    }
+
+    /// Restores the latest backup in the damaged file's place (an administrator of the backup
+    /// signs in on it) and keeps them signed in for when the screen's report is read.
+    fn restore_latest(&mut self) {
+        let Some(latest) = self.latest_backup.clone() else {
+            return;
+        };
+        if !self.attempts.may_try() {
+            self.error = Some("sign_in.wait");
+            return;
+        }
+        let password = SecretString::from(self.password.as_str());
+        self.password.clear();
+        self.focus_field = true;
+        let now = chrono::Local::now().naive_local();
+        match super::damaged::restore_in_place(&self.path, &latest, &self.name, &password, now) {
+            Ok((signed_in, aside)) => {
+                self.attempts.succeeded();
+                let stamp = crate::domain::format_stamp(now);
+                let recorded = db::audit::record_event(
+                    &signed_in.database,
+                    &signed_in.staff.actor(),
+                    db::audit::Action::Restore,
+                    &stamp,
+                )
+                .and_then(|()| self.record_sign_in(&signed_in, &stamp));
+                if let Err(error) = recorded {
+                    self.error = Some(error.label_key());
+                    return;
+                }
+                self.error = None;
+                self.set_aside = Some(aside);
+                self.pending = Some(signed_in);
+                self.step = GateStep::Restored;
+            }
             Err(error) => {
-                self.step = GateStep::Unusable;
-                self.error = Some(error.label_key());
+                if matches!(error, SessionError::Key(KeyError::WrongPassword)) {
+                    self.attempts.failed();
+                }
+                self.error = Some(match error {
+                    SessionError::Database(db::Error::Forbidden(_)) => "sign_in.restore_admin_only",
+                    other => other.label_key(),
+                });
             }
         }
     }
@@ -739,8 +818,18 @@ impl Gate {
                 }
             }
             GateCommand::LookAgain => {
-                if self.step == GateStep::Unusable {
+                if matches!(self.step, GateStep::Unusable | GateStep::Damaged) {
                     self.look();
+                }
+            }
+            GateCommand::RestoreLatest => {
+                if self.step == GateStep::Damaged {
+                    self.restore_latest();
+                }
+            }
+            GateCommand::OpenRestored => {
+                if self.step == GateStep::Restored {
+                    self.opened = self.pending.take();
                 }
             }
             GateCommand::RecoveryNoted => {
@@ -771,6 +860,10 @@ impl Gate {
                 }
                 Err(error) => self.error = Some(error.label_key()),
             },
+            // The key opened but the file does not read: it is damaged, not the password wrong.
+            Err(
+                error @ SessionError::Database(db::Error::Damaged(_) | db::Error::NotADatabase(_)),
+            ) => self.damaged(&error),
             Err(error) => {
                 self.attempts.failed();
                 let whose = encrypted_key_file(&self.path)

@@ -348,6 +348,11 @@ pub fn format_date(date: NaiveDate, locale: &str) -> String {
     }
 }
 
+/// A moment in the UI language's usual form: `23.11.2026 09:05` in Bulgarian.
+pub fn format_date_time(at: NaiveDateTime, locale: &str) -> String {
+    format!("{} {}", format_date(at.date(), locale), at.format("%H:%M"))
+}
+
 use chrono::Datelike as _;
 
 #[cfg(test)]

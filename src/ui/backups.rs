@@ -6,7 +6,7 @@ use rust_i18n::t;
 
 use super::theme;
 use crate::app::{Command, Desk};
-use crate::domain::format_date;
+use crate::domain::format_date_time;
 
 /// Draws the backups screen.
 pub fn backups_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
@@ -46,11 +46,7 @@ pub fn backups_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         .spacing([16.0, 6.0])
         .show(ui, |ui| {
             for (index, made) in desk.backups_screen.list.iter().enumerate() {
-                ui.label(format!(
-                    "{} {}",
-                    format_date(made.at.date(), locale),
-                    made.at.format("%H:%M")
-                ));
+                ui.label(format_date_time(made.at, locale));
                 ui.label(
                     RichText::new(
                         made.path

@@ -346,6 +346,14 @@ impl DeskWindow {
         }
     }
 
+    /// The sign-in screen's state to change, while it is shown.
+    pub fn gate_mut(&mut self) -> Option<&mut Gate> {
+        match &mut self.state {
+            WindowState::SigningIn(gate, _) => Some(gate),
+            WindowState::Open(_) => None,
+        }
+    }
+
     /// Draws one frame, then runs what was asked.
     pub fn show(&mut self, ui: &mut Ui) {
         let next = match &mut self.state {
@@ -363,7 +371,10 @@ impl DeskWindow {
                 app.show(ui);
                 if app.desk.signed_out {
                     let path = app.desk.database_path();
-                    let gate = Gate::holding(path, false, self.lock.take());
+                    let mut gate = Gate::holding(path, false, self.lock.take());
+                    if app.desk.damage_seen {
+                        gate.file_damaged();
+                    }
                     self.state = WindowState::SigningIn(Box::new(gate), Vec::new());
                 }
                 None

@@ -34,13 +34,17 @@ pub fn sign_in_ui(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>)
                 create_admin_form(ui, gate, commands, locale);
             }
             GateStep::ShowRecovery => recovery(ui, gate, commands, locale),
-            GateStep::Unusable => {}
+            GateStep::Restored => restored(ui, gate, commands, locale),
+            GateStep::Unusable | GateStep::Damaged => {}
         }
         if let Some(key) = gate.error {
             ui.add_space(8.0);
             ui.colored_label(theme::ERROR, t!(key, locale = locale));
         }
-        if gate.step == GateStep::Unusable {
+        if gate.step == GateStep::Damaged {
+            latest_backup(ui, gate, commands, locale);
+        }
+        if matches!(gate.step, GateStep::Unusable | GateStep::Damaged) {
             ui.add_space(8.0);
             if ui
                 .button(t!("sign_in.look_again", locale = locale))
@@ -173,5 +177,83 @@ fn recovery(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, local
         .clicked()
     {
         commands.push(GateCommand::RecoveryNoted);
+    }
+}
+
+/// The damaged file's latest backup, and the administrator's name and password to restore it.
+fn latest_backup(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, locale: &str) {
+    ui.add_space(12.0);
+    let Some(latest) = &gate.latest_backup else {
+        let folder = crate::db::backup::default_folder(&gate.path);
+        ui.label(t!(
+            "sign_in.no_backup",
+            locale = locale,
+            folder = folder.display().to_string()
+        ));
+        return;
+    };
+    ui.label(t!(
+        "sign_in.backup_offer",
+        locale = locale,
+        when = crate::domain::format_date_time(latest.at, locale),
+        path = latest.path.display().to_string()
+    ));
+    ui.add_space(8.0);
+    ui.label(t!("sign_in.restore_who", locale = locale));
+    let name_label = ui.label(t!("sign_in.name", locale = locale));
+    ui.add(
+        TextEdit::singleline(&mut gate.name)
+            .char_limit(crate::ui::widgets::LINE_LIMIT)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(name_label.id);
+    let password_label = ui.label(t!("sign_in.password", locale = locale));
+    let password = ui
+        .add(
+            TextEdit::singleline(&mut *gate.password)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .password(true)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(password_label.id);
+    if std::mem::take(&mut gate.focus_field) {
+        password.request_focus();
+    }
+    let enter = password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    ui.add_space(8.0);
+    if ui
+        .button(t!("sign_in.restore_latest", locale = locale))
+        .clicked()
+        || enter
+    {
+        commands.push(GateCommand::RestoreLatest);
+    }
+}
+
+/// The backup is back in place: where the damaged file went, and what to log again.
+fn restored(ui: &mut Ui, gate: &Gate, commands: &mut Vec<GateCommand>, locale: &str) {
+    let when = gate
+        .latest_backup
+        .as_ref()
+        .map(|b| crate::domain::format_date_time(b.at, locale))
+        .unwrap_or_default();
+    let aside = gate
+        .set_aside
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    ui.label(RichText::new(t!("sign_in.restored_title", locale = locale)).strong());
+    ui.label(t!(
+        "sign_in.restored",
+        locale = locale,
+        when = when,
+        path = aside
+    ));
+    ui.add_space(8.0);
+    if ui
+        .button(t!("sign_in.open_desk", locale = locale))
+        .clicked()
+    {
+        commands.push(GateCommand::OpenRestored);
     }
 }
