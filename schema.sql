@@ -267,6 +267,19 @@ CREATE TABLE programme_slots (
 );
 CREATE INDEX programme_slots_by_day ON programme_slots (day);
 
+-- Forms typed and not yet saved, one per staff member and form, so typed work survives leaving
+-- the form, the lock, a closed window or a crash; removed when the form is saved or discarded,
+-- and after 30 days. `body` is the form as typed (JSON). A visit's draft names its visitor, so
+-- erasing the person removes it.
+CREATE TABLE drafts (
+    staff_id   INTEGER NOT NULL REFERENCES staff (id),
+    form       TEXT NOT NULL CHECK (form IN ('visitor', 'visit')),
+    visitor_id INTEGER REFERENCES visitors (id),
+    body       TEXT NOT NULL,
+    saved_at   TEXT NOT NULL,                      -- 'YYYY-MM-DDTHH:MM'
+    PRIMARY KEY (staff_id, form)
+);
+
 -- Who saw and changed what. Ids only: never a name, a note or any other personal data here.
 -- Each row is chained to the one before by its hash (db::audit), so `bureau-desk check` finds a
 -- row changed or removed with an outside tool.
@@ -333,4 +346,4 @@ INSERT INTO settings (key, value) VALUES
 
 -- Marks the file as a bureau-desk database ('BDSK'), so other SQLite files are refused.
 PRAGMA application_id = 1111774027;
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;

@@ -196,6 +196,16 @@ fn erasure_keeps_every_figure_and_leaves_no_trace_of_the_person() {
         })
         .collect();
 
+    // An unsaved visit form about the person, kept as a draft.
+    ok(bureau_desk::db::drafts::keep(
+        &db,
+        &coordinator,
+        bureau_desk::db::drafts::DraftForm::Visit,
+        Some(person),
+        &format!("{{\"notes\":\"{NOTE} {GIVEN}\"}}"),
+        "2026-11-23T11:00",
+    ));
+
     // The raw file holds the person before (so the scan below would see them).
     Connection::open(&path)
         .and_then(|c| c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())))
@@ -247,6 +257,14 @@ fn erasure_keeps_every_figure_and_leaves_no_trace_of_the_person() {
         )
         .unwrap_or(-1);
     assert_eq!(index_rows, 0, "no search index rows are left");
+    let drafts_left: i64 = raw(&path)
+        .query_row(
+            "SELECT count(*) FROM drafts WHERE visitor_id = ?1",
+            [person.0],
+            |r| r.get(0),
+        )
+        .unwrap_or(-1);
+    assert_eq!(drafts_left, 0, "no draft about the person is left");
     let entry = &ok(audit::latest(&db, 1))[0];
     assert_eq!(
         (entry.action.as_str(), entry.entity_id),

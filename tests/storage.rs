@@ -288,3 +288,31 @@ fn pragmas_make_a_logged_visit_durable() {
         .unwrap_or(-1);
     assert_eq!(fk_violations, 0);
 }
+
+#[test]
+fn a_version_5_file_upgrades_to_exactly_the_current_schema_with_a_drafts_table() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let old = dir.path().join("v5.sqlite");
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(include_str!("fixtures/schema_v5.sql"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(
+        "INSERT INTO staff (id, display_name, role, created_at) VALUES (1, 'Мария', 'admin', '2025-01-01T09:00');",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+    let fresh = dir.path().join("fresh.sqlite");
+    drop(Database::open(&fresh, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}")));
+    let upgraded = Database::open(&old, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(shape(&old), shape(&fresh));
+    let maria = bureau_desk::db::staff::list(&upgraded)
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("the staff member is kept"))
+        .actor();
+    let form = bureau_desk::db::drafts::DraftForm::Visitor;
+    bureau_desk::db::drafts::keep(&upgraded, &maria, form, None, "{}", "2026-12-03T09:00")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(bureau_desk::db::drafts::kept(&upgraded, &maria, form).is_ok_and(|d| d.is_some()));
+}

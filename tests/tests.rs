@@ -2,6 +2,7 @@
 
 mod access;
 mod backup;
+mod busy_morning;
 mod cli;
 mod crash;
 mod figures;

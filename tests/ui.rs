@@ -12,17 +12,17 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use rusqlite::Connection;
 
-fn tr(key: &str) -> String {
+pub(crate) fn tr(key: &str) -> String {
     bureau_desk::translate("bg", key, &[])
 }
 
-struct Setup {
-    harness: Harness<'static, BureauApp>,
-    path: std::path::PathBuf,
-    _dir: tempfile::TempDir,
+pub(crate) struct Setup {
+    pub(crate) harness: Harness<'static, BureauApp>,
+    pub(crate) path: std::path::PathBuf,
+    pub(crate) _dir: tempfile::TempDir,
 }
 
-fn desk() -> Setup {
+pub(crate) fn desk() -> Setup {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("desk.sqlite");
     let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
@@ -44,14 +44,14 @@ fn desk() -> Setup {
     }
 }
 
-fn count(path: &std::path::Path, sql: &str) -> i64 {
+pub(crate) fn count(path: &std::path::Path, sql: &str) -> i64 {
     Connection::open(path)
         .and_then(|c| c.query_row(sql, [], |r| r.get(0)))
         .unwrap_or(-1)
 }
 
 /// Clicks a field (which gives it the keyboard) and types into it.
-fn type_into(h: &mut Harness<'static, BureauApp>, label: &str, text: &str) {
+pub(crate) fn type_into(h: &mut Harness<'static, BureauApp>, label: &str, text: &str) {
     h.get_by_label(label).click();
     h.run();
     h.get_by_label(label).type_text(text);
@@ -67,7 +67,7 @@ fn reach_and_click(h: &mut Harness<'static, BureauApp>, label: &str) {
 }
 
 /// The desk opens on the desk screen for the staff member signed in.
-fn choose_staff(h: &mut Harness<'static, BureauApp>) {
+pub(crate) fn choose_staff(h: &mut Harness<'static, BureauApp>) {
     h.run();
     assert_eq!(h.state().desk.screen, Screen::Desk);
     assert!(

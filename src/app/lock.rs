@@ -50,6 +50,7 @@ impl Desk {
             return Ok(());
         }
         // The screen locks even when the trail cannot be written (a file gone from under it).
+        let kept = self.keep_drafts(true);
         let searched = self.record_search();
         self.screen_before_lock = self.screen;
         self.screen = Screen::Locked;
@@ -66,6 +67,7 @@ impl Desk {
             focus_field: true,
             ..LockForm::default()
         };
+        kept?;
         searched?;
         self.record_event(audit::Action::Lock)
     }
@@ -109,10 +111,15 @@ impl Desk {
         let id: StaffId = person.id;
         self.at_desk = Some(person);
         match self.parked.remove(&id) {
-            Some(work) => self.restore(work),
+            Some(work) => {
+                self.restore(work);
+                self.kept = Default::default();
+                self.keep_drafts(true)?;
+            }
             None => {
                 self.screen = Screen::Desk;
                 self.focus_search = true;
+                self.restore_drafts()?;
             }
         }
         self.refresh_day()

@@ -7,6 +7,7 @@ mod accounts;
 mod audit_trail;
 mod backups;
 mod damaged;
+mod drafts;
 mod lock;
 mod reports;
 pub mod session;
@@ -144,8 +145,13 @@ pub enum Command {
     RemoveService(usize),
     /// Validate and save the visit form.
     SaveVisit,
-    /// Leave a form without saving and go back to the desk.
+    /// Leave a form without saving and go back to the desk (the form is kept as a draft). With
+    /// a picker's filter typed, only the filters are cleared.
     Cancel,
+    /// Throw away the new-visitor form's draft and start it clean.
+    DiscardVisitorDraft,
+    /// Throw away the visit form's draft and go back to the desk.
+    DiscardVisitDraft,
     /// Open the referral form for a visit.
     StartReferral(VisitId),
     /// Validate and save the referral form.
@@ -267,6 +273,8 @@ pub struct VisitorForm {
     pub language_filter: String,
     /// Filter text of the languages-spoken picker.
     pub spoken_filter: String,
+    /// The form came back from a draft (the form says so, with "Discard").
+    pub reopened: bool,
 }
 
 /// The visit form.
@@ -284,6 +292,8 @@ pub struct VisitForm {
     pub language_filter: String,
     /// The provider new service lines get.
     pub provider: Option<crate::domain::OrganisationId>,
+    /// The form came back from a draft (the form says so, with "Discard").
+    pub reopened: bool,
 }
 
 /// The referral form.
@@ -407,6 +417,8 @@ pub struct Desk {
     /// A page of the file did not read: after signing out, the sign-in screen offers the
     /// latest backup.
     pub damage_seen: bool,
+    /// The forms as last kept in the drafts table.
+    kept: drafts::KeptDrafts,
     /// The backups screen.
     pub backups_screen: BackupsScreen,
     /// The service catalogue.
@@ -520,6 +532,7 @@ impl Desk {
             parked: std::collections::HashMap::new(),
             backups: backups::BackupState::default(),
             damage_seen: false,
+            kept: drafts::KeptDrafts::default(),
             backups_screen: BackupsScreen::default(),
             desk_languages,
             screen: Screen::Desk,
@@ -570,6 +583,7 @@ impl Desk {
         };
         let mut desk = desk;
         desk.refresh_day()?;
+        desk.restore_drafts()?;
         desk.backups = backups::BackupState::of(&desk.db)?;
         desk.backup_if_due();
         Ok(desk)
@@ -616,6 +630,35 @@ impl Desk {
         Ok(())
     }
 
+    /// Clears the typed filters of the pickers on the form shown; true when one held text (Esc
+    /// in a picker clears the picker, not the form).
+    fn clear_picker_filters(&mut self) -> bool {
+        let filters: Vec<&mut String> = match self.screen {
+            Screen::VisitorForm => {
+                let f = &mut self.visitor_form;
+                vec![
+                    &mut f.country_filter,
+                    &mut f.nationality_filter,
+                    &mut f.language_filter,
+                    &mut f.spoken_filter,
+                ]
+            }
+            Screen::VisitForm => vec![
+                &mut self.visit_form.service_filter,
+                &mut self.visit_form.language_filter,
+            ],
+            Screen::ReferralForm => vec![&mut self.referral_form.destination_filter],
+            Screen::AccompanimentForm => vec![&mut self.accompaniment_form.destination_filter],
+            _ => Vec::new(),
+        };
+        let mut any = false;
+        for filter in filters {
+            any |= !filter.is_empty();
+            filter.clear();
+        }
+        any
+    }
+
     /// Writes the search noted last, if any, to the audit trail.
     fn record_search(&mut self) -> db::Result<()> {
         match (self.search_seen.take(), self.actor()) {
@@ -635,6 +678,9 @@ impl Desk {
     pub fn run(&mut self, command: Command) {
         if let Err(error) = self.try_run(command) {
             self.damage_seen |= matches!(error, db::Error::Damaged(_));
+            self.notice = Some(Notice::Failed(error.label_key()));
+        }
+        if let Err(error) = self.keep_drafts(false) {
             self.notice = Some(Notice::Failed(error.label_key()));
         }
         self.backup_if_due();
@@ -657,6 +703,7 @@ impl Desk {
         }
         match command {
             Command::SignOut => {
+                self.keep_drafts(true)?;
                 self.record_search()?;
                 self.record_event(audit::Action::SignOut)?;
                 self.signed_out = true;
@@ -761,11 +808,23 @@ impl Desk {
                 });
                 self.screen = Screen::Desk;
             }
+            Command::NewVisitor if drafts::visitor_form_has_work(&self.visitor_form) => {
+                self.record_search()?;
+                self.visitor_form.reopened = true;
+                self.screen = Screen::VisitorForm;
+                self.focus_form = true;
+                self.try_run(Command::CheckDuplicates)?;
+            }
             Command::NewVisitor => {
                 self.record_search()?;
                 let mut form = VisitorForm::default();
-                if !crate::domain::text::is_number_like(&self.query) {
-                    form.draft.given_name = self.query.trim().to_owned();
+                // The search text starts the name only when it is a name: not a phone number,
+                // not the bureau code of the person just saved.
+                let query = self.query.trim();
+                if !crate::domain::text::is_number_like(query)
+                    && crate::domain::text::parse_visitor_code(query).is_none()
+                {
+                    form.draft.given_name = query.to_owned();
                 }
                 self.visitor_form = form;
                 self.screen = Screen::VisitorForm;
@@ -800,13 +859,18 @@ impl Desk {
                         let saved = visitors::insert(&mut self.db, &actor, &new, &stamp)?;
                         self.notice =
                             Some(Notice::Saved("notice.visitor_saved", saved.code.clone()));
-                        self.visitor_form = VisitorForm::default();
+                        self.discard_draft(db::drafts::DraftForm::Visitor)?;
                         self.query = saved.code.clone();
                         self.try_run(Command::Search)?;
                         self.try_run(Command::OpenVisitor(saved.id))?;
                         self.focus_search = true;
                     }
                 }
+            }
+            Command::StartVisit(_) if drafts::visit_form_has_work(&self.visit_form) => {
+                self.visit_form.reopened = true;
+                self.screen = Screen::VisitForm;
+                self.focus_form = true;
             }
             Command::StartVisit(visitor) => {
                 let Some(actor) = self.actor() else {
@@ -867,15 +931,27 @@ impl Desk {
                             .map(|(c, _)| c.clone())
                             .unwrap_or_default();
                         self.notice = Some(Notice::Saved("notice.visit_saved", code));
-                        self.visit_form = VisitForm::default();
+                        self.discard_draft(db::drafts::DraftForm::Visit)?;
                         self.screen = Screen::Desk;
                         self.focus_search = true;
-                        if let Some(id) = new.visitor {
-                            self.try_run(Command::OpenVisitor(id))?;
+                        match new.visitor {
+                            Some(id) => self.try_run(Command::OpenVisitor(id))?,
+                            // An anonymous visit leaves no one's card on screen.
+                            None => self.card = None,
                         }
                         self.refresh_day()?;
                     }
                 }
+            }
+            Command::Cancel if self.clear_picker_filters() => {}
+            Command::DiscardVisitorDraft => {
+                self.discard_draft(db::drafts::DraftForm::Visitor)?;
+                self.focus_form = true;
+            }
+            Command::DiscardVisitDraft => {
+                self.discard_draft(db::drafts::DraftForm::Visit)?;
+                self.screen = Screen::Desk;
+                self.focus_search = true;
             }
             Command::Cancel | Command::OpenDesk => {
                 self.screen = Screen::Desk;

@@ -161,6 +161,10 @@ impl Desk {
         };
         let now = self.now();
         let code = erasure::erase(&mut self.db, &actor, visitor, confirmer.as_ref(), now)?;
+        // An unsaved visit about them goes with them (the file's draft went in the erasure).
+        if self.visit_form.draft.visitor == Some(visitor) {
+            self.discard_draft(crate::db::drafts::DraftForm::Visit)?;
+        }
         self.rights = RightsForm {
             retention: self.rights.retention.take(),
             ..RightsForm::default()

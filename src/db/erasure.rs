@@ -86,6 +86,7 @@ fn erase_in(conn: &Connection, visitor: VisitorId, at: &str) -> Result<String> {
         "DELETE FROM visitor_languages WHERE visitor_id = ?1",
         [visitor.0],
     )?;
+    conn.execute("DELETE FROM drafts WHERE visitor_id = ?1", [visitor.0])?;
     conn.execute(
         "DELETE FROM visitor_name_words WHERE visitor_id = ?1",
         [visitor.0],

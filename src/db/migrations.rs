@@ -8,7 +8,7 @@ use super::{Result, audit, visitors};
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes; must match its `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Brings a file at `from` up to `SCHEMA_VERSION`, one version at a time, in one transaction:
 /// either every step lands or none does. Foreign keys are off while tables are rebuilt (SQLite's
@@ -144,6 +144,20 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
                        AND later.id > c.id);
                  ALTER TABLE visits ADD COLUMN age_band TEXT;
                  INSERT INTO visitor_search (visitor_search, rank) VALUES ('secure-delete', 1);",
+            )?;
+            Ok(())
+        }
+        // Version 6 keeps unsaved forms as drafts.
+        5 => {
+            conn.execute_batch(
+                "CREATE TABLE drafts (
+                     staff_id   INTEGER NOT NULL REFERENCES staff (id),
+                     form       TEXT NOT NULL CHECK (form IN ('visitor', 'visit')),
+                     visitor_id INTEGER REFERENCES visitors (id),
+                     body       TEXT NOT NULL,
+                     saved_at   TEXT NOT NULL,
+                     PRIMARY KEY (staff_id, form)
+                 );",
             )?;
             Ok(())
         }

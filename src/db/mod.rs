@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 pub mod catalogue;
 pub mod consents;
+pub mod drafts;
 pub mod erasure;
 pub mod feedback;
 pub mod figures;

@@ -75,6 +75,52 @@ pub fn languages() -> &'static [Entry] {
     LIST.get_or_init(|| load(include_str!("../../assets/data/languages.csv")))
 }
 
+/// The entries matching what was typed, best first, for a picker: first those whose name in
+/// the UI language (or whose code) starts with it, then the other names starting with it, then
+/// those that only contain it; within each, the bureau's `preferred` codes (its most frequent)
+/// in their order, then by name. "ира" gives Iraq and Iran before the United Arab Emirates.
+pub fn ranked<'a>(
+    list: &'a [Entry],
+    typed: &str,
+    locale: &str,
+    preferred: &[String],
+) -> Vec<&'a Entry> {
+    let folded = fold(typed.trim());
+    let latin = to_latin(&folded);
+    let starts = |name: &str| {
+        let name = fold(name);
+        name.starts_with(&folded) || name.starts_with(&latin)
+    };
+    let mut found: Vec<(u8, usize, &Entry)> = matching(list, typed)
+        .map(|entry| {
+            let other = if locale == "bg" {
+                &entry.name_en
+            } else {
+                &entry.name_bg
+            };
+            let tier =
+                if entry.code.eq_ignore_ascii_case(typed.trim()) || starts(entry.name(locale)) {
+                    0
+                } else if starts(other) {
+                    1
+                } else {
+                    2
+                };
+            let rank = preferred
+                .iter()
+                .position(|code| code.eq_ignore_ascii_case(&entry.code))
+                .unwrap_or(usize::MAX);
+            (tier, rank, entry)
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| a.2.name(locale).cmp(b.2.name(locale)))
+    });
+    found.into_iter().map(|(_, _, entry)| entry).collect()
+}
+
 /// Finds an entry by code.
 pub fn find<'a>(list: &'a [Entry], code: &str) -> Option<&'a Entry> {
     list.iter().find(|e| e.code.eq_ignore_ascii_case(code))
@@ -104,5 +150,34 @@ mod tests {
         assert!(finds("ира", "IQ") && finds("iraq", "IQ") && finds("IRA", "IQ"));
         assert!(finds("укр", "UA") && !finds("zzz", "UA"));
         assert_eq!(matching(countries(), " ").count(), countries().len());
+    }
+
+    #[test]
+    fn names_that_start_with_what_was_typed_come_first() {
+        let first = |typed: &str, locale: &str, preferred: &[&str]| {
+            let preferred: Vec<String> = preferred.iter().map(|c| (*c).to_owned()).collect();
+            ranked(countries(), typed, locale, &preferred)
+                .first()
+                .map(|e| e.code.clone())
+        };
+        assert_eq!(
+            first("ира", "bg", &[]),
+            Some("IQ".to_owned()),
+            "Ирак before Иран"
+        );
+        assert_eq!(first("ира", "bg", &["IR", "SY"]), Some("IR".to_owned()));
+        assert_eq!(first("ira", "en", &["SY", "IQ"]), Some("IQ".to_owned()));
+        assert_eq!(
+            first("iq", "bg", &[]),
+            Some("IQ".to_owned()),
+            "a code typed"
+        );
+        let emirates = ranked(countries(), "ира", "bg", &[])
+            .iter()
+            .position(|e| e.code == "AE");
+        let iraq = ranked(countries(), "ира", "bg", &[])
+            .iter()
+            .position(|e| e.code == "IQ");
+        assert!(iraq < emirates || emirates.is_none());
     }
 }

@@ -103,10 +103,12 @@ pub fn visitor_code(id: i64) -> String {
     format!("B-{id:06}")
 }
 
-/// Reads a bureau code as typed ("B-000457", "b457", "B 457") back to the visitor id.
+/// Reads a bureau code as typed ("B-000457", "b457", "B 457") back to the visitor id. The B may
+/// be typed with the Cyrillic letter that looks like it (В, the same key on a Bulgarian
+/// keyboard) or with Б, the Bulgarian letter for the sound.
 pub fn parse_visitor_code(text: &str) -> Option<i64> {
     let t = text.trim();
-    let rest = t.strip_prefix(['B', 'b', 'Б', 'б'])?;
+    let rest = t.strip_prefix(['B', 'b', 'В', 'в', 'Б', 'б'])?;
     let digits = rest.trim_start_matches(['-', ' ']);
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 12 {
         return None;
@@ -181,6 +183,10 @@ mod tests {
         assert_eq!(parse_visitor_code("B-000457"), Some(457));
         assert_eq!(parse_visitor_code("b457"), Some(457));
         assert_eq!(parse_visitor_code("Б-457"), Some(457));
+        // Cyrillic В, which looks like B and sits on its key on a Bulgarian keyboard.
+        assert_eq!(parse_visitor_code("В-000457"), Some(457));
+        assert_eq!(parse_visitor_code("в457"), Some(457));
+        assert_eq!(parse_visitor_code("Вера"), None);
         assert_eq!(parse_visitor_code("Bob"), None);
         assert_eq!(code_key("B-000457"), "b000457");
     }

@@ -1,13 +1,14 @@
 //! Visitors: the form's draft, its validation into a `NewVisitor`, and the stored `Visitor`.
 
 use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 
 use super::reference::{countries, find, languages};
 use super::text::phone_digits;
 use super::{FieldError, Problem, StaffId, VisitorId, clean_text, parse_date};
 
 /// An optional answer, with the HMIS distinction between not asking, not knowing and declining.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Answer<T> {
     /// The person answered.
     Given(T),
@@ -21,7 +22,7 @@ pub enum Answer<T> {
 }
 
 /// The choice a form offers beside an optional field when no value is typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum NoAnswer {
     /// Not asked (the default).
     #[default]
@@ -156,8 +157,10 @@ pub struct Birth {
     pub date: Option<NaiveDate>,
 }
 
-/// The new-visitor form as typed: plain strings and choices, kept as they are until saved.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The new-visitor form as typed: plain strings and choices, kept as they are until saved (and
+/// stored as a draft while it is not).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct VisitorDraft {
     /// Given name, as the person writes it.
     pub given_name: String,

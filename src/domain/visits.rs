@@ -1,6 +1,7 @@
 //! Visits: the visit form's draft, its validation into a `NewVisit`, and stored visits.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize};
 
 use super::reference::{find, languages};
 use super::{
@@ -12,7 +13,7 @@ use super::{
 pub const MAX_NOTES: usize = 2000;
 
 /// One service line on the visit form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceLine {
     /// The type from the catalogue.
     pub service_type: ServiceTypeId,
@@ -20,8 +21,9 @@ pub struct ServiceLine {
     pub provider: OrganisationId,
 }
 
-/// The visit form as typed.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The visit form as typed (and stored as a draft while it is not saved).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct VisitDraft {
     /// The visitor, or `None` for an anonymous visit.
     pub visitor: Option<VisitorId>,

@@ -296,6 +296,10 @@ pub struct DeskWindow {
     clock: Clock,
     /// The file's desk lock while the desk is open (the sign-in screen holds it otherwise).
     lock: Option<DeskLock>,
+    /// The window was asked to close with a form unsaved: the question is shown.
+    pub asking_to_close: bool,
+    /// The person chose to close anyway (their forms stay as drafts).
+    closing: bool,
 }
 
 enum WindowState {
@@ -311,7 +315,49 @@ impl DeskWindow {
             slips,
             clock,
             lock: None,
+            asking_to_close: false,
+            closing: false,
         }
+    }
+
+    /// A close of the window with a form unsaved is held back once and asked about: the forms
+    /// are kept as drafts either way, but the person should know where their work is.
+    fn ask_before_closing(&mut self, ui: &mut Ui) {
+        let WindowState::Open(app) = &mut self.state else {
+            return;
+        };
+        let requested = ui.input(|i| i.viewport().close_requested());
+        if requested && !self.closing && app.desk.has_unsaved_work() {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.asking_to_close = true;
+        }
+        if !self.asking_to_close {
+            return;
+        }
+        let locale = app.desk.locale.as_str();
+        egui::Modal::new(egui::Id::unique("close_with_unsaved_work")).show(ui.ctx(), |ui| {
+            ui.set_max_width(520.0);
+            ui.label(RichText::new(t!("window.unsaved_title", locale = locale)).strong());
+            ui.label(t!("window.unsaved_text", locale = locale));
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui
+                    .button(t!("window.back_to_form", locale = locale))
+                    .clicked()
+                {
+                    self.asking_to_close = false;
+                }
+                if ui
+                    .button(t!("window.close_anyway", locale = locale))
+                    .clicked()
+                {
+                    self.asking_to_close = false;
+                    self.closing = true;
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+        });
     }
 
     /// The window is closing: an open desk signs out, so the search being typed and the
@@ -356,6 +402,7 @@ impl DeskWindow {
 
     /// Draws one frame, then runs what was asked.
     pub fn show(&mut self, ui: &mut Ui) {
+        self.ask_before_closing(ui);
         let next = match &mut self.state {
             WindowState::SigningIn(gate, commands) => {
                 egui::CentralPanel::default().show(ui, |ui| sign_in_ui(ui, gate, commands));

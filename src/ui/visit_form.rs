@@ -32,6 +32,9 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
     let desk_languages = desk.desk_languages.clone();
     let form = &mut desk.visit_form;
     let errors = form.errors.clone();
+    if form.reopened {
+        super::widgets::draft_banner(ui, Command::DiscardVisitDraft, commands, locale);
+    }
     action_bar(ui, !errors.is_empty(), Command::SaveVisit, commands, locale);
     ScrollArea::vertical()
         .auto_shrink([false, false])

@@ -19,6 +19,9 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
     let focus_first = std::mem::take(&mut desk.focus_form);
     let form = &mut desk.visitor_form;
     ui.heading(t!("visitor_form.title", locale = locale));
+    if form.reopened {
+        super::widgets::draft_banner(ui, Command::DiscardVisitorDraft, commands, locale);
+    }
     action_bar(
         ui,
         !form.errors.is_empty(),

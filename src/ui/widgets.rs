@@ -7,7 +7,7 @@ use rust_i18n::t;
 use super::theme;
 use crate::app::Command;
 use crate::domain::bidi::visual_runs;
-use crate::domain::reference::{Entry, matching};
+use crate::domain::reference::{Entry, ranked};
 use crate::domain::referrals::{AccompanimentStatus, ReferralStatus};
 use crate::domain::text::has_rtl;
 use crate::domain::visitors::NoAnswer;
@@ -182,8 +182,8 @@ pub fn no_answer_choices(ui: &mut Ui, current: Option<NoAnswer>, locale: &str) -
     picked
 }
 
-/// A code picker that filters as the person types ("ира" or "iraq" → Iraq). Enter picks the first
-/// match; a chosen value shows as a button that clears it. `extra` entries (e.g. "stateless")
+/// A code picker that filters as the person types ("ира" or "iraq" → Iraq), best matches first
+/// (`reference::ranked`); ↑/↓ move the highlight and Enter picks it; a chosen value shows as a button that clears it. `extra` entries (e.g. "stateless")
 /// come first.
 #[allow(clippy::too_many_arguments)]
 pub fn code_picker(
@@ -231,19 +231,41 @@ pub fn code_picker(
                     .filter_map(|c| list.iter().find(|e| &e.code == c))
                     .collect()
             } else {
-                matching(list, filter).take(6).collect()
+                ranked(list, filter, locale, preferred)
+                    .into_iter()
+                    .take(6)
+                    .collect()
             };
+            // The highlighted match: ↑/↓ move it while the filter has the keys, Enter takes it.
+            let highlight_id = response.id.with("highlight");
+            let mut highlight: usize = ui.data(|d| d.get_temp(highlight_id)).unwrap_or(0);
+            if response.changed() {
+                highlight = 0;
+            }
+            if response.has_focus() && !matches.is_empty() {
+                ui.input_mut(|i| {
+                    if i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown) {
+                        highlight = (highlight + 1).min(matches.len() - 1);
+                    }
+                    if i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp) {
+                        highlight = highlight.saturating_sub(1);
+                    }
+                });
+            }
+            highlight = highlight.min(matches.len().saturating_sub(1));
+            ui.data_mut(|d| d.insert_temp(highlight_id, highlight));
             let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if enter
                 && !filter.trim().is_empty()
-                && let Some(first) = matches.first()
+                && let Some(chosen) = matches.get(highlight)
             {
-                *value = Answer::Given(first.code.clone());
+                *value = Answer::Given(chosen.code.clone());
                 filter.clear();
             }
             ui.horizontal_wrapped(|ui| {
-                for entry in &matches {
-                    if ui.small_button(entry.name(locale)).clicked() {
+                for (index, entry) in matches.iter().enumerate() {
+                    let marked = index == highlight && !filter.trim().is_empty();
+                    if ui.selectable_label(marked, entry.name(locale)).clicked() {
                         *value = Answer::Given(entry.code.clone());
                         filter.clear();
                     }
@@ -259,6 +281,16 @@ pub fn code_picker(
         }
     }
     field_error(ui, errors, field, locale);
+}
+
+/// Said on a form that came back from a draft, with the button that throws it away.
+pub fn draft_banner(ui: &mut Ui, discard: Command, commands: &mut Vec<Command>, locale: &str) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(t!("form.draft_back", locale = locale)).color(theme::MUTED));
+        if ui.button(t!("form.discard", locale = locale)).clicked() {
+            commands.push(discard);
+        }
+    });
 }
 
 /// A form's title with the visitor it concerns: bureau code and name (none when anonymous).

@@ -1,0 +1,163 @@
+//! Typed work is never lost: the new-visitor and visit forms are kept as drafts in the database
+//! file while they hold something unsaved (written about once a second as the person types), so
+//! they come back after leaving the form, after the lock, after a closed window or a crash.
+//! Starting the form again reopens the draft; the form's "Discard" throws it away.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Desk, Notice, VisitForm, VisitorForm};
+use crate::db::{self, drafts, drafts::DraftForm};
+use crate::domain::{OrganisationId, VisitDraft, VisitorDraft};
+
+/// How often the forms are compared with their kept drafts.
+const KEEP_EVERY: Duration = Duration::from_secs(1);
+
+/// What was last written of each form, to write only what changed.
+#[derive(Debug, Default)]
+pub struct KeptDrafts {
+    visitor: Option<VisitorDraft>,
+    visit: Option<KeptVisit>,
+    checked: Option<Instant>,
+}
+
+/// The visit form as kept: what was typed and the heading it was for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct KeptVisit {
+    draft: VisitDraft,
+    visitor: Option<(String, String)>,
+    provider: Option<OrganisationId>,
+}
+
+/// True when the new-visitor form holds something typed.
+pub fn visitor_form_has_work(form: &VisitorForm) -> bool {
+    form.draft != VisitorDraft::default()
+}
+
+/// True when the visit form holds something beyond what a new visit starts with (the day, the
+/// time, the person who sees the visitor, the language).
+pub fn visit_form_has_work(form: &VisitForm) -> bool {
+    let d = &form.draft;
+    !d.services.is_empty() || !d.notes.trim().is_empty() || !d.duration.trim().is_empty()
+}
+
+impl Desk {
+    /// True when a form holds typed work not yet saved (the window asks before closing).
+    pub fn has_unsaved_work(&self) -> bool {
+        visitor_form_has_work(&self.visitor_form) || visit_form_has_work(&self.visit_form)
+    }
+
+    /// Writes the forms that changed since they were last kept, at most once a second unless
+    /// `now` is asked (before the lock, before the window closes).
+    pub(super) fn keep_drafts(&mut self, now: bool) -> db::Result<()> {
+        if !now
+            && self
+                .kept
+                .checked
+                .is_some_and(|at| at.elapsed() < KEEP_EVERY)
+        {
+            return Ok(());
+        }
+        self.kept.checked = Some(Instant::now());
+        let Some(actor) = self.actor() else {
+            return Ok(());
+        };
+        let stamp = self.stamp();
+        let visitor =
+            visitor_form_has_work(&self.visitor_form).then(|| self.visitor_form.draft.clone());
+        if visitor != self.kept.visitor {
+            match &visitor {
+                Some(draft) => drafts::keep(
+                    &self.db,
+                    &actor,
+                    DraftForm::Visitor,
+                    None,
+                    &to_json(draft)?,
+                    &stamp,
+                )?,
+                None => drafts::discard(&self.db, &actor, DraftForm::Visitor)?,
+            }
+            self.kept.visitor = visitor;
+        }
+        let visit = visit_form_has_work(&self.visit_form).then(|| KeptVisit {
+            draft: self.visit_form.draft.clone(),
+            visitor: self.visit_form.visitor.clone(),
+            provider: self.visit_form.provider,
+        });
+        if visit != self.kept.visit {
+            match &visit {
+                Some(kept) => drafts::keep(
+                    &self.db,
+                    &actor,
+                    DraftForm::Visit,
+                    kept.draft.visitor,
+                    &to_json(kept)?,
+                    &stamp,
+                )?,
+                None => drafts::discard(&self.db, &actor, DraftForm::Visit)?,
+            }
+            self.kept.visit = visit;
+        }
+        Ok(())
+    }
+
+    /// Puts the drafts of the person at the desk back into the forms (on opening the desk, or
+    /// when another person unlocks it with nothing parked), and says so when there were any.
+    /// Drafts older than `drafts::KEPT_DAYS` are removed first.
+    pub(super) fn restore_drafts(&mut self) -> db::Result<()> {
+        let Some(actor) = self.actor() else {
+            return Ok(());
+        };
+        let before = self.now() - chrono::Duration::days(drafts::KEPT_DAYS as i64);
+        drafts::forget_before(&self.db, &crate::domain::format_stamp(before))?;
+        self.kept = KeptDrafts::default();
+        let visitor = drafts::kept(&self.db, &actor, DraftForm::Visitor)?
+            .and_then(|d| serde_json::from_str::<VisitorDraft>(&d.body).ok());
+        let visit = drafts::kept(&self.db, &actor, DraftForm::Visit)?
+            .and_then(|d| serde_json::from_str::<KeptVisit>(&d.body).ok());
+        let any = visitor.is_some() || visit.is_some();
+        if let Some(draft) = visitor {
+            self.visitor_form = VisitorForm {
+                draft: draft.clone(),
+                ..VisitorForm::default()
+            };
+            self.kept.visitor = Some(draft);
+        }
+        if let Some(kept) = visit {
+            self.visit_form = VisitForm {
+                draft: kept.draft.clone(),
+                visitor: kept.visitor.clone(),
+                provider: kept.provider,
+                ..VisitForm::default()
+            };
+            self.kept.visit = Some(kept);
+        }
+        if any {
+            self.notice = Some(Notice::Saved("notice.drafts_back", String::new()));
+        }
+        Ok(())
+    }
+
+    /// Throws away the draft of `form` (the form's "Discard") and starts it clean.
+    pub(super) fn discard_draft(&mut self, form: DraftForm) -> db::Result<()> {
+        match form {
+            DraftForm::Visitor => {
+                self.visitor_form = VisitorForm::default();
+                self.kept.visitor = None;
+            }
+            DraftForm::Visit => {
+                self.visit_form = VisitForm::default();
+                self.kept.visit = None;
+            }
+        }
+        match self.actor() {
+            Some(actor) => drafts::discard(&self.db, &actor, form),
+            None => Ok(()),
+        }
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> db::Result<String> {
+    serde_json::to_string(value).map_err(|e| db::Error::Storage(e.to_string()))
+}

@@ -1,0 +1,280 @@
+//! The desk on a busy morning (issue 13): typed work is never lost, pickers pick what was meant,
+//! a code typed in Cyrillic finds its person. Driven through the real screens.
+
+use bureau_desk::app::{Clock, Command, Desk, Notice, Screen};
+use bureau_desk::db::{Database, OpenMode, staff};
+use bureau_desk::domain::Answer;
+use bureau_desk::ui::theme;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use crate::ui::{Setup, choose_staff, count, desk, tr, type_into};
+
+#[test]
+fn esc_in_a_picker_clears_the_picker_and_a_left_form_comes_back_until_discarded() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    type_into(h, &tr("visitor.given_name"), "Олена");
+    let country = tr("visitor.country_of_origin");
+    type_into(h, &country, "ира");
+    h.key_press(Key::Escape);
+    h.run();
+    let desk = &h.state().desk;
+    assert_eq!(desk.screen, Screen::VisitorForm, "Esc in a picker stays");
+    assert_eq!(
+        desk.visitor_form.draft.given_name, "Олена",
+        "nothing typed is lost"
+    );
+    assert!(
+        desk.visitor_form.country_filter.is_empty(),
+        "only the picker is cleared"
+    );
+
+    // "ира" + Enter is Iraq; ↓ moves the choice.
+    type_into(h, &country, "ира");
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(
+        h.state().desk.visitor_form.draft.country_of_origin,
+        Answer::Given("IQ".to_owned())
+    );
+    h.state_mut().desk.visitor_form.draft.country_of_origin = Answer::NotAsked;
+    h.run();
+    type_into(h, &country, "ира");
+    h.key_press(Key::ArrowDown);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(
+        h.state().desk.visitor_form.draft.country_of_origin,
+        Answer::Given("IR".to_owned()),
+        "the second match, Iran"
+    );
+
+    // Esc on the form goes back to the desk; the form comes back as it was left.
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Desk);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::VisitorForm);
+    assert!(h.query_by_label(&tr("form.draft_back")).is_some());
+    assert_eq!(
+        h.get_by_label(&tr("visitor.given_name")).value().as_deref(),
+        Some("Олена")
+    );
+    h.get_by_label(&tr("form.discard")).click();
+    h.run();
+    assert_eq!(
+        h.get_by_label(&tr("visitor.given_name")).value().as_deref(),
+        Some("")
+    );
+    assert_eq!(count(&path, "SELECT count(*) FROM drafts"), 0);
+}
+
+#[test]
+fn a_draft_is_in_the_file_and_comes_back_after_a_restart_for_its_owner_only() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    type_into(h, &tr("visitor.given_name"), "Мохамед");
+    type_into(h, &tr("visitor.family_name"), "Нури");
+    // The window closes (the desk signs out): the draft is in the file.
+    h.state_mut().desk.run(Command::SignOut);
+    drop(harness);
+    assert_eq!(count(&path, "SELECT count(*) FROM drafts"), 1);
+
+    let reopen = |name: &str| {
+        let mut db = Database::open(&path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+        let member = match staff::named(&db, name).unwrap_or_else(|e| panic!("{e}")) {
+            Some(member) => member,
+            None => staff::insert(
+                &mut db,
+                name,
+                bureau_desk::domain::Role::Desk,
+                "2026-11-23T11:00",
+            )
+            .unwrap_or_else(|e| panic!("{e}")),
+        };
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(11, 0, 0))
+            .unwrap_or_default();
+        Desk::new(db, member, Clock::Fixed(now)).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let other = reopen("Георги");
+    assert!(
+        other.visitor_form.draft.given_name.is_empty(),
+        "another person does not get it"
+    );
+    drop(other);
+    let mut again = reopen("Мария");
+    assert_eq!(
+        again.notice,
+        Some(Notice::Saved("notice.drafts_back", String::new()))
+    );
+    again.run(Command::NewVisitor);
+    assert_eq!(again.screen, Screen::VisitorForm);
+    assert_eq!(again.visitor_form.draft.given_name, "Мохамед");
+    assert_eq!(again.visitor_form.draft.family_name, "Нури");
+    again.run(Command::SaveVisitor);
+    assert_eq!(count(&path, "SELECT count(*) FROM visitors"), 1);
+    assert_eq!(
+        count(&path, "SELECT count(*) FROM drafts"),
+        0,
+        "a saved form leaves no draft"
+    );
+}
+
+#[test]
+fn after_a_save_the_next_form_starts_clean_and_an_anonymous_visit_closes_the_card() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    type_into(h, &tr("visitor.given_name"), "Ахмед");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(count(&path, "SELECT count(*) FROM visitors"), 1);
+    assert!(h.state().desk.card.is_some(), "the new card is open");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    assert_eq!(
+        h.get_by_label(&tr("visitor.given_name")).value().as_deref(),
+        Some(""),
+        "not the code of the person just saved"
+    );
+    h.key_press(Key::Escape);
+    h.run();
+
+    // An anonymous visit leaves nobody's card on screen.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::A);
+    h.run();
+    type_into(h, &tr("visit_form.add_service"), "inform");
+    h.key_press(Key::Enter);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM visits WHERE visitor_id IS NULL"
+        ),
+        1
+    );
+    assert!(h.state().desk.card.is_none(), "no one's card after it");
+}
+
+#[test]
+fn a_bureau_code_typed_with_a_cyrillic_letter_finds_its_person() {
+    let Setup {
+        mut harness, _dir, ..
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    type_into(h, &tr("visitor.given_name"), "Олена");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    h.state_mut().desk.card = None;
+    h.state_mut().desk.query.clear();
+    h.run();
+    // Cyrillic В, where the Latin B is on a Bulgarian keyboard.
+    type_into(h, &tr("desk.search"), "В-000001");
+    let found: Vec<String> = h
+        .state()
+        .desk
+        .results
+        .iter()
+        .map(|r| r.code.clone())
+        .collect();
+    assert_eq!(found, vec!["B-000001".to_owned()]);
+}
+
+#[test]
+fn closing_the_window_with_a_form_unsaved_asks_first() {
+    use bureau_desk::app::session;
+    use bureau_desk::demo::{self, DemoOptions};
+    use bureau_desk::ui::DeskWindow;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("bureau.sqlite");
+    session::create_demo(
+        &path,
+        DemoOptions {
+            visitors: 10,
+            seed: 2,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(10, 0, 0))
+        .unwrap_or_default();
+    let window = DeskWindow::new(
+        bureau_desk::app::session::Gate::new(path.clone(), true),
+        bureau_desk::app::SlipOutput {
+            folder: dir.path().join("slips"),
+            open_viewer: false,
+        },
+        Clock::Fixed(now),
+    );
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, w: &mut DeskWindow| w.show(ui), window);
+    let h = &mut harness;
+    h.run();
+    h.get_by_label(&tr("sign_in.password"))
+        .type_text(demo::DEMO_PASSWORD);
+    h.run();
+    h.get_by_label(&tr("sign_in.sign_in")).click();
+    h.run();
+    assert!(h.state().desk().is_some(), "signed in");
+    let ask_to_close = |h: &mut Harness<'static, DeskWindow>| {
+        h.input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default()
+            .events
+            .push(egui::ViewportEvent::Close);
+        h.run();
+    };
+    ask_to_close(h);
+    assert!(!h.state().asking_to_close, "nothing typed: no question");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    h.get_by_label(&tr("visitor.given_name")).type_text("Олена");
+    h.run();
+    ask_to_close(h);
+    assert!(h.state().asking_to_close);
+    assert!(h.query_by_label(&tr("window.unsaved_title")).is_some());
+    h.get_by_label(&tr("window.back_to_form")).click();
+    h.run();
+    assert!(!h.state().asking_to_close);
+    assert_eq!(
+        h.state()
+            .desk()
+            .map(|d| d.visitor_form.draft.given_name.clone()),
+        Some("Олена".to_owned()),
+        "the form is there"
+    );
+}
