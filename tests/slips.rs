@@ -181,10 +181,19 @@ fn accompaniment_confirmation_names_the_meeting_and_escort() {
         "Відвідувач: B-000457",
         "Потвърждение за придружаване",
         "Посетител: B-000457",
+        // Each side names the interpreter's language in its own words.
+        "Преводач: Персийски (Фарси)",
     ] {
         assert!(text.lines().any(|l| l.trim() == line), "{line}\n{text}");
     }
     assert!(!text.contains("أحمد"), "no name without consent");
+    // An accompaniment has its own sentences, not the referral's.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("носете това потвърждение и документ за самоличност"),
+        "{flat}"
+    );
+    assert!(!flat.contains("носете това направление"), "{flat}");
 }
 
 #[test]

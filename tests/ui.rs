@@ -403,6 +403,16 @@ fn refer_print_and_mark_attended_from_the_follow_up_list() {
     let slip = _dir.path().join("slips/R-2026-000001.pdf");
     let bytes = std::fs::read(&slip).unwrap_or_else(|e| panic!("{}: {e}", slip.display()));
     assert!(bytes.starts_with(b"%PDF"));
+    let where_it_is = bureau_desk::translate(
+        "bg",
+        "notice.slip_printed",
+        &[("code", &slip.display().to_string())],
+    );
+    assert!(
+        h.query_by_label(&where_it_is).is_some(),
+        "the desk says where the slip is"
+    );
+    assert!(h.query_by_label(&tr("notice.open_folder")).is_some());
     assert_eq!(
         count(
             &path,
@@ -418,6 +428,23 @@ fn refer_print_and_mark_attended_from_the_follow_up_list() {
         "the referral is due for follow-up"
     );
     let attended = tr("referral_status.attended");
+    h.get_all_by_label(&attended)
+        .next()
+        .unwrap_or_else(|| panic!("no button"))
+        .click();
+    h.run();
+    // A click too many is undone for a few seconds, and clicked again.
+    h.get_by_label(&tr("notice.undo")).click();
+    h.run();
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM referrals WHERE status = 'issued'"
+        ),
+        1,
+        "undone"
+    );
+    assert!(h.query_by_label(&tr("notice.undo")).is_none());
     h.get_all_by_label(&attended)
         .next()
         .unwrap_or_else(|| panic!("no button"))
@@ -472,6 +499,17 @@ fn book_an_accompaniment_and_see_it_on_the_days_list() {
         h.query_by_label("24.11.2026").is_some(),
         "the week view groups by day"
     );
+    // Tomorrow's meeting cannot be a no-show yet.
+    h.get_by_label(&tr("accompaniment_status.no_show")).click();
+    h.run();
+    assert!(h.query_by_label(&tr("error.too_early")).is_some());
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM accompaniments WHERE status = 'planned'"
+        ),
+        1
+    );
 }
 
 #[test]
@@ -495,7 +533,7 @@ fn the_visitor_gives_feedback_on_their_own_screen() {
     h.get_by_label("العربية").click();
     h.run();
     assert_eq!(h.state().desk.feedback.draft.language, "ar");
-    h.get_all_by_label("5\nجيدة جداً")
+    h.get_all_by_label("5\nجيد جداً")
         .next()
         .unwrap_or_else(|| panic!("first question"))
         .click();
@@ -508,7 +546,7 @@ fn the_visitor_gives_feedback_on_their_own_screen() {
         0,
         "both questions are needed"
     );
-    h.get_all_by_label("4\nجيدة")
+    h.get_all_by_label("4\nجيد")
         .nth(1)
         .unwrap_or_else(|| panic!("second question"))
         .click();

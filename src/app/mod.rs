@@ -9,6 +9,7 @@ mod backups;
 mod damaged;
 mod drafts;
 mod lock;
+mod outcomes;
 mod reports;
 pub mod session;
 
@@ -16,6 +17,7 @@ pub use accounts::{RekeyForm, StaffForm};
 pub use audit_trail::{AUDIT_LIMIT, AuditScreen};
 pub use backups::{BackupState, BackupsScreen};
 pub use lock::LockForm;
+pub use outcomes::UNDO_FOR;
 mod rights;
 pub use rights::{EraseForm, RightsForm};
 mod slips;
@@ -148,6 +150,10 @@ pub enum Command {
     /// Leave a form without saving and go back to the desk (the form is kept as a draft). With
     /// a picker's filter typed, only the filters are cleared.
     Cancel,
+    /// Open the folder of the slip written last.
+    OpenSlipFolder,
+    /// Put back what the outcome just recorded replaced (within a few seconds).
+    UndoOutcome,
     /// Throw away the new-visitor form's draft and start it clean.
     DiscardVisitorDraft,
     /// Throw away the visit form's draft and go back to the desk.
@@ -419,6 +425,8 @@ pub struct Desk {
     pub damage_seen: bool,
     /// The forms as last kept in the drafts table.
     kept: drafts::KeptDrafts,
+    /// The outcome just recorded and when, which the notice offers to undo.
+    undo: Option<(outcomes::Undo, std::time::Instant)>,
     /// The backups screen.
     pub backups_screen: BackupsScreen,
     /// The service catalogue.
@@ -533,6 +541,7 @@ impl Desk {
             backups: backups::BackupState::default(),
             damage_seen: false,
             kept: drafts::KeptDrafts::default(),
+            undo: None,
             backups_screen: BackupsScreen::default(),
             desk_languages,
             screen: Screen::Desk,
@@ -944,6 +953,7 @@ impl Desk {
                 }
             }
             Command::Cancel if self.clear_picker_filters() => {}
+            Command::OpenSlipFolder => self.open_slip_folder()?,
             Command::DiscardVisitorDraft => {
                 self.discard_draft(db::drafts::DraftForm::Visitor)?;
                 self.focus_form = true;
@@ -1026,29 +1036,11 @@ impl Desk {
                     }
                 }
             }
-            Command::SetReferralStatus(id, status) => {
-                let Some(actor) = self.actor() else {
-                    return Ok(());
-                };
-                let now = self.now();
-                referrals::set_referral_status(&mut self.db, &actor, id, status, now)?;
-                self.refresh_open_card()?;
-                self.refresh_day()?;
-            }
+            Command::SetReferralStatus(id, status) => self.set_referral_status(id, status)?,
             Command::SetAccompanimentStatus(id, status) => {
-                let Some(actor) = self.actor() else {
-                    return Ok(());
-                };
-                let now = self.now();
-                let note = self.outcome_note.trim().to_owned();
-                referrals::set_accompaniment_status(&mut self.db, &actor, id, status, &note, now)?;
-                self.outcome_note.clear();
-                self.refresh_open_card()?;
-                self.refresh_day()?;
-                if self.screen == Screen::Week {
-                    self.try_run(Command::OpenWeek)?;
-                }
+                self.set_accompaniment_status(id, status)?;
             }
+            Command::UndoOutcome => self.undo_outcome()?,
             Command::PrintSlip(target) => self.print_slip(target)?,
             Command::SaveSlipAs(target) => self.save_slip_as(target)?,
             Command::ReplaceFile => {

@@ -37,10 +37,23 @@ impl Desk {
         let data = self.slip_data(target)?;
         let path = output::free_name(&folder, &data.reference, "pdf");
         self.write_slip(&data, &path, Overwrite::Refuse)?;
-        if self.slip_output.open_viewer {
-            open::that_detached(&path)?;
+        // The slip is written either way: the notice says where, and the top bar offers its
+        // folder, also when no PDF viewer could be started.
+        let opened = !self.slip_output.open_viewer || open::that_detached(&path).is_ok();
+        let key = if opened {
+            "notice.slip_printed"
+        } else {
+            "notice.slip_no_viewer"
+        };
+        self.notice = Some(Notice::Saved(key, path.display().to_string()));
+        Ok(())
+    }
+
+    /// Opens the folder of the slip written last in the system's file manager.
+    pub(super) fn open_slip_folder(&mut self) -> db::Result<()> {
+        if let Some(folder) = self.last_slip.as_deref().and_then(Path::parent) {
+            open::that_detached(folder)?;
         }
-        self.notice = Some(Notice::Saved("notice.slip_printed", data.reference.clone()));
         Ok(())
     }
 

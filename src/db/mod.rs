@@ -80,6 +80,9 @@ pub enum Error {
     /// A password did not match.
     #[error("the password is not right")]
     WrongPassword,
+    /// A no-show was recorded before the time of the appointment or meeting.
+    #[error("a no-show can only be recorded once the time of the appointment has come")]
+    TooEarly,
     /// The acting person's role may not do this.
     #[error("your role may not do this")]
     Forbidden(crate::domain::access::Permission),
@@ -145,6 +148,7 @@ impl Error {
             Error::NoPseudonymsToRotate => "error.no_pseudonyms",
             Error::Forbidden(_) => "error.forbidden",
             Error::WrongPassword => "sign_in.wrong_password",
+            Error::TooEarly => "error.too_early",
         }
     }
 }

@@ -210,16 +210,29 @@ pub(crate) fn write_referral_status(
     Ok(())
 }
 
-/// Records a referral's outcome, with who and when.
+/// Records a referral's outcome, with who and when; returns the status it replaced (for an
+/// undo). A no-show is refused before the appointment's time.
 pub fn set_referral_status(
     db: &mut Database,
     actor: &Actor,
     id: ReferralId,
     status: ReferralStatus,
     now: chrono::NaiveDateTime,
-) -> Result<()> {
+) -> Result<ReferralStatus> {
     actor.require(Permission::Refer)?;
     let tx = db.conn.transaction()?;
+    let (previous, appointment): (String, Option<String>) = tx.query_row(
+        "SELECT status, appointment_at FROM referrals WHERE id = ?1",
+        [id.0],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let not_yet = appointment
+        .as_deref()
+        .and_then(crate::domain::parse_stamp)
+        .is_some_and(|at| at > now);
+    if status == ReferralStatus::NotAttended && not_yet {
+        return Err(Error::TooEarly);
+    }
     write_referral_status(&tx, id, status, actor.staff_id, now)?;
     audit::record(
         &tx,
@@ -230,7 +243,7 @@ pub fn set_referral_status(
         &format_stamp(now),
     )?;
     tx.commit()?;
-    Ok(())
+    Ok(ReferralStatus::from_code(&previous).unwrap_or(ReferralStatus::Issued))
 }
 
 /// Books an accompaniment in one transaction.
@@ -365,7 +378,8 @@ pub(crate) fn write_accompaniment_status(
     Ok(())
 }
 
-/// Records an accompaniment's outcome and note.
+/// Records an accompaniment's outcome and note; returns the status and note it replaced (for
+/// an undo). A no-show is refused before the meeting's time.
 pub fn set_accompaniment_status(
     db: &mut Database,
     actor: &Actor,
@@ -373,9 +387,18 @@ pub fn set_accompaniment_status(
     status: AccompanimentStatus,
     note: &str,
     now: chrono::NaiveDateTime,
-) -> Result<()> {
+) -> Result<(AccompanimentStatus, String)> {
     actor.require(Permission::Refer)?;
     let tx = db.conn.transaction()?;
+    let (previous, previous_note, scheduled): (String, String, String) = tx.query_row(
+        "SELECT status, outcome_note, scheduled_at FROM accompaniments WHERE id = ?1",
+        [id.0],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let not_yet = crate::domain::parse_stamp(&scheduled).is_some_and(|at| at > now);
+    if status == AccompanimentStatus::NoShow && not_yet {
+        return Err(Error::TooEarly);
+    }
     write_accompaniment_status(&tx, id, status, note, actor.staff_id, now)?;
     audit::record(
         &tx,
@@ -386,7 +409,9 @@ pub fn set_accompaniment_status(
         &format_stamp(now),
     )?;
     tx.commit()?;
-    Ok(())
+    let previous =
+        AccompanimentStatus::from_code(&previous).unwrap_or(AccompanimentStatus::Planned);
+    Ok((previous, previous_note))
 }
 
 /// What a slip shows of the visitor of a visit: code, given name and preferred language.
@@ -706,7 +731,19 @@ mod tests {
                 .unwrap_or_default()
                 .is_empty()
         );
-        set_accompaniment_status(
+        // A no-show before the meeting's time (08:45 on the 24th) is refused, and changes nothing.
+        assert!(matches!(
+            set_accompaniment_status(
+                &mut db,
+                &actor,
+                id,
+                AccompanimentStatus::NoShow,
+                "",
+                at(23, 16)
+            ),
+            Err(Error::TooEarly)
+        ));
+        let before = set_accompaniment_status(
             &mut db,
             &actor,
             id,
@@ -715,6 +752,11 @@ mod tests {
             at(24, 12),
         )
         .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            before,
+            (AccompanimentStatus::Planned, String::new()),
+            "what it replaced"
+        );
         let done = accompaniments_for_visitor(&db, &actor, visitor).unwrap_or_default();
         assert_eq!(
             done.iter()

@@ -88,10 +88,16 @@ impl Period {
         }
     }
 
-    /// Reads `YYYY-MM` (a whole month) or `YYYY-MM-DD`; `end` picks the month's last day.
+    /// Reads `YYYY-MM` (a whole month) or `YYYY-MM-DD`, or the same the Bulgarian way, `MM.YYYY`
+    /// or `DD.MM.YYYY` as every other date field takes it; `end` picks the month's last day.
     /// The year has four digits, from `FIRST_YEAR` to `LAST_YEAR`.
     pub fn parse_bound(text: &str, end: bool) -> Result<NaiveDate, PeriodError> {
-        let parts: Vec<&str> = text.trim().split('-').collect();
+        let text = text.trim();
+        let parts: Vec<&str> = if text.contains('.') {
+            text.split('.').rev().collect()
+        } else {
+            text.split('-').collect()
+        };
         let number = |part: &str, digits: std::ops::RangeInclusive<usize>| {
             (digits.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
                 .then(|| part.parse::<u32>().ok())
@@ -350,6 +356,15 @@ mod tests {
             })
         );
         assert_eq!(Period::parse_bound("2026-12", true), Ok(day(2026, 12, 31)));
+        assert_eq!(Period::parse_bound("12.2026", true), Ok(day(2026, 12, 31)));
+        assert_eq!(
+            Period::parse_bound("5.12.2026", false),
+            Ok(day(2026, 12, 5))
+        );
+        assert_eq!(
+            Period::parse_bound("2026.12", false),
+            Err(PeriodError::NotADate)
+        );
         assert_eq!(Period::parse_bound("2026-12", false), Ok(day(2026, 12, 1)));
         assert_eq!(
             Period::parse_bound("2026-12-05", true),

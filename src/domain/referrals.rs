@@ -77,7 +77,11 @@ fn optional_moment(
     if at.is_none() {
         errors.push(FieldError {
             field: time_field,
-            problem: Problem::BadTime,
+            problem: if time.is_empty() {
+                Problem::Required
+            } else {
+                Problem::BadTime
+            },
         });
     }
     day.zip(at).map(|(d, t)| d.and_time(t))

@@ -81,7 +81,11 @@ impl VisitDraft {
         if time.is_none() {
             errors.push(FieldError {
                 field: "time",
-                problem: Problem::BadTime,
+                problem: if self.time.trim().is_empty() {
+                    Problem::Required
+                } else {
+                    Problem::BadTime
+                },
             });
         }
         let at = date.zip(time).map(|(d, t)| d.and_time(t));

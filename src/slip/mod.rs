@@ -117,6 +117,16 @@ fn endonym(code: &str) -> String {
     }
 }
 
+/// The name of the language `code` on the side written in `side`: Bulgarian and English name
+/// it in their own words ("арабски", "Arabic"); the other sides, which the reference list has
+/// no names for, name their own language in it and others as their speakers write them.
+fn language_named_in(code: &str, side: &str) -> String {
+    match side {
+        "bg" | "en" => name_of(languages(), code, side),
+        _ => endonym(code),
+    }
+}
+
 /// The service's name in a slip language; the catalogue's own name for codes the slip text
 /// does not know.
 fn service_name(slip: &SlipData, language: &str) -> String {
@@ -194,7 +204,7 @@ fn side_lines(slip: &SlipData, language: &str) -> Vec<String> {
                 lines.push(field("escort", escort));
             }
             if let Some(code) = interpreter_language {
-                lines.push(field("interpreter", &endonym(code)));
+                lines.push(field("interpreter", &language_named_in(code, language)));
             }
         }
     }
@@ -270,7 +280,11 @@ fn layout(
             w.paragraph(&line, BODY, MARGIN, content);
         }
         w.gap(2.0);
-        w.paragraph(&tr(language, "slip.bring"), SMALL + 1.0, MARGIN, content);
+        let bring = match slip.kind {
+            SlipKind::Referral { .. } => "slip.bring",
+            SlipKind::Accompaniment { .. } => "slip.bring_accompaniment",
+        };
+        w.paragraph(&tr(language, bring), SMALL + 1.0, MARGIN, content);
         if !bureau.phone.is_empty() {
             w.paragraph(
                 &format!(

@@ -530,6 +530,28 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                 match notice {
                     Notice::Saved(key, code) => {
                         ui.colored_label(theme::SUCCESS, t!(*key, locale = locale, code = code));
+                        let about_a_slip = matches!(
+                            *key,
+                            "notice.slip_printed" | "notice.slip_no_viewer" | "notice.slip_saved"
+                        );
+                        if *key == "notice.outcome_recorded" && desk.can_undo() {
+                            if ui
+                                .small_button(t!("notice.undo", locale = locale))
+                                .clicked()
+                            {
+                                commands.push(Command::UndoOutcome);
+                            }
+                            // Drawn again when the undo runs out, so the button goes.
+                            ui.ctx().request_repaint_after(crate::app::UNDO_FOR);
+                        }
+                        if about_a_slip
+                            && desk.last_slip.is_some()
+                            && ui
+                                .small_button(t!("notice.open_folder", locale = locale))
+                                .clicked()
+                        {
+                            commands.push(Command::OpenSlipFolder);
+                        }
                     }
                     Notice::Failed(key) => {
                         ui.colored_label(theme::ERROR, t!(*key, locale = locale));

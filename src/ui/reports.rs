@@ -39,13 +39,19 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         {
             commands.push(Command::ComputeReport);
         }
-        let this_month = today.format("%Y-%m").to_string();
+        // Months in the form the UI language's date fields use: 11.2026 in Bulgarian.
+        let (month_form, january) = if locale == "bg" {
+            ("%m.%Y", "01.%Y")
+        } else {
+            ("%Y-%m", "%Y-01")
+        };
+        let this_month = today.format(month_form).to_string();
         let last_month = today
             .checked_sub_months(chrono::Months::new(1))
             .unwrap_or(today)
-            .format("%Y-%m")
+            .format(month_form)
             .to_string();
-        let year_start = today.format("%Y-01").to_string();
+        let year_start = today.format(january).to_string();
         for (key, from, to) in [
             ("report.this_month", this_month.clone(), this_month.clone()),
             ("report.last_month", last_month.clone(), last_month),
