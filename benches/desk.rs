@@ -519,8 +519,10 @@ fn main() {
                     } else {
                         "Коваленко".into()
                     },
-                    latin_name: "Mhmd Hsn".into(),
+                    latin_name: "Mohammad Hassan".into(),
+                    latin_automatic: true,
                     country_of_origin: "IQ".into(),
+                    birth_year: Some(1980 + (i % 30) as i32),
                     score: 1.0,
                 })
                 .collect();

@@ -278,3 +278,60 @@ fn closing_the_window_with_a_form_unsaved_asks_first() {
         "the form is there"
     );
 }
+
+#[test]
+fn a_common_name_shows_more_results_on_request_with_birth_year_and_country() {
+    let Setup {
+        mut harness, _dir, ..
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    for n in 0..55 {
+        let desk = &mut h.state_mut().desk;
+        desk.visitor_form.draft.given_name = "Мохамед".to_owned();
+        desk.visitor_form.draft.family_name = format!("Хасан{n}");
+        desk.visitor_form.draft.birth = (1960 + n).to_string();
+        desk.visitor_form.draft.country_of_origin = Answer::Given("IQ".to_owned());
+        desk.run(Command::SaveVisitor);
+    }
+    h.state_mut().desk.card = None;
+    h.state_mut().desk.query.clear();
+    h.run();
+    type_into(h, &tr("desk.search"), "мохамед");
+    assert_eq!(h.state().desk.results.len(), 50);
+    let more = bureau_desk::translate("bg", "desk.more_results", &[("count", "50")]);
+    h.get_by_label(&more).click();
+    h.run();
+    assert_eq!(
+        h.state().desk.results.len(),
+        55,
+        "the rest are a click away"
+    );
+    let newest = &h.state().desk.results[0];
+    let told_apart = format!("{} · Ирак", newest.birth_year.unwrap_or_default());
+    assert!(
+        h.query_all_by_label(&told_apart).next().is_some(),
+        "each row says the birth year and the country"
+    );
+}
+
+#[test]
+fn a_farsi_name_without_a_latin_form_reads_with_its_vowels_marked_as_automatic() {
+    let Setup {
+        mut harness, _dir, ..
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    let desk = &mut h.state_mut().desk;
+    desk.visitor_form.draft.given_name = "محمد".to_owned();
+    desk.visitor_form.draft.family_name = "نوری".to_owned();
+    desk.run(Command::SaveVisitor);
+    h.state_mut().desk.card = None;
+    h.state_mut().desk.query.clear();
+    h.run();
+    type_into(h, &tr("desk.search"), "نوری");
+    assert!(
+        h.query_by_label("≈ Mohammad Nouri").is_some(),
+        "not \"Mhmd Nwry\""
+    );
+}

@@ -152,6 +152,8 @@ pub enum Command {
     Cancel,
     /// Open the folder of the slip written last.
     OpenSlipFolder,
+    /// Show the next results of the search (the list holds `RESULT_LIMIT` more).
+    MoreResults,
     /// Put back what the outcome just recorded replaced (within a few seconds).
     UndoOutcome,
     /// Throw away the new-visitor form's draft and start it clean.
@@ -441,6 +443,8 @@ pub struct Desk {
     pub query: String,
     /// Results for `query`, best first.
     pub results: Vec<VisitorSummary>,
+    /// How many results the search asked for (grows with "more").
+    pub result_limit: usize,
     /// The search being typed and how many it found, written to the audit trail (its length
     /// and count, not its text) once it is done: a card opened, the search cleared or another
     /// begun, the desk locked or left.
@@ -547,6 +551,7 @@ impl Desk {
             screen: Screen::Desk,
             query: String::new(),
             results: Vec::new(),
+            result_limit: RESULT_LIMIT,
             search_seen: None,
             selected: 0,
             card: None,
@@ -755,8 +760,17 @@ impl Desk {
                 let Some(actor) = self.actor() else {
                     return Ok(());
                 };
+                self.result_limit = RESULT_LIMIT;
                 self.results = visitors::search(&self.db, &actor, &self.query, RESULT_LIMIT)?;
                 self.selected = 0;
+                self.note_search()?;
+            }
+            Command::MoreResults => {
+                let Some(actor) = self.actor() else {
+                    return Ok(());
+                };
+                self.result_limit += RESULT_LIMIT;
+                self.results = visitors::search(&self.db, &actor, &self.query, self.result_limit)?;
                 self.note_search()?;
             }
             Command::ClearSearch => {

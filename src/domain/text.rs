@@ -130,10 +130,174 @@ pub fn has_rtl(text: &str) -> bool {
         .any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF))
 }
 
+/// Common names in Arabic script (Arabic and Persian spellings) with the vowels the script does
+/// not write, as they are usually spelt in Latin letters.
+const COMMON_NAMES: &[(&str, &str)] = &[
+    ("محمد", "Mohammad"),
+    ("احمد", "Ahmad"),
+    ("أحمد", "Ahmad"),
+    ("علی", "Ali"),
+    ("علي", "Ali"),
+    ("حسن", "Hassan"),
+    ("حسین", "Hossein"),
+    ("حسين", "Hussein"),
+    ("محمود", "Mahmoud"),
+    ("مصطفی", "Mostafa"),
+    ("مصطفى", "Mustafa"),
+    ("عبدالله", "Abdullah"),
+    ("عبد", "Abd"),
+    ("رحمان", "Rahman"),
+    ("رحیم", "Rahim"),
+    ("رحيم", "Rahim"),
+    ("کریم", "Karim"),
+    ("كريم", "Karim"),
+    ("یوسف", "Yousef"),
+    ("يوسف", "Yusuf"),
+    ("ابراهیم", "Ebrahim"),
+    ("إبراهيم", "Ibrahim"),
+    ("ابراهيم", "Ibrahim"),
+    ("خالد", "Khaled"),
+    ("عمر", "Omar"),
+    ("فاطمه", "Fatemeh"),
+    ("فاطمة", "Fatima"),
+    ("زهرا", "Zahra"),
+    ("زهراء", "Zahraa"),
+    ("مریم", "Maryam"),
+    ("مريم", "Maryam"),
+    ("عایشه", "Aisha"),
+    ("عائشة", "Aisha"),
+    ("زینب", "Zeinab"),
+    ("زينب", "Zainab"),
+    ("نور", "Nour"),
+    ("نوری", "Nouri"),
+    ("نوري", "Nouri"),
+    ("رضا", "Reza"),
+    ("جواد", "Javad"),
+    ("حمید", "Hamid"),
+    ("حميد", "Hamid"),
+    ("سعید", "Saeed"),
+    ("سعيد", "Saeed"),
+    ("نجیب", "Najib"),
+    ("اکبر", "Akbar"),
+    ("امین", "Amin"),
+    ("أمين", "Amin"),
+    ("صالح", "Saleh"),
+    ("سلیمان", "Soleiman"),
+    ("سليمان", "Sulaiman"),
+    ("لیلا", "Leila"),
+    ("ليلى", "Layla"),
+    ("سارا", "Sara"),
+    ("مهدی", "Mahdi"),
+    ("ناصر", "Nasser"),
+    ("بشیر", "Bashir"),
+    ("قاسم", "Qasim"),
+    ("یعقوب", "Yaqub"),
+    ("اسماعیل", "Esmail"),
+    ("إسماعيل", "Ismail"),
+    ("موسی", "Musa"),
+    ("موسى", "Musa"),
+    ("داود", "Davood"),
+    ("ولی", "Wali"),
+    ("خان", "Khan"),
+    ("احمدی", "Ahmadi"),
+    ("محمدی", "Mohammadi"),
+    ("حیدری", "Heidari"),
+    ("رحیمی", "Rahimi"),
+    ("کریمی", "Karimi"),
+    ("حسینی", "Hosseini"),
+    ("نظری", "Nazari"),
+    ("جعفری", "Jafari"),
+    ("عزیزی", "Azizi"),
+    ("امیری", "Amiri"),
+    ("صدیقی", "Sediqi"),
+    ("عثمان", "Osman"),
+    ("سوریا", "Suriya"),
+];
+
+/// A readable Latin form of a name, for Bulgarian readers: Arabic-script words get the usual
+/// spelling of a common name ("محمد نوری" → "Mohammad Nouri"), other Arabic-script words a
+/// letter-by-letter reading that keeps the long vowels the script writes; other scripts the
+/// usual transliteration ("Иван" → "Ivan"). Shown marked as automatic: it is a guess.
+pub fn readable_latin(name: &str) -> String {
+    name.split_whitespace()
+        .map(|word| {
+            let latin = if has_rtl(word) {
+                COMMON_NAMES
+                    .iter()
+                    .find(|(written, _)| *written == word)
+                    .map_or_else(|| arabic_letters(word), |(_, latin)| (*latin).to_owned())
+            } else {
+                any_ascii::any_ascii(word)
+            };
+            let mut chars = latin.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase()
+            })
+        })
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An Arabic-script word letter by letter: alif, waw and ya read as the long vowels they mostly
+/// are inside a word ("نوری" → "nouri"), and as consonants at its start.
+fn arabic_letters(word: &str) -> String {
+    let letters: Vec<char> = word.chars().collect();
+    let mut out = String::new();
+    for (i, c) in letters.iter().enumerate() {
+        let first = i == 0;
+        let last = i + 1 == letters.len();
+        let sound = match c {
+            'ا' | 'آ' | 'أ' | 'إ' | 'ى' => "a",
+            'ب' => "b",
+            'پ' => "p",
+            'ت' | 'ط' => "t",
+            'ث' | 'س' | 'ص' => "s",
+            'ج' => "j",
+            'چ' => "ch",
+            'ه' if last => "eh",
+            'ح' | 'ه' => "h",
+            'خ' => "kh",
+            'د' => "d",
+            'ذ' | 'ز' | 'ض' | 'ظ' => "z",
+            'ر' => "r",
+            'ژ' => "zh",
+            'ش' => "sh",
+            'ع' | 'ء' | 'ئ' | 'ؤ' => "",
+            'غ' => "gh",
+            'ف' => "f",
+            'ق' => "q",
+            'ک' | 'ك' => "k",
+            'گ' => "g",
+            'ل' => "l",
+            'م' => "m",
+            'ن' => "n",
+            'و' if first => "v",
+            'و' => "ou",
+            'ی' | 'ي' if first => "y",
+            'ی' | 'ي' => "i",
+            'ة' => "a",
+            _ => "",
+        };
+        out.push_str(sound);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn arabic_script_names_read_with_their_vowels() {
+        assert_eq!(readable_latin("محمد نوری"), "Mohammad Nouri");
+        assert_eq!(readable_latin("فاطمه احمدی"), "Fatemeh Ahmadi");
+        assert_eq!(readable_latin("Иван Петров"), "Ivan Petrov");
+        // Not in the list: the long vowels the script writes are kept.
+        assert_eq!(readable_latin("شیرین"), "Shirin");
+        assert_eq!(readable_latin(""), "");
+    }
 
     #[test]
     fn fold_removes_diacritics_but_keeps_script() {

@@ -494,8 +494,12 @@ pub struct VisitorSummary {
     pub family_name: String,
     /// Latin form of the name, when it differs from the written one.
     pub latin_name: String,
+    /// The Latin form was made by the desk, not typed: it is shown as a guess.
+    pub latin_automatic: bool,
     /// Country of origin code or answer code.
     pub country_of_origin: String,
+    /// Birth year, when given: two people of the same name are told apart by it.
+    pub birth_year: Option<i32>,
     /// How well it matched the query; higher is better.
     pub score: f64,
 }

@@ -68,10 +68,17 @@ fn search_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         .show_rows(ui, theme::ROW_HEIGHT, rows, |ui, range| {
             for index in range {
                 if let Some(hit) = desk.results.get(index) {
-                    result_row(ui, hit, index == desk.selected, commands);
+                    result_row(ui, hit, index == desk.selected, commands, &locale);
                 }
             }
         });
+    // A common name has more spellings than one list: the next ones are a click away.
+    if rows > 0 && rows >= desk.result_limit {
+        let more = t!("desk.more_results", locale = &locale, count = rows);
+        if ui.button(more).clicked() {
+            commands.push(Command::MoreResults);
+        }
+    }
     ui.horizontal_wrapped(|ui| {
         if desk.may(Permission::Register)
             && ui
@@ -89,7 +96,13 @@ fn search_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     });
 }
 
-fn result_row(ui: &mut Ui, hit: &VisitorSummary, selected: bool, commands: &mut Vec<Command>) {
+fn result_row(
+    ui: &mut Ui,
+    hit: &VisitorSummary,
+    selected: bool,
+    commands: &mut Vec<Command>,
+    locale: &str,
+) {
     let response = ui
         .horizontal(|ui| {
             ui.set_min_height(theme::ROW_HEIGHT);
@@ -102,15 +115,21 @@ fn result_row(ui: &mut Ui, hit: &VisitorSummary, selected: bool, commands: &mut 
                 format!("{} {}", hit.given_name, hit.family_name).trim(),
                 theme::BODY_SIZE,
             );
-            if !hit.latin_name.is_empty() {
-                ui.label(RichText::new(&hit.latin_name).color(theme::MUTED));
+            crate::ui::widgets::latin_label(ui, hit, locale);
+            // Birth year and country tell apart two people of the same name.
+            let mut known = Vec::new();
+            if let Some(year) = hit.birth_year {
+                known.push(year.to_string());
             }
             if hit.country_of_origin.len() == 2 {
-                ui.label(
-                    RichText::new(&hit.country_of_origin)
-                        .small()
-                        .color(theme::MUTED),
-                );
+                known.push(crate::domain::reference::name_of(
+                    crate::domain::reference::countries(),
+                    &hit.country_of_origin,
+                    locale,
+                ));
+            }
+            if !known.is_empty() {
+                ui.label(RichText::new(known.join(" · ")).small().color(theme::MUTED));
             }
             code
         })

@@ -262,7 +262,7 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                             &format!("{} {}", hit.given_name, hit.family_name),
                             theme::BODY_SIZE,
                         );
-                        ui.label(RichText::new(&hit.latin_name).color(theme::MUTED));
+                        super::widgets::latin_label(ui, hit, locale);
                     });
                 }
             }

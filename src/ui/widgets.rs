@@ -283,6 +283,19 @@ pub fn code_picker(
     field_error(ui, errors, field, locale);
 }
 
+/// The Latin form of a result's name; one the desk made is marked "≈" and says so on hover.
+pub fn latin_label(ui: &mut Ui, hit: &crate::domain::VisitorSummary, locale: &str) {
+    if hit.latin_name.is_empty() {
+        return;
+    }
+    if hit.latin_automatic {
+        ui.label(RichText::new(format!("≈ {}", hit.latin_name)).color(theme::MUTED))
+            .on_hover_text(t!("desk.latin_automatic", locale = locale));
+    } else {
+        ui.label(RichText::new(&hit.latin_name).color(theme::MUTED));
+    }
+}
+
 /// Said on a form that came back from a draft, with the button that throws it away.
 pub fn draft_banner(ui: &mut Ui, discard: Command, commands: &mut Vec<Command>, locale: &str) {
     ui.horizontal_wrapped(|ui| {
