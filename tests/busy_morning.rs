@@ -335,3 +335,33 @@ fn a_farsi_name_without_a_latin_form_reads_with_its_vowels_marked_as_automatic()
         "not \"Mhmd Nwry\""
     );
 }
+
+#[test]
+fn a_done_notice_goes_by_itself_and_a_failure_stays_until_put_away() {
+    let Setup {
+        mut harness, _dir, ..
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    type_into(h, &tr("visitor.given_name"), "Олена");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert!(matches!(h.state().desk.notice, Some(Notice::Saved(..))));
+    // Ten seconds of frames (kittest steps a quarter of a second).
+    h.run_steps(40);
+    assert_eq!(h.state().desk.notice, None, "gone after a few seconds");
+
+    h.state_mut().desk.notice = Some(Notice::Failed("error.disk_full"));
+    h.run_steps(40);
+    assert_eq!(
+        h.state().desk.notice,
+        Some(Notice::Failed("error.disk_full")),
+        "a failure stays"
+    );
+    assert!(h.query_by_label(&tr("error.disk_full")).is_some());
+    h.get_by_label("×").click();
+    h.run();
+    assert_eq!(h.state().desk.notice, None, "until put away");
+}

@@ -7,6 +7,7 @@ mod cli;
 mod crash;
 mod figures;
 mod i18n;
+mod layout;
 mod reliability;
 mod rights;
 mod slips;

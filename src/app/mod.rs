@@ -152,6 +152,8 @@ pub enum Command {
     Cancel,
     /// Open the folder of the slip written last.
     OpenSlipFolder,
+    /// Put the notice away (a done-notice also goes by itself after a few seconds).
+    DismissNotice,
     /// Show the next results of the search (the list holds `RESULT_LIMIT` more).
     MoreResults,
     /// Put back what the outcome just recorded replaced (within a few seconds).
@@ -968,6 +970,7 @@ impl Desk {
             }
             Command::Cancel if self.clear_picker_filters() => {}
             Command::OpenSlipFolder => self.open_slip_folder()?,
+            Command::DismissNotice => self.notice = None,
             Command::DiscardVisitorDraft => {
                 self.discard_draft(db::drafts::DraftForm::Visitor)?;
                 self.focus_form = true;

@@ -14,7 +14,7 @@ use crate::domain::{
     Actor, OrganisationId, ServiceTypeId, StaffId, VisitId, VisitorId, format_stamp, parse_stamp,
 };
 
-const REFERRAL_COLS: &str = "r.id, r.reference, r.visit_id, v.visitor_id, r.organisation_id, \
+const REFERRAL_COLS: &str = "r.id, r.reference, r.visit_id, v.visitor_id, p.code, r.organisation_id, \
      r.service_type_id, r.reason, r.appointment_at, r.follow_up_on, r.shares_details, r.status, \
      r.status_changed_at, r.status_changed_by, r.issued_by, r.issued_at";
 
@@ -35,6 +35,7 @@ fn referral_from_row(row: &Row<'_>) -> rusqlite::Result<Referral> {
         reference: row.get("reference")?,
         visit: VisitId(row.get("visit_id")?),
         visitor: row.get::<_, Option<i64>>("visitor_id")?.map(VisitorId),
+        visitor_code: row.get("code")?,
         organisation: OrganisationId(row.get("organisation_id")?),
         service_type: ServiceTypeId(row.get("service_type_id")?),
         reason: row.get("reason")?,
@@ -148,7 +149,8 @@ fn referrals_where(
     params: &[&dyn rusqlite::ToSql],
 ) -> Result<Vec<Referral>> {
     let mut stmt = db.conn.prepare_cached(&format!(
-        "SELECT {REFERRAL_COLS} FROM referrals r JOIN visits v ON v.id = r.visit_id {filter}"
+        "SELECT {REFERRAL_COLS} FROM referrals r JOIN visits v ON v.id = r.visit_id
+         LEFT JOIN visitors p ON p.id = v.visitor_id {filter}"
     ))?;
     let rows = stmt
         .query_map(params, referral_from_row)?

@@ -192,6 +192,8 @@ pub struct Referral {
     pub visit: VisitId,
     /// The visitor, unless the visit was anonymous.
     pub visitor: Option<VisitorId>,
+    /// The visitor's bureau code, `None` for an anonymous visit.
+    pub visitor_code: Option<String>,
     /// Destination.
     pub organisation: OrganisationId,
     /// Service.

@@ -33,6 +33,7 @@ pub fn desk_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             ui.label(
                 RichText::new(t!("desk.shortcuts_hint", locale = &desk.locale)).color(theme::MUTED),
             );
+            follow_ups_board(ui, desk, commands);
         }
     });
 }
@@ -142,12 +143,35 @@ fn result_row(
     }
 }
 
+/// The day in the left column: the accompaniments of today and tomorrow first (someone is
+/// waiting for them), then today's visits, then the referrals due for follow-up, folded to the
+/// next few while a card is open (with no card they have the right half to themselves).
 fn day_ui(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.as_str();
     ScrollArea::vertical()
         .id_salt("day")
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong(t!(
+                    "desk.accompaniments_soon",
+                    locale = locale,
+                    count = desk.accompaniments_soon.len()
+                ));
+                if ui.small_button(t!("desk.week", locale = locale)).clicked() {
+                    commands.push(Command::OpenWeek);
+                }
+            });
+            for booked in &desk.accompaniments_soon {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(format_date(booked.scheduled_at.date(), locale))
+                            .color(theme::MUTED),
+                    );
+                    super::week::accompaniment_row(ui, desk, booked, commands);
+                });
+            }
+            ui.add_space(6.0);
             ui.strong(t!("desk.today", locale = locale, count = desk.today.len()));
             for visit in &desk.today {
                 let services = services_text(desk, visit);
@@ -167,44 +191,105 @@ fn day_ui(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                 locale = locale,
                 count = desk.follow_ups.len()
             ));
-            for referral in &desk.follow_ups {
-                ui.horizontal_wrapped(|ui| {
-                    let due = referral
-                        .follow_up_on
-                        .map(|d| format_date(d, locale))
-                        .unwrap_or_default();
-                    if ui
-                        .selectable_label(false, format!("{due}  {}", referral.reference))
-                        .clicked()
-                        && let Some(id) = referral.visitor
-                    {
-                        commands.push(Command::OpenVisitor(id));
-                    }
-                    ui.label(desk.organisation_name(referral.organisation));
-                    outcome_buttons(ui, referral, commands, locale);
-                });
-            }
-            ui.add_space(6.0);
-            ui.horizontal(|ui| {
-                ui.strong(t!(
-                    "desk.accompaniments_soon",
-                    locale = locale,
-                    count = desk.accompaniments_soon.len()
-                ));
-                if ui.small_button(t!("desk.week", locale = locale)).clicked() {
-                    commands.push(Command::OpenWeek);
-                }
-            });
-            for booked in &desk.accompaniments_soon {
-                ui.horizontal(|ui| {
+            if desk.card.is_none() {
+                if !desk.follow_ups.is_empty() {
                     ui.label(
-                        RichText::new(format_date(booked.scheduled_at.date(), locale))
+                        RichText::new(t!("desk.follow_up_right", locale = locale))
                             .color(theme::MUTED),
                     );
-                    super::week::accompaniment_row(ui, desk, booked, commands);
-                });
+                }
+                return;
+            }
+            let (next, rest) = desk
+                .follow_ups
+                .split_at(desk.follow_ups.len().min(FOLLOW_UPS_SHOWN));
+            follow_up_rows(ui, desk, next, commands);
+            if !rest.is_empty() {
+                egui::CollapsingHeader::new(t!(
+                    "desk.follow_up_more",
+                    locale = locale,
+                    count = rest.len()
+                ))
+                .id_salt("follow_ups_folded")
+                .default_open(false)
+                .show(ui, |ui| follow_up_rows(ui, desk, rest, commands));
             }
         });
+}
+
+/// The width of the destination's column on the follow-up board.
+const FOLLOW_UP_PLACE_WIDTH: f32 = 230.0;
+
+/// How many referrals due for follow-up the left column shows before folding the rest.
+const FOLLOW_UPS_SHOWN: usize = 3;
+
+/// The referrals due for follow-up, the whole list, where the card would be.
+fn follow_ups_board(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
+    if desk.follow_ups.is_empty() {
+        return;
+    }
+    let locale = desk.locale.as_str();
+    ui.add_space(12.0);
+    ui.strong(t!(
+        "desk.follow_up",
+        locale = locale,
+        count = desk.follow_ups.len()
+    ));
+    ScrollArea::vertical()
+        .id_salt("follow_ups_board")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("follow_ups_board_grid")
+                .striped(true)
+                .spacing([12.0, 6.0])
+                .show(ui, |ui| {
+                    for referral in &desk.follow_ups {
+                        follow_up_link(ui, referral, commands, locale);
+                        // The destination wraps in its column, so the buttons stay on screen.
+                        ui.scope(|ui| {
+                            ui.set_max_width(FOLLOW_UP_PLACE_WIDTH);
+                            ui.add(
+                                egui::Label::new(desk.organisation_name(referral.organisation))
+                                    .wrap(),
+                            );
+                        });
+                        ui.horizontal(|ui| outcome_buttons(ui, referral, commands, locale));
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+/// A referral's due date, visitor code and reference; a click opens the visitor's card.
+fn follow_up_link(ui: &mut Ui, referral: &Referral, commands: &mut Vec<Command>, locale: &str) {
+    let due = referral
+        .follow_up_on
+        .map(|d| format_date(d, locale))
+        .unwrap_or_default();
+    let who = referral
+        .visitor_code
+        .clone()
+        .unwrap_or_else(|| t!("desk.anonymous", locale = locale).into_owned());
+    if ui
+        .selectable_label(false, format!("{due}  {who}  {}", referral.reference))
+        .clicked()
+        && let Some(id) = referral.visitor
+    {
+        commands.push(Command::OpenVisitor(id));
+    }
+}
+
+/// One line per referral: due date, the visitor's code, the reference, the destination, and
+/// its outcome buttons.
+fn follow_up_rows(ui: &mut Ui, desk: &Desk, referrals: &[Referral], commands: &mut Vec<Command>) {
+    let locale = desk.locale.as_str();
+    for referral in referrals {
+        ui.horizontal_wrapped(|ui| {
+            follow_up_link(ui, referral, commands, locale);
+            ui.label(desk.organisation_name(referral.organisation));
+            outcome_buttons(ui, referral, commands, locale);
+        });
+    }
 }
 
 /// "attended / not attended / cancelled" for an issued referral: one click records it.

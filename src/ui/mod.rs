@@ -51,7 +51,13 @@ pub struct BureauApp {
     commands: Vec<Command>,
     /// When (egui's clock, seconds) the person last pressed a key, clicked or moved the pointer.
     last_activity: f64,
+    /// The notice on screen and when (egui's clock) it appeared: a done-notice goes after
+    /// `NOTICE_SECONDS`, a failure stays until dismissed.
+    notice_seen: Option<(Notice, f64)>,
 }
+
+/// How long a notice that something was done stays in the status line.
+const NOTICE_SECONDS: f64 = 8.0;
 
 impl BureauApp {
     /// Wraps an open desk.
@@ -60,6 +66,34 @@ impl BureauApp {
             desk,
             commands: Vec::new(),
             last_activity: 0.0,
+            notice_seen: None,
+        }
+    }
+
+    /// Gives a done-notice its lifetime: it goes `NOTICE_SECONDS` after it appeared (not while
+    /// it offers an undo). A failure stays until the person dismisses it.
+    fn age_notice(&mut self, ui: &mut Ui) {
+        let now = ui.input(|i| i.time);
+        let Some(notice) = self.desk.notice.clone() else {
+            self.notice_seen = None;
+            return;
+        };
+        let since = match &self.notice_seen {
+            Some((seen, since)) if *seen == notice => *since,
+            _ => {
+                self.notice_seen = Some((notice.clone(), now));
+                now
+            }
+        };
+        if !matches!(notice, Notice::Saved(..)) || self.desk.can_undo() {
+            return;
+        }
+        let left = NOTICE_SECONDS - (now - since);
+        if left <= 0.0 {
+            self.commands.push(Command::DismissNotice);
+        } else {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(left));
         }
     }
 
@@ -72,10 +106,11 @@ impl BureauApp {
         }
         self.shortcuts(ui);
         self.lock_when_idle(ui);
+        self.age_notice(ui);
         // The visitor's own screen shows nothing of the staff; the lock screen nothing at all.
         if !matches!(self.desk.screen, Screen::Feedback | Screen::Locked) {
             top_bar(ui, &self.desk, &mut self.commands);
-            status_line(ui, &self.desk);
+            status_line(ui, &self.desk, &mut self.commands);
         }
         let desk = &mut self.desk;
         let commands = &mut self.commands;
@@ -257,10 +292,20 @@ impl BureauApp {
     }
 }
 
-/// The status line at the bottom: the age of the last good backup, in amber when it is more
-/// than two days old or the last try failed.
-fn status_line(ui: &mut Ui, desk: &Desk) {
+/// The status line at the bottom: the age of the last good backup (in amber when it is more
+/// than two days old or the last try failed), then the notice of the last action.
+fn status_line(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.as_str();
+    egui::Panel::bottom("status_line").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            backup_age(ui, desk, locale);
+            notice_ui(ui, desk, commands, locale);
+        });
+    });
+}
+
+/// The age of the last good backup.
+fn backup_age(ui: &mut Ui, desk: &Desk, locale: &str) {
     let state = &desk.backups;
     if state.folder.is_none() {
         return;
@@ -283,9 +328,52 @@ fn status_line(ui: &mut Ui, desk: &Desk) {
     } else {
         theme::MUTED
     };
-    egui::Panel::bottom("status_line").show(ui, |ui| {
-        ui.label(RichText::new(text).color(colour));
-    });
+    ui.label(RichText::new(text).color(colour));
+    ui.separator();
+}
+
+/// The notice of the last action, in the status line where a long one has room: what was done
+/// (with its undo or its folder), or what failed, with × to put it away.
+fn notice_ui(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>, locale: &str) {
+    if let Some(notice) = &desk.notice {
+        match notice {
+            Notice::Saved(key, code) => {
+                ui.colored_label(theme::SUCCESS, t!(*key, locale = locale, code = code));
+                let about_a_slip = matches!(
+                    *key,
+                    "notice.slip_printed" | "notice.slip_no_viewer" | "notice.slip_saved"
+                );
+                if *key == "notice.outcome_recorded" && desk.can_undo() {
+                    if ui
+                        .small_button(t!("notice.undo", locale = locale))
+                        .clicked()
+                    {
+                        commands.push(Command::UndoOutcome);
+                    }
+                    // Drawn again when the undo runs out, so the button goes.
+                    ui.ctx().request_repaint_after(crate::app::UNDO_FOR);
+                }
+                if about_a_slip
+                    && desk.last_slip.is_some()
+                    && ui
+                        .small_button(t!("notice.open_folder", locale = locale))
+                        .clicked()
+                {
+                    commands.push(Command::OpenSlipFolder);
+                }
+            }
+            Notice::Failed(key) => {
+                ui.colored_label(theme::ERROR, t!(*key, locale = locale));
+            }
+        }
+        if ui
+            .small_button("×")
+            .on_hover_text(t!("notice.dismiss", locale = locale))
+            .clicked()
+        {
+            commands.push(Command::DismissNotice);
+        }
+    }
 }
 
 /// The desk's window: the sign-in screen until someone signs in, then the desk; signing out
@@ -525,38 +613,6 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                     }
                 }
                 ui.separator();
-            }
-            if let Some(notice) = &desk.notice {
-                match notice {
-                    Notice::Saved(key, code) => {
-                        ui.colored_label(theme::SUCCESS, t!(*key, locale = locale, code = code));
-                        let about_a_slip = matches!(
-                            *key,
-                            "notice.slip_printed" | "notice.slip_no_viewer" | "notice.slip_saved"
-                        );
-                        if *key == "notice.outcome_recorded" && desk.can_undo() {
-                            if ui
-                                .small_button(t!("notice.undo", locale = locale))
-                                .clicked()
-                            {
-                                commands.push(Command::UndoOutcome);
-                            }
-                            // Drawn again when the undo runs out, so the button goes.
-                            ui.ctx().request_repaint_after(crate::app::UNDO_FOR);
-                        }
-                        if about_a_slip
-                            && desk.last_slip.is_some()
-                            && ui
-                                .small_button(t!("notice.open_folder", locale = locale))
-                                .clicked()
-                        {
-                            commands.push(Command::OpenSlipFolder);
-                        }
-                    }
-                    Notice::Failed(key) => {
-                        ui.colored_label(theme::ERROR, t!(*key, locale = locale));
-                    }
-                }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 for lang in crate::UI_LANGUAGES.iter().rev() {

@@ -54,7 +54,8 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                             .iter()
                             .find(|p| p.id == line.provider)
                             .map_or("?", |p| p.name(locale));
-                        ui.label(format!("• {service} — {provider}"));
+                        // The × first: a long provider's name wraps in what is left of
+                        // the column instead of pushing it under the next one.
                         if ui
                             .small_button("×")
                             .on_hover_text(t!("form.remove", locale = locale))
@@ -62,6 +63,7 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                         {
                             remove = Some(index);
                         }
+                        ui.add(egui::Label::new(format!("{service} — {provider}")).wrap());
                     });
                 }
                 if let Some(index) = remove {
