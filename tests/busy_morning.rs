@@ -365,3 +365,67 @@ fn a_done_notice_goes_by_itself_and_a_failure_stays_until_put_away() {
     h.run();
     assert_eq!(h.state().desk.notice, None, "until put away");
 }
+
+#[test]
+fn from_a_card_the_keyboard_refers_and_books_with_an_interpreter_of_the_visitors_language() {
+    let Setup {
+        mut harness, _dir, ..
+    } = crate::ui::desk_with_a_visit();
+    let h = &mut harness;
+    assert!(h.state().desk.card.is_some());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::J);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::AccompanimentForm);
+    assert_eq!(
+        h.state().desk.accompaniment_form.draft.interpreter_language,
+        "uk",
+        "a Ukrainian speaker goes with a Ukrainian interpreter"
+    );
+    h.key_press(Key::Escape);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::ReferralForm);
+}
+
+#[test]
+fn a_likely_duplicate_is_shown_beside_the_name_and_asked_about_before_saving() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    type_into(h, &tr("visitor.given_name"), "Ахмед");
+    type_into(h, &tr("visitor.family_name"), "Хасан");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(count(&path, "SELECT count(*) FROM visitors"), 1);
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    type_into(h, &tr("visitor.given_name"), "Ахмед");
+    type_into(h, &tr("visitor.family_name"), "Хасан");
+    let hint = h
+        .get_by_label(&tr("visitor_form.possible_duplicates"))
+        .rect();
+    let name = h.get_by_label(&tr("visitor.family_name")).rect();
+    assert!(
+        hint.min.y < name.max.y + 200.0 && hint.max.y < 768.0,
+        "beside the names, on screen: {hint:?} {name:?}"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(
+        count(&path, "SELECT count(*) FROM visitors"),
+        1,
+        "asked first"
+    );
+    assert!(h.query_by_label(&tr("visitor_form.same_person")).is_some());
+    h.get_by_label(&tr("visitor_form.save_as_new")).click();
+    h.run();
+    assert_eq!(count(&path, "SELECT count(*) FROM visitors"), 2);
+}

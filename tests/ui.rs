@@ -280,7 +280,7 @@ fn the_language_choice_is_remembered() {
 
 /// A desk whose database already holds a visitor who consented to sharing, one visit of theirs
 /// and a clinic to refer them to; the visitor's card is open.
-fn desk_with_a_visit() -> Setup {
+pub(crate) fn desk_with_a_visit() -> Setup {
     use bureau_desk::db::{organisations, visitors, visits};
     use bureau_desk::domain::{
         Actor, ConsentScope, OrganisationDraft, OrganisationKind, ServiceLine, VisitDraft,

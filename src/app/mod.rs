@@ -285,6 +285,9 @@ pub struct VisitorForm {
     pub spoken_filter: String,
     /// The form came back from a draft (the form says so, with "Discard").
     pub reopened: bool,
+    /// Saving was asked about because people of a like name are registered; the next save
+    /// makes the new card.
+    pub duplicate_asked: bool,
 }
 
 /// The visit form.
@@ -872,6 +875,16 @@ impl Desk {
                     }
                 }
                 self.visitor_form.duplicates = found;
+                self.visitor_form.duplicate_asked = false;
+            }
+            // Someone of a name like this is registered: the form asks once before a second
+            // card is made for what may be the same person.
+            Command::SaveVisitor
+                if !self.visitor_form.duplicates.is_empty()
+                    && !self.visitor_form.duplicate_asked
+                    && self.visitor_form.draft.validate(self.now().date()).is_ok() =>
+            {
+                self.visitor_form.duplicate_asked = true;
             }
             Command::SaveVisitor => {
                 let Some(actor) = self.actor() else {
@@ -1024,11 +1037,21 @@ impl Desk {
             Command::StartAccompaniment(visit) => {
                 let (visitor, _) = self.card_for_visit(visit);
                 let tomorrow = self.now().date() + Days::new(1);
+                // Someone who does not speak Bulgarian goes with an interpreter of their
+                // language unless the person booking says otherwise.
+                let interpreter = self
+                    .card
+                    .as_ref()
+                    .filter(|c| c.visits.iter().any(|v| v.id == visit))
+                    .and_then(|c| c.visitor.details.preferred_language.given().cloned())
+                    .filter(|language| language != "bg")
+                    .unwrap_or_default();
                 self.accompaniment_form = AccompanimentForm {
                     draft: AccompanimentDraft {
                         visit: Some(visit),
                         date: format_date(tomorrow, "bg"),
                         escort: self.actor().map(|a| a.staff_id),
+                        interpreter_language: interpreter,
                         ..AccompanimentDraft::default()
                     },
                     visitor,

@@ -588,7 +588,11 @@ fn referral_row(ui: &mut Ui, desk: &Desk, referral: &Referral, commands: &mut Ve
             ));
         }
         referral_status(ui, referral.status, locale);
-        if ui.small_button(t!("card.print", locale = locale)).clicked() {
+        if ui
+            .small_button(t!("card.print", locale = locale))
+            .on_hover_text(t!("card.print_hint", locale = locale))
+            .clicked()
+        {
             commands.push(Command::PrintSlip(SlipTarget::Referral(referral.id)));
         }
         if !desk.slip_save_path.trim().is_empty()
@@ -622,7 +626,11 @@ fn accompaniment_card_row(
         ));
         ui.label(desk.organisation_name(booked.organisation));
         accompaniment_status(ui, booked.status, locale);
-        if ui.small_button(t!("card.print", locale = locale)).clicked() {
+        if ui
+            .small_button(t!("card.print", locale = locale))
+            .on_hover_text(t!("card.print_hint", locale = locale))
+            .clicked()
+        {
             commands.push(Command::PrintSlip(SlipTarget::Accompaniment(booked.id)));
         }
         if !desk.slip_save_path.trim().is_empty()

@@ -218,6 +218,8 @@ impl BureauApp {
                         if let Some(card) = &desk.card {
                             push.push(Command::StartVisit(Some(card.visitor.id)));
                         }
+                    } else if let Some(command) = card_shortcut(desk, input) {
+                        push.push(command);
                     } else if escape {
                         push.push(Command::ClearSearch);
                     } else if input.consume_key(Modifiers::NONE, Key::ArrowDown) {
@@ -290,6 +292,29 @@ impl BureauApp {
             }
         });
     }
+}
+
+/// From an open card: Ctrl+R a referral and Ctrl+J an accompaniment for the latest visit,
+/// Ctrl+P the slip of the newest referral.
+fn card_shortcut(desk: &Desk, input: &mut egui::InputState) -> Option<Command> {
+    let card = desk.card.as_ref()?;
+    if !desk.may(Permission::Refer) {
+        return None;
+    }
+    let latest_visit = card.visits.first().map(|visit| visit.id);
+    if input.consume_key(Modifiers::COMMAND, Key::R) {
+        return latest_visit.map(Command::StartReferral);
+    }
+    if input.consume_key(Modifiers::COMMAND, Key::J) {
+        return latest_visit.map(Command::StartAccompaniment);
+    }
+    if input.consume_key(Modifiers::COMMAND, Key::P) {
+        return card
+            .referrals
+            .first()
+            .map(|referral| Command::PrintSlip(crate::app::SlipTarget::Referral(referral.id)));
+    }
+    None
 }
 
 /// The status line at the bottom: the age of the last good backup (in amber when it is more
@@ -605,10 +630,14 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                     ),
                 ];
                 for (screen, key, command, _) in tabs.into_iter().filter(|t| desk.may(t.3)) {
-                    if ui
-                        .selectable_label(desk.screen == screen, t!(key, locale = locale))
-                        .clicked()
-                    {
+                    let mut tab =
+                        ui.selectable_label(desk.screen == screen, t!(key, locale = locale));
+                    // Said before the screen is handed over: the visitor's screen shows
+                    // nothing of the staff, not even how to take it back.
+                    if screen == Screen::Feedback {
+                        tab = tab.on_hover_text(t!("app.feedback_hand_back", locale = locale));
+                    }
+                    if tab.clicked() {
                         commands.push(command);
                     }
                 }

@@ -46,6 +46,8 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                 );
                 if focus_first {
                     given.request_focus();
+                    // A new form starts at its top, where the required name is.
+                    given.scroll_to_me(Some(egui::Align::TOP));
                 }
                 let family = text_field(
                     ui,
@@ -78,6 +80,8 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                 {
                     commands.push(Command::CheckDuplicates);
                 }
+                // Beside the names, as soon as there is a match, not below the fold.
+                already_registered(ui, &form.duplicates, form.duplicate_asked, commands, locale);
 
                 ui.label(t!("visitor.sex", locale = locale));
                 ui.horizontal_wrapped(|ui| {
@@ -242,31 +246,56 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                     locale,
                 );
             });
-
-            if !form.duplicates.is_empty() {
-                ui.separator();
-                ui.label(
-                    RichText::new(t!("visitor_form.possible_duplicates", locale = locale)).strong(),
-                );
-                for hit in &form.duplicates {
-                    ui.horizontal(|ui| {
-                        if ui
-                            .button(RichText::new(&hit.code).color(theme::CODE).monospace())
-                            .on_hover_text(t!("visitor_form.open_existing", locale = locale))
-                            .clicked()
-                        {
-                            commands.push(Command::OpenVisitor(hit.id));
-                        }
-                        name_label(
-                            ui,
-                            &format!("{} {}", hit.given_name, hit.family_name),
-                            theme::BODY_SIZE,
-                        );
-                        super::widgets::latin_label(ui, hit, locale);
-                    });
-                }
-            }
         });
+}
+
+/// People already registered under a name like the one typed, each a click from their card;
+/// after a save was asked about, the question and its "save as a new person".
+fn already_registered(
+    ui: &mut Ui,
+    duplicates: &[crate::domain::VisitorSummary],
+    asked: bool,
+    commands: &mut Vec<Command>,
+    locale: &str,
+) {
+    if duplicates.is_empty() {
+        return;
+    }
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(RichText::new(t!("visitor_form.possible_duplicates", locale = locale)).strong());
+        for hit in duplicates {
+            ui.horizontal_wrapped(|ui| {
+                if ui
+                    .button(RichText::new(&hit.code).color(theme::CODE).monospace())
+                    .on_hover_text(t!("visitor_form.open_existing", locale = locale))
+                    .clicked()
+                {
+                    commands.push(Command::OpenVisitor(hit.id));
+                }
+                name_label(
+                    ui,
+                    &format!("{} {}", hit.given_name, hit.family_name),
+                    theme::BODY_SIZE,
+                );
+                super::widgets::latin_label(ui, hit, locale);
+                if let Some(year) = hit.birth_year {
+                    ui.label(RichText::new(year.to_string()).color(theme::MUTED));
+                }
+            });
+        }
+        if asked {
+            ui.colored_label(
+                theme::ERROR,
+                t!("visitor_form.same_person", locale = locale),
+            );
+            if ui
+                .button(t!("visitor_form.save_as_new", locale = locale))
+                .clicked()
+            {
+                commands.push(Command::SaveVisitor);
+            }
+        }
+    });
 }
 
 fn to_answer<T>(choice: NoAnswer) -> Answer<T> {
