@@ -429,3 +429,23 @@ fn a_likely_duplicate_is_shown_beside_the_name_and_asked_about_before_saving() {
     h.run();
     assert_eq!(count(&path, "SELECT count(*) FROM visitors"), 2);
 }
+
+#[test]
+fn the_keyboard_goes_from_name_to_birth_without_a_tab_per_answer_code() {
+    let Setup {
+        mut harness, _dir, ..
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    assert!(h.get_by_label(&tr("visitor.given_name")).is_focused());
+    let mut tabs = 0;
+    while !h.get_by_label(&tr("visitor.birth")).is_focused() && tabs < 20 {
+        h.key_press(Key::Tab);
+        h.run();
+        tabs += 1;
+    }
+    // Family name, the two Latin names, sex (its answer codes one stop), then birth.
+    assert!(tabs <= 6, "{tabs} Tabs from the name to the birth year");
+}

@@ -8,7 +8,7 @@ use super::theme;
 use super::widgets::{action_bar, code_picker, name_label, no_answer_choices, text_field};
 use crate::app::{Command, Desk};
 use crate::domain::reference::{countries, languages, name_of};
-use crate::domain::visitors::{Answer, ConsentScope, LegalStatus, NoAnswer, Sex};
+use crate::domain::visitors::{Answer, ConsentScope, LegalStatus, Sex};
 
 /// Draws the visitor form.
 pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
@@ -29,224 +29,209 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
         commands,
         locale,
     );
-    ScrollArea::vertical()
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            ui.columns(2, |columns| {
-                let ui = &mut columns[0];
-                let errors = form.errors.clone();
-                let d = &mut form.draft;
-                let given = text_field(
-                    ui,
-                    &t!("visitor.given_name", locale = locale),
-                    &mut d.given_name,
-                    &errors,
-                    "given_name",
-                    locale,
-                );
-                if focus_first {
-                    given.request_focus();
-                    // A new form starts at its top, where the required name is.
-                    given.scroll_to_me(Some(egui::Align::TOP));
-                }
-                let family = text_field(
-                    ui,
-                    &t!("visitor.family_name", locale = locale),
-                    &mut d.family_name,
-                    &errors,
-                    "family_name",
-                    locale,
-                );
-                let given_latin = text_field(
-                    ui,
-                    &t!("visitor.given_name_latin", locale = locale),
-                    &mut d.given_name_latin,
-                    &errors,
-                    "given_name_latin",
-                    locale,
-                );
-                let family_latin = text_field(
-                    ui,
-                    &t!("visitor.family_name_latin", locale = locale),
-                    &mut d.family_name_latin,
-                    &errors,
-                    "family_name_latin",
-                    locale,
-                );
-                if given.changed()
-                    || family.changed()
-                    || given_latin.changed()
-                    || family_latin.changed()
-                {
-                    commands.push(Command::CheckDuplicates);
-                }
-                // Beside the names, as soon as there is a match, not below the fold.
-                already_registered(ui, &form.duplicates, form.duplicate_asked, commands, locale);
+    let mut scroll = ScrollArea::vertical().auto_shrink([false, false]);
+    if focus_first {
+        // A new form starts at its top, where the required name is.
+        scroll = scroll.vertical_scroll_offset(0.0);
+    }
+    scroll.show(ui, |ui| {
+        ui.columns(2, |columns| {
+            let ui = &mut columns[0];
+            let errors = form.errors.clone();
+            let d = &mut form.draft;
+            let given = text_field(
+                ui,
+                &t!("visitor.given_name", locale = locale),
+                &mut d.given_name,
+                &errors,
+                "given_name",
+                locale,
+            );
+            if focus_first {
+                given.request_focus();
+            }
+            let family = text_field(
+                ui,
+                &t!("visitor.family_name", locale = locale),
+                &mut d.family_name,
+                &errors,
+                "family_name",
+                locale,
+            );
+            let given_latin = text_field(
+                ui,
+                &t!("visitor.given_name_latin", locale = locale),
+                &mut d.given_name_latin,
+                &errors,
+                "given_name_latin",
+                locale,
+            );
+            let family_latin = text_field(
+                ui,
+                &t!("visitor.family_name_latin", locale = locale),
+                &mut d.family_name_latin,
+                &errors,
+                "family_name_latin",
+                locale,
+            );
+            if given.changed()
+                || family.changed()
+                || given_latin.changed()
+                || family_latin.changed()
+            {
+                commands.push(Command::CheckDuplicates);
+            }
+            // Beside the names, as soon as there is a match, not below the fold.
+            already_registered(ui, &form.duplicates, form.duplicate_asked, commands, locale);
 
-                ui.label(t!("visitor.sex", locale = locale));
-                ui.horizontal_wrapped(|ui| {
-                    for sex in Sex::ALL {
-                        if ui
-                            .selectable_label(
-                                d.sex == Answer::Given(*sex),
-                                t!(sex.label_key(), locale = locale),
-                            )
-                            .clicked()
-                        {
-                            d.sex = Answer::Given(*sex);
-                        }
-                    }
-                });
-                if let Some(choice) = no_answer_choices(ui, d.sex.no_answer(), locale) {
-                    d.sex = to_answer(choice);
-                }
+            let sex_label = ui.label(t!("visitor.sex", locale = locale));
+            super::widgets::answer_combo(
+                ui,
+                &sex_label,
+                &mut d.sex,
+                Sex::ALL,
+                Sex::label_key,
+                locale,
+            );
 
-                text_field(
-                    ui,
-                    &t!("visitor.birth", locale = locale),
-                    &mut d.birth,
-                    &errors,
-                    "birth",
-                    locale,
-                );
-                if d.birth.trim().is_empty()
-                    && let Some(choice) = no_answer_choices(ui, Some(d.birth_answer), locale)
-                {
-                    d.birth_answer = choice;
-                }
+            text_field(
+                ui,
+                &t!("visitor.birth", locale = locale),
+                &mut d.birth,
+                &errors,
+                "birth",
+                locale,
+            );
+            if d.birth.trim().is_empty()
+                && let Some(choice) = no_answer_choices(ui, Some(d.birth_answer), locale)
+            {
+                d.birth_answer = choice;
+            }
 
-                text_field(
-                    ui,
-                    &t!("visitor.phone", locale = locale),
-                    &mut d.phone,
-                    &errors,
-                    "phone",
-                    locale,
-                );
-                if d.phone.trim().is_empty()
-                    && let Some(choice) = no_answer_choices(ui, Some(d.phone_answer), locale)
-                {
-                    d.phone_answer = choice;
-                }
+            text_field(
+                ui,
+                &t!("visitor.phone", locale = locale),
+                &mut d.phone,
+                &errors,
+                "phone",
+                locale,
+            );
+            if d.phone.trim().is_empty()
+                && let Some(choice) = no_answer_choices(ui, Some(d.phone_answer), locale)
+            {
+                d.phone_answer = choice;
+            }
 
-                let ui = &mut columns[1];
-                let d = &mut form.draft;
-                code_picker(
-                    ui,
-                    &t!("visitor.country_of_origin", locale = locale),
-                    &mut form.country_filter,
-                    &mut d.country_of_origin,
-                    countries(),
-                    &["IQ", "SY", "UA", "AF"].map(String::from),
-                    &errors,
-                    "country_of_origin",
-                    locale,
-                );
-                code_picker(
-                    ui,
-                    &t!("visitor.nationality", locale = locale),
-                    &mut form.nationality_filter,
-                    &mut d.nationality,
-                    countries(),
-                    &["IQ", "SY", "UA", "AF"].map(String::from),
-                    &errors,
-                    "nationality",
-                    locale,
-                );
-                if d.nationality.given().is_none()
-                    && ui
-                        .small_button(t!("form.stateless", locale = locale))
-                        .clicked()
-                {
-                    d.nationality = Answer::Given("stateless".into());
-                }
+            let ui = &mut columns[1];
+            let d = &mut form.draft;
+            code_picker(
+                ui,
+                &t!("visitor.country_of_origin", locale = locale),
+                &mut form.country_filter,
+                &mut d.country_of_origin,
+                countries(),
+                &["IQ", "SY", "UA", "AF"].map(String::from),
+                &errors,
+                "country_of_origin",
+                locale,
+            );
+            code_picker(
+                ui,
+                &t!("visitor.nationality", locale = locale),
+                &mut form.nationality_filter,
+                &mut d.nationality,
+                countries(),
+                &["IQ", "SY", "UA", "AF"].map(String::from),
+                &errors,
+                "nationality",
+                locale,
+            );
+            if d.nationality.given().is_none()
+                && ui
+                    .small_button(t!("form.stateless", locale = locale))
+                    .clicked()
+            {
+                d.nationality = Answer::Given("stateless".into());
+            }
 
-                ui.label(t!("visitor.legal_status", locale = locale));
-                ui.horizontal_wrapped(|ui| {
-                    for status in LegalStatus::ALL {
-                        if ui
-                            .selectable_label(
-                                d.legal_status == Answer::Given(*status),
-                                t!(status.label_key(), locale = locale),
-                            )
-                            .clicked()
-                        {
-                            d.legal_status = Answer::Given(*status);
-                        }
-                    }
-                });
-                if let Some(choice) = no_answer_choices(ui, d.legal_status.no_answer(), locale) {
-                    d.legal_status = to_answer(choice);
-                }
+            let status_label = ui.label(t!("visitor.legal_status", locale = locale));
+            super::widgets::answer_combo(
+                ui,
+                &status_label,
+                &mut d.legal_status,
+                LegalStatus::ALL,
+                LegalStatus::label_key,
+                locale,
+            );
 
-                code_picker(
-                    ui,
-                    &t!("visitor.preferred_language", locale = locale),
-                    &mut form.language_filter,
-                    &mut d.preferred_language,
-                    languages(),
-                    &preferred,
-                    &errors,
-                    "preferred_language",
-                    locale,
-                );
+            code_picker(
+                ui,
+                &t!("visitor.preferred_language", locale = locale),
+                &mut form.language_filter,
+                &mut d.preferred_language,
+                languages(),
+                &preferred,
+                &errors,
+                "preferred_language",
+                locale,
+            );
 
-                let mut spoken = Answer::NotAsked;
-                code_picker(
-                    ui,
-                    &t!("visitor.languages", locale = locale),
-                    &mut form.spoken_filter,
-                    &mut spoken,
-                    languages(),
-                    &[],
-                    &errors,
-                    "languages",
-                    locale,
-                );
-                if let Answer::Given(code) = spoken
-                    && !d.languages.contains(&code)
-                {
-                    d.languages.push(code);
-                }
-                ui.horizontal_wrapped(|ui| {
-                    let mut remove = None;
-                    for (i, code) in d.languages.iter().enumerate() {
-                        if ui
-                            .small_button(format!("{} ×", name_of(languages(), code, locale)))
-                            .clicked()
-                        {
-                            remove = Some(i);
-                        }
-                    }
-                    if let Some(i) = remove {
-                        d.languages.remove(i);
-                    }
-                });
-
-                ui.label(t!("visitor.consent", locale = locale));
-                for scope in ConsentScope::ALL {
-                    let mut given = d.consents.contains(scope);
+            let mut spoken = Answer::NotAsked;
+            code_picker(
+                ui,
+                &t!("visitor.languages", locale = locale),
+                &mut form.spoken_filter,
+                &mut spoken,
+                languages(),
+                &[],
+                &errors,
+                "languages",
+                locale,
+            );
+            if let Answer::Given(code) = spoken
+                && !d.languages.contains(&code)
+            {
+                d.languages.push(code);
+            }
+            ui.horizontal_wrapped(|ui| {
+                let mut remove = None;
+                for (i, code) in d.languages.iter().enumerate() {
                     if ui
-                        .checkbox(&mut given, t!(scope.label_key(), locale = locale))
-                        .changed()
+                        .small_button(format!("{} ×", name_of(languages(), code, locale)))
+                        .clicked()
                     {
-                        if given {
-                            d.consents.push(*scope);
-                        } else {
-                            d.consents.retain(|s| s != scope);
-                        }
+                        remove = Some(i);
                     }
                 }
-                text_field(
-                    ui,
-                    &t!("visitor.consent_date", locale = locale),
-                    &mut d.consent_date,
-                    &errors,
-                    "consent_date",
-                    locale,
-                );
+                if let Some(i) = remove {
+                    d.languages.remove(i);
+                }
             });
+
+            ui.label(t!("visitor.consent", locale = locale));
+            for scope in ConsentScope::ALL {
+                let mut given = d.consents.contains(scope);
+                if ui
+                    .checkbox(&mut given, t!(scope.label_key(), locale = locale))
+                    .changed()
+                {
+                    if given {
+                        d.consents.push(*scope);
+                    } else {
+                        d.consents.retain(|s| s != scope);
+                    }
+                }
+            }
+            text_field(
+                ui,
+                &t!("visitor.consent_date", locale = locale),
+                &mut d.consent_date,
+                &errors,
+                "consent_date",
+                locale,
+            );
         });
+    });
 }
 
 /// People already registered under a name like the one typed, each a click from their card;
@@ -296,12 +281,4 @@ fn already_registered(
             }
         }
     });
-}
-
-fn to_answer<T>(choice: NoAnswer) -> Answer<T> {
-    match choice {
-        NoAnswer::NotAsked => Answer::NotAsked,
-        NoAnswer::DoesNotKnow => Answer::DoesNotKnow,
-        NoAnswer::Refused => Answer::Refused,
-    }
 }

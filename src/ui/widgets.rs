@@ -167,19 +167,74 @@ fn rtl_pieces(run: &str) -> Vec<String> {
     spaced
 }
 
-/// The "not asked / doesn't know / prefers not to say" choices beside an optional field.
-pub fn no_answer_choices(ui: &mut Ui, current: Option<NoAnswer>, locale: &str) -> Option<NoAnswer> {
-    let mut picked = None;
-    ui.horizontal_wrapped(|ui| {
-        for choice in NoAnswer::ALL {
-            let text =
-                RichText::new(t!(choice.label_key(), locale = locale)).size(theme::SMALL_SIZE);
-            if ui.selectable_label(current == Some(choice), text).clicked() {
-                picked = Some(choice);
+/// A closed-list answer (sex, legal status) in one drop-down with the answer codes after the
+/// values: one Tab stop for the whole question. Labelled by `label`.
+pub fn answer_combo<T: Copy + PartialEq>(
+    ui: &mut Ui,
+    label: &Response,
+    value: &mut Answer<T>,
+    values: &[T],
+    label_key: impl Fn(T) -> &'static str,
+    locale: &str,
+) {
+    let shown = match &*value {
+        Answer::Given(v) => t!(label_key(*v), locale = locale),
+        other => t!(
+            other.no_answer().unwrap_or_default().label_key(),
+            locale = locale
+        ),
+    };
+    egui::ComboBox::from_id_salt(label.id)
+        .selected_text(shown)
+        .width(ui.available_width().min(320.0))
+        .show_ui(ui, |ui| {
+            for v in values {
+                if ui
+                    .selectable_label(
+                        *value == Answer::Given(*v),
+                        t!(label_key(*v), locale = locale),
+                    )
+                    .clicked()
+                {
+                    *value = Answer::Given(*v);
+                }
             }
-        }
-    });
-    picked
+            ui.separator();
+            for choice in NoAnswer::ALL {
+                let current = value.no_answer() == Some(choice);
+                if ui
+                    .selectable_label(current, t!(choice.label_key(), locale = locale))
+                    .clicked()
+                {
+                    *value = match choice {
+                        NoAnswer::NotAsked => Answer::NotAsked,
+                        NoAnswer::DoesNotKnow => Answer::DoesNotKnow,
+                        NoAnswer::Refused => Answer::Refused,
+                    };
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+/// Why an optional field is empty (not asked, does not know, prefers not to say): one
+/// drop-down, so it is one Tab stop, not three.
+pub fn no_answer_choices(ui: &mut Ui, current: Option<NoAnswer>, locale: &str) -> Option<NoAnswer> {
+    let mut chosen = current.unwrap_or_default();
+    let before = chosen;
+    egui::ComboBox::from_id_salt(ui.next_auto_id())
+        .selected_text(
+            RichText::new(t!(chosen.label_key(), locale = locale)).size(theme::SMALL_SIZE),
+        )
+        .show_ui(ui, |ui| {
+            for choice in NoAnswer::ALL {
+                ui.selectable_value(&mut chosen, choice, t!(choice.label_key(), locale = locale));
+            }
+        })
+        .response
+        .on_hover_text(t!("form.why_empty", locale = locale));
+    (chosen != before).then_some(chosen)
 }
 
 /// A code picker that filters as the person types ("ира" or "iraq" → Iraq), best matches first
