@@ -449,3 +449,51 @@ fn the_keyboard_goes_from_name_to_birth_without_a_tab_per_answer_code() {
     // Family name, the two Latin names, sex (its answer codes one stop), then birth.
     assert!(tabs <= 6, "{tabs} Tabs from the name to the birth year");
 }
+
+#[test]
+fn each_service_line_keeps_its_own_provider() {
+    let Setup {
+        mut harness, _dir, ..
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::A);
+    h.run();
+    type_into(h, &tr("visit_form.add_service"), "inform");
+    h.key_press(Key::Enter);
+    h.run();
+    let providers: Vec<_> = h.state().desk.providers.clone();
+    assert!(providers.len() >= 2, "the catalogue has providers");
+    let second = providers[1].clone();
+    assert_eq!(
+        h.state().desk.visit_form.draft.services[0].provider,
+        providers[0].id
+    );
+    // The line's own picker, named by its service.
+    let line = h.state().desk.visit_form.draft.services[0].service_type;
+    let service = h
+        .state()
+        .desk
+        .services
+        .iter()
+        .find(|s| s.id == line)
+        .map(|s| s.name("bg").to_owned())
+        .unwrap_or_default();
+    h.get_by_label(&format!("{service} —")).click();
+    h.run();
+    h.get_all_by_label(second.name("bg"))
+        .last()
+        .unwrap_or_else(|| panic!("the other provider in the list"))
+        .click();
+    h.run();
+    assert_eq!(
+        h.state().desk.visit_form.draft.services[0].provider,
+        second.id,
+        "the line changed"
+    );
+    assert_eq!(
+        h.state().desk.visit_form.provider,
+        Some(providers[0].id),
+        "new lines keep theirs"
+    );
+}

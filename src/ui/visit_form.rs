@@ -10,6 +10,9 @@ use crate::domain::ServiceLine;
 use crate::domain::reference::{self, find, languages};
 use crate::domain::text::{fold, to_latin};
 
+/// The width of a service line's provider picker.
+const LINE_PROVIDER_WIDTH: f32 = 320.0;
+
 /// Draws the visit form.
 pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.clone();
@@ -44,18 +47,8 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                 let d = &mut form.draft;
                 ui.label(t!("visit_form.services", locale = locale));
                 let mut remove = None;
-                for (index, line) in d.services.iter().enumerate() {
-                    ui.horizontal(|ui| {
-                        let service = services
-                            .iter()
-                            .find(|s| s.id == line.service_type)
-                            .map_or("?", |s| s.name(locale));
-                        let provider = providers
-                            .iter()
-                            .find(|p| p.id == line.provider)
-                            .map_or("?", |p| p.name(locale));
-                        // The × first: a long provider's name wraps in what is left of
-                        // the column instead of pushing it under the next one.
+                for (index, line) in d.services.iter_mut().enumerate() {
+                    ui.horizontal_wrapped(|ui| {
                         if ui
                             .small_button("×")
                             .on_hover_text(t!("form.remove", locale = locale))
@@ -63,7 +56,27 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                         {
                             remove = Some(index);
                         }
-                        ui.add(egui::Label::new(format!("{service} — {provider}")).wrap());
+                        let service = services
+                            .iter()
+                            .find(|s| s.id == line.service_type)
+                            .map_or("?", |s| s.name(locale));
+                        let service_label = ui.label(format!("{service} —"));
+                        // Each line has its own provider; the picker below gives new lines one.
+                        let provider = providers
+                            .iter()
+                            .find(|p| p.id == line.provider)
+                            .map_or("?", |p| p.name(locale));
+                        egui::ComboBox::from_id_salt(("service_line_provider", index))
+                            .selected_text(provider)
+                            .width(ui.available_width().min(LINE_PROVIDER_WIDTH))
+                            .show_ui(ui, |ui| {
+                                for p in &providers {
+                                    ui.selectable_value(&mut line.provider, p.id, p.name(locale));
+                                }
+                            })
+                            .response
+                            .labelled_by(service_label.id)
+                            .on_hover_text(t!("visit_form.line_provider", locale = locale));
                     });
                 }
                 if let Some(index) = remove {
