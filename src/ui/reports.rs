@@ -186,19 +186,22 @@ fn monthly_chart(ui: &mut Ui, figures: &Figures, locale: &str) {
         .enumerate()
         .map(|(i, m)| Bar::new(i as f64 + 0.4, m.unique_visitors as f64).width(0.4))
         .collect();
-    let months: Vec<String> = figures.monthly.iter().map(|m| m.month.clone()).collect();
+    // Months as the UI language writes them (11.2026 in Bulgarian).
+    let months: Vec<String> = figures
+        .monthly
+        .iter()
+        .map(|m| match m.month.split_once('-') {
+            Some((year, month)) if locale == "bg" => format!("{month}.{year}"),
+            _ => m.month.clone(),
+        })
+        .collect();
     Plot::new("monthly_chart")
         .height(220.0)
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
         .legend(egui_plot::Legend::default())
-        .x_axis_formatter(move |mark, _| {
-            months
-                .get(mark.value.round() as usize)
-                .cloned()
-                .unwrap_or_default()
-        })
+        .x_axis_formatter(move |mark, _| label_at(&months, mark.value))
         .show(ui, |plot| {
             plot.bar_chart(
                 BarChart::new(
@@ -215,6 +218,18 @@ fn monthly_chart(ui: &mut Ui, figures: &Figures, locale: &str) {
                 .color(theme::STATUS_GOOD),
             );
         });
+}
+
+/// The label of the bar at a whole-number axis mark; the plot also asks for marks between
+/// bars, which get none (they repeated the month beside it).
+fn label_at(labels: &[String], value: f64) -> String {
+    if (value - value.round()).abs() > 1e-6 || value < 0.0 {
+        return String::new();
+    }
+    labels
+        .get(value.round() as usize)
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The first eight rows of a figures table as bars, labelled in `locale`.
@@ -238,12 +253,7 @@ fn bar_chart(ui: &mut Ui, locale: &str, table: &str, counts: &[Count]) {
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
-        .x_axis_formatter(move |mark, _| {
-            labels
-                .get(mark.value.round() as usize)
-                .map(|l| l.chars().take(14).collect())
-                .unwrap_or_default()
-        })
+        .x_axis_formatter(move |mark, _| label_at(&labels, mark.value).chars().take(14).collect())
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new(title.clone(), bars).color(theme::CODE))
         });
@@ -272,4 +282,20 @@ pub fn export_folder_field(ui: &mut Ui, folder: &mut String, locale: &str) {
         )
         .labelled_by(label.id);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label_at;
+
+    #[test]
+    fn only_whole_marks_are_labelled_so_no_month_repeats() {
+        let months = vec!["11.2026".to_owned(), "12.2026".to_owned()];
+        let shown: Vec<String> = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 2.0, -1.0]
+            .iter()
+            .map(|v| label_at(&months, *v))
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(shown, months);
+    }
 }
