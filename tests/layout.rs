@@ -143,15 +143,17 @@ fn findings(h: &Harness<'_, BureauApp>) -> Vec<String> {
             }
         }
         if role == A11y::Label && window.contains_rect(rect) {
-            let longest = label
+            // A label's text is its accessible value.
+            let text = a11y.value().unwrap_or_default();
+            let longest = text
                 .split_whitespace()
                 .map(|w| w.chars().count())
                 .max()
                 .unwrap_or(0);
             // Far narrower than any font draws the word: broken into pieces.
-            if longest >= 4 && rect.width() < longest as f32 * 4.0 {
+            if longest >= 4 && rect.width() < longest as f32 * 6.0 {
                 found.push(format!(
-                    "label {label:?} is {:.0} px wide for a {longest}-letter word",
+                    "label {text:?} is {:.0} px wide for a {longest}-letter word",
                     rect.width()
                 ));
             }

@@ -10,6 +10,11 @@ use crate::domain::OrganisationKind;
 use crate::domain::access::Permission;
 use crate::domain::reference::{languages, matching, name_of};
 
+/// The width of the directory's name column.
+const NAME_WIDTH: f32 = 320.0;
+/// The width of the directory's address column.
+const ADDRESS_WIDTH: f32 = 220.0;
+
 /// Draws the directory screen.
 pub fn directory_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.clone();
@@ -36,6 +41,9 @@ pub fn directory_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
                         let d = &org.details;
                         ui.label(t!(d.kind.label_key(), locale = locale));
                         ui.vertical(|ui| {
+                            // A wrapping name takes the least width a grid cell offers: it
+                            // is given room for words, not syllables.
+                            ui.set_min_width(NAME_WIDTH);
                             ui.strong(org.name(locale));
                             let other = if locale == "bg" {
                                 &d.name_en
@@ -47,6 +55,7 @@ pub fn directory_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
                             }
                         });
                         ui.vertical(|ui| {
+                            ui.set_min_width(ADDRESS_WIDTH);
                             ui.label(org.address(locale));
                             ui.label(RichText::new(org.hours(locale)).color(theme::MUTED));
                         });
