@@ -497,3 +497,42 @@ fn each_service_line_keeps_its_own_provider() {
         "new lines keep theirs"
     );
 }
+
+#[test]
+fn exports_go_to_the_folder_used_last_and_not_to_a_temporary_one() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    let first = h.state().desk.reports.folder.clone();
+    assert!(
+        first.ends_with("bureau-desk")
+            && !first.starts_with(&std::env::temp_dir().display().to_string()),
+        "{first}"
+    );
+    let chosen = _dir.path().join("for-the-funder");
+    h.state_mut().desk.reports.folder = chosen.display().to_string();
+    h.state_mut().desk.run(Command::OpenAudit);
+    h.state_mut().desk.run(Command::ExportAudit);
+    assert!(
+        std::fs::read_dir(&chosen).is_ok_and(|mut d| d.next().is_some()),
+        "the trail is exported there"
+    );
+    drop(harness);
+    let db = Database::open(&path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+    let maria = staff::list(&db)
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("staff"));
+    let again = Desk::new(db, maria, Clock::Fixed(chrono::NaiveDateTime::default()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        again.reports.folder,
+        chosen.display().to_string(),
+        "remembered"
+    );
+}

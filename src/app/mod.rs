@@ -378,8 +378,9 @@ pub struct Reports {
     pub mask_small_counts: bool,
     /// The last export written.
     pub last_export: Option<PathBuf>,
-    /// The folder exports go to, as typed (shown on the reports and audit screens; the user's
-    /// documents folder at first). Nothing is written while it is empty.
+    /// The folder exports go to, as typed (shown on the reports and audit screens): the one
+    /// used last, at first `bureau-desk` in the user's documents. Nothing is written while it
+    /// is empty.
     pub folder: String,
 }
 
@@ -586,8 +587,21 @@ impl Desk {
             feedback: FeedbackForm::default(),
             reports: Reports {
                 mask_small_counts: true,
-                folder: directories::UserDirs::new()
-                    .and_then(|dirs| dirs.document_dir().map(|d| d.display().to_string()))
+                // The folder used last, or a folder of the desk's own in the documents.
+                folder: settings::get(&db, settings::EXPORT_FOLDER)?
+                    .filter(|f| !f.trim().is_empty())
+                    .or_else(|| {
+                        directories::UserDirs::new().map(|dirs| {
+                            dirs.document_dir()
+                                .map_or_else(
+                                    || dirs.home_dir().join("Documents"),
+                                    Path::to_path_buf,
+                                )
+                                .join("bureau-desk")
+                                .display()
+                                .to_string()
+                        })
+                    })
                     .unwrap_or_default(),
                 ..Reports::default()
             },
@@ -1292,6 +1306,8 @@ impl Desk {
         }
         let folder = PathBuf::from(typed);
         std::fs::create_dir_all(&folder)?;
+        // Remembered for the next export, on this desk.
+        settings::set(&self.db, settings::EXPORT_FOLDER, typed)?;
         Ok(Some(folder))
     }
 

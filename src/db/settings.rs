@@ -116,6 +116,9 @@ pub fn retention_years(db: &Database) -> Result<u32> {
 /// The staff member who was at the desk last.
 pub const LAST_STAFF: &str = "desk.last_staff";
 
+/// The folder the last export went to, offered for the next one.
+pub const EXPORT_FOLDER: &str = "desk.export_folder";
+
 /// Reads a setting.
 pub fn get(db: &Database, key: &str) -> Result<Option<String>> {
     Ok(db
