@@ -536,3 +536,28 @@ fn exports_go_to_the_folder_used_last_and_not_to_a_temporary_one() {
         "remembered"
     );
 }
+
+#[test]
+fn choosing_in_a_picker_does_not_move_the_fields_below_it() {
+    let Setup {
+        mut harness, _dir, ..
+    } = desk();
+    let h = &mut harness;
+    choose_staff(h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    let below = tr("visitor.nationality");
+    let before = h.get_by_label(&below).rect();
+    type_into(h, &tr("visitor.country_of_origin"), "ира");
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(
+        h.state().desk.visitor_form.draft.country_of_origin,
+        Answer::Given("IQ".to_owned())
+    );
+    let after = h.get_by_label(&below).rect();
+    assert!(
+        after.min.y >= before.min.y - 0.5,
+        "the next field stays where it was: {before:?} → {after:?}"
+    );
+}

@@ -253,6 +253,11 @@ pub fn code_picker(
     locale: &str,
 ) {
     let label_response = ui.label(label);
+    // The picker keeps the height it had open once a value is chosen, so the fields below do
+    // not jump up under the pointer.
+    let top = ui.cursor().min.y;
+    let height_id = label_response.id.with("open_height");
+    let chosen = matches!(value, Answer::Given(_));
     match value.clone() {
         Answer::Given(code) => {
             let name = list
@@ -334,6 +339,15 @@ pub fn code_picker(
                 };
             }
         }
+    }
+    let used = ui.cursor().min.y - top;
+    if chosen {
+        let open: f32 = ui.data(|d| d.get_temp(height_id)).unwrap_or(0.0);
+        if open > used {
+            ui.add_space(open - used);
+        }
+    } else {
+        ui.data_mut(|d| d.insert_temp(height_id, used));
     }
     field_error(ui, errors, field, locale);
 }
