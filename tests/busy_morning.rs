@@ -446,8 +446,8 @@ fn the_keyboard_goes_from_name_to_birth_without_a_tab_per_answer_code() {
         h.run();
         tabs += 1;
     }
-    // Family name, the two Latin names, sex (its answer codes one stop), then birth.
-    assert!(tabs <= 6, "{tabs} Tabs from the name to the birth year");
+    // Family name, the fold of the Latin names, sex (its answer codes one stop), then birth.
+    assert!(tabs <= 4, "{tabs} Tabs from the name to the birth year");
 }
 
 #[test]
@@ -546,7 +546,7 @@ fn choosing_in_a_picker_does_not_move_the_fields_below_it() {
     choose_staff(h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
     h.run();
-    let below = tr("visitor.nationality");
+    let below = tr("visitor.legal_status");
     let before = h.get_by_label(&below).rect();
     type_into(h, &tr("visitor.country_of_origin"), "ира");
     h.key_press(Key::Enter);

@@ -91,6 +91,8 @@ fn register_find_open_and_log_a_visit_with_two_services() {
     h.run();
     type_into(h, &tr("visitor.given_name"), "Ахмед");
     type_into(h, &tr("visitor.family_name"), "Хасан");
+    h.get_by_label(&tr("visitor_form.latin_fold")).click();
+    h.run();
     type_into(h, &tr("visitor.given_name_latin"), "Ahmed");
     type_into(h, &tr("visitor.birth"), "1990");
     h.get_by_label(&tr("form.save")).click();

@@ -58,27 +58,35 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                 "family_name",
                 locale,
             );
-            let given_latin = text_field(
-                ui,
-                &t!("visitor.given_name_latin", locale = locale),
-                &mut d.given_name_latin,
-                &errors,
-                "given_name_latin",
-                locale,
-            );
-            let family_latin = text_field(
-                ui,
-                &t!("visitor.family_name_latin", locale = locale),
-                &mut d.family_name_latin,
-                &errors,
-                "family_name_latin",
-                locale,
-            );
-            if given.changed()
-                || family.changed()
-                || given_latin.changed()
-                || family_latin.changed()
-            {
+            // Optional details behind folds keep the form on one screen; a fold opens by
+            // itself when it holds something or a problem.
+            let latin_held = !d.given_name_latin.is_empty() || !d.family_name_latin.is_empty();
+            let latin_wrong = errors.iter().any(|e| e.field.ends_with("_latin"));
+            let mut latin_changed = false;
+            egui::CollapsingHeader::new(t!("visitor_form.latin_fold", locale = locale))
+                .id_salt("latin_fold")
+                .default_open(latin_held)
+                .open(latin_wrong.then_some(true))
+                .show(ui, |ui| {
+                    let given_latin = text_field(
+                        ui,
+                        &t!("visitor.given_name_latin", locale = locale),
+                        &mut d.given_name_latin,
+                        &errors,
+                        "given_name_latin",
+                        locale,
+                    );
+                    let family_latin = text_field(
+                        ui,
+                        &t!("visitor.family_name_latin", locale = locale),
+                        &mut d.family_name_latin,
+                        &errors,
+                        "family_name_latin",
+                        locale,
+                    );
+                    latin_changed = given_latin.changed() || family_latin.changed();
+                });
+            if given.changed() || family.changed() || latin_changed {
                 commands.push(Command::CheckDuplicates);
             }
             // Beside the names, as soon as there is a match, not below the fold.
@@ -135,25 +143,6 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                 "country_of_origin",
                 locale,
             );
-            code_picker(
-                ui,
-                &t!("visitor.nationality", locale = locale),
-                &mut form.nationality_filter,
-                &mut d.nationality,
-                countries(),
-                &["IQ", "SY", "UA", "AF"].map(String::from),
-                &errors,
-                "nationality",
-                locale,
-            );
-            if d.nationality.given().is_none()
-                && ui
-                    .small_button(t!("form.stateless", locale = locale))
-                    .clicked()
-            {
-                d.nationality = Answer::Given("stateless".into());
-            }
-
             let status_label = ui.label(t!("visitor.legal_status", locale = locale));
             super::widgets::answer_combo(
                 ui,
@@ -176,37 +165,65 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                 locale,
             );
 
-            let mut spoken = Answer::NotAsked;
-            code_picker(
-                ui,
-                &t!("visitor.languages", locale = locale),
-                &mut form.spoken_filter,
-                &mut spoken,
-                languages(),
-                &[],
-                &errors,
-                "languages",
-                locale,
-            );
-            if let Answer::Given(code) = spoken
-                && !d.languages.contains(&code)
-            {
-                d.languages.push(code);
-            }
-            ui.horizontal_wrapped(|ui| {
-                let mut remove = None;
-                for (i, code) in d.languages.iter().enumerate() {
-                    if ui
-                        .small_button(format!("{} ×", name_of(languages(), code, locale)))
-                        .clicked()
+            let more_held = d.nationality != Answer::NotAsked || !d.languages.is_empty();
+            let more_wrong = errors
+                .iter()
+                .any(|e| e.field == "nationality" || e.field == "languages");
+            egui::CollapsingHeader::new(t!("visitor_form.more_fold", locale = locale))
+                .id_salt("more_fold")
+                .default_open(more_held)
+                .open(more_wrong.then_some(true))
+                .show(ui, |ui| {
+                    code_picker(
+                        ui,
+                        &t!("visitor.nationality", locale = locale),
+                        &mut form.nationality_filter,
+                        &mut d.nationality,
+                        countries(),
+                        &["IQ", "SY", "UA", "AF"].map(String::from),
+                        &errors,
+                        "nationality",
+                        locale,
+                    );
+                    if d.nationality.given().is_none()
+                        && ui
+                            .small_button(t!("form.stateless", locale = locale))
+                            .clicked()
                     {
-                        remove = Some(i);
+                        d.nationality = Answer::Given("stateless".into());
                     }
-                }
-                if let Some(i) = remove {
-                    d.languages.remove(i);
-                }
-            });
+                    let mut spoken = Answer::NotAsked;
+                    code_picker(
+                        ui,
+                        &t!("visitor.languages", locale = locale),
+                        &mut form.spoken_filter,
+                        &mut spoken,
+                        languages(),
+                        &[],
+                        &errors,
+                        "languages",
+                        locale,
+                    );
+                    if let Answer::Given(code) = spoken
+                        && !d.languages.contains(&code)
+                    {
+                        d.languages.push(code);
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        let mut remove = None;
+                        for (i, code) in d.languages.iter().enumerate() {
+                            if ui
+                                .small_button(format!("{} ×", name_of(languages(), code, locale)))
+                                .clicked()
+                            {
+                                remove = Some(i);
+                            }
+                        }
+                        if let Some(i) = remove {
+                            d.languages.remove(i);
+                        }
+                    });
+                });
 
             ui.label(t!("visitor.consent", locale = locale));
             for scope in ConsentScope::ALL {
