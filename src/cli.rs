@@ -337,9 +337,13 @@ fn demo_database_path() -> Option<PathBuf> {
 
 /// Carries out the command line. Errors come back as one sentence for the person.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
+    // A command that changes the file holds its desk lock until it is done.
+    let _lock = match cli.command.as_ref().and_then(CliCommand::changes_database) {
+        Some(db) => changing(db)?,
+        None => None,
+    };
     match cli.command {
         Some(CliCommand::Demo { db, visitors, seed }) => {
-            let _lock = changing(&db)?;
             let summary = write_demo(&db, visitors, seed)?;
             writeln!(
                 out,
@@ -418,11 +422,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Settings { db, staff, changes }) => {
-            let _lock = if changes.is_empty() {
-                None
-            } else {
-                changing(&db)?
-            };
             let (database, actor) = signed_in(&db, staff.as_deref())?;
             for change in &changes {
                 let (key, value) = change
@@ -553,7 +552,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Retention { db, staff, apply }) => {
-            let _lock = if apply { changing(&db)? } else { None };
             let (mut database, actor) = signed_in(&db, staff.as_deref())?;
             retention(&mut database, &actor, apply, out)?;
             Ok(Outcome::Done)
@@ -570,10 +568,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Staff { db, staff, action }) => {
-            let _lock = match action {
-                StaffAction::List => None,
-                _ => changing(&db)?,
-            };
             let (mut database, actor) = signed_in(&db, staff.as_deref())?;
             match action {
                 StaffAction::List => {
@@ -638,7 +632,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Rekey { db, staff }) => {
-            let _lock = changing(&db)?;
             let name = staff.ok_or("name the administrator with --staff NAME")?;
             let password = secret_from("BUREAU_DESK_PASSWORD", &format!("Password of {name}: "))?;
             let signed_in = session::sign_in(&db, &name, &password).map_err(|e| e.to_string())?;
@@ -681,7 +674,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Restore { backup, db, staff }) => {
-            let _lock = changing(&db)?;
             db::backup::restore(&backup, &db).map_err(|e| e.to_string())?;
             // Both files are opened without a trace, to compare them as they are; only then
             // does the restored file record who restored it.
@@ -704,7 +696,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             Ok(Outcome::Done)
         }
         Some(CliCommand::Init { db, admin }) => {
-            let _lock = changing(&db)?;
             let password = new_password("BUREAU_DESK_PASSWORD")?;
             let now = crate::domain::format_stamp(chrono::Local::now().naive_local());
             let set_up = session::create(&db, &admin, &password, &password, &now)
@@ -725,7 +716,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             staff,
             recovery_key,
         }) => {
-            let _lock = changing(&db)?;
             let (database, member) = if recovery_key {
                 let code = secret_from("BUREAU_DESK_RECOVERY_KEY", "Recovery code: ")?;
                 let database =
@@ -789,6 +779,28 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
                 return Err(format!("{} is not a database file", path.display()));
             }
             Ok(Outcome::OpenDesk { path, demo })
+        }
+    }
+}
+
+impl CliCommand {
+    /// The database file this command changes, whose desk lock it holds while it runs;
+    /// `None` for a command that only reads (those run beside an open desk).
+    fn changes_database(&self) -> Option<&Path> {
+        match self {
+            CliCommand::Demo { db, .. }
+            | CliCommand::Rekey { db, .. }
+            | CliCommand::Restore { db, .. }
+            | CliCommand::Init { db, .. }
+            | CliCommand::Password { db, .. } => Some(db),
+            CliCommand::Settings { db, changes, .. } if !changes.is_empty() => Some(db),
+            CliCommand::Retention {
+                db, apply: true, ..
+            } => Some(db),
+            CliCommand::Staff { db, action, .. } if !matches!(action, StaffAction::List) => {
+                Some(db)
+            }
+            _ => None,
         }
     }
 }
