@@ -269,11 +269,11 @@ CREATE INDEX programme_slots_by_day ON programme_slots (day);
 
 -- Forms typed and not yet saved, one per staff member and form, so typed work survives leaving
 -- the form, the lock, a closed window or a crash; removed when the form is saved or discarded,
--- and after 30 days. `body` is the form as typed (JSON). A visit's draft names its visitor, so
--- erasing the person removes it.
+-- and after 30 days. `body` is the form as typed (JSON). A draft about a registered person (a
+-- visit, a referral, an accompaniment) names them, so erasing the person removes it.
 CREATE TABLE drafts (
     staff_id   INTEGER NOT NULL REFERENCES staff (id),
-    form       TEXT NOT NULL CHECK (form IN ('visitor', 'visit')),
+    form       TEXT NOT NULL CHECK (form IN ('visitor', 'visit', 'referral', 'accompaniment')),
     visitor_id INTEGER REFERENCES visitors (id),
     body       TEXT NOT NULL,
     saved_at   TEXT NOT NULL,                      -- 'YYYY-MM-DDTHH:MM'

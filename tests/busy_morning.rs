@@ -561,3 +561,33 @@ fn choosing_in_a_picker_does_not_move_the_fields_below_it() {
         "the next field stays where it was: {before:?} → {after:?}"
     );
 }
+
+#[test]
+fn a_referral_left_half_typed_comes_back_and_is_kept_in_the_file() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = crate::ui::desk_with_a_visit();
+    let h = &mut harness;
+    h.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    h.run();
+    type_into(h, &tr("referral_form.reason"), "болки в гърба");
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Desk);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::ReferralForm);
+    assert!(h.query_by_label(&tr("form.draft_back")).is_some());
+    assert_eq!(h.state().desk.referral_form.draft.reason, "болки в гърба");
+    h.state_mut().desk.run(Command::SignOut);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM drafts WHERE form = 'referral' AND visitor_id IS NOT NULL"
+        ),
+        1,
+        "in the file, tied to the person for erasure"
+    );
+}

@@ -1,5 +1,5 @@
-//! Typed work is never lost: the new-visitor and visit forms are kept as drafts in the database
-//! file while they hold something unsaved (written about once a second as the person types), so
+//! Typed work is never lost: the new-visitor, visit, referral and accompaniment forms are kept
+//! as drafts in the database file while they hold something unsaved (written about once a second as the person types), so
 //! they come back after leaving the form, after the lock, after a closed window or a crash.
 //! Starting the form again reopens the draft; the form's "Discard" throws it away.
 
@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Desk, Notice, VisitForm, VisitorForm};
+use super::{AccompanimentForm, Desk, Notice, ReferralForm, VisitForm, VisitorForm};
 use crate::db::{self, drafts, drafts::DraftForm};
-use crate::domain::{OrganisationId, VisitDraft, VisitorDraft};
+use crate::domain::referrals::{AccompanimentDraft, ReferralDraft};
+use crate::domain::{OrganisationId, VisitDraft, VisitId, VisitorDraft, VisitorId};
 
 /// How often the forms are compared with their kept drafts.
 const KEEP_EVERY: Duration = Duration::from_secs(1);
@@ -19,7 +20,24 @@ const KEEP_EVERY: Duration = Duration::from_secs(1);
 pub struct KeptDrafts {
     visitor: Option<VisitorDraft>,
     visit: Option<KeptVisit>,
+    referral: Option<KeptReferral>,
+    accompaniment: Option<KeptAccompaniment>,
     checked: Option<Instant>,
+}
+
+/// The referral form as kept: what was typed, its heading and whether details may be shared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct KeptReferral {
+    draft: ReferralDraft,
+    visitor: Option<(String, String)>,
+    may_share: bool,
+}
+
+/// The accompaniment form as kept: what was typed and its heading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct KeptAccompaniment {
+    draft: AccompanimentDraft,
+    visitor: Option<(String, String)>,
 }
 
 /// The visit form as kept: what was typed and the heading it was for.
@@ -35,6 +53,26 @@ pub fn visitor_form_has_work(form: &VisitorForm) -> bool {
     form.draft != VisitorDraft::default()
 }
 
+/// True when the referral form holds something beyond what a new one starts with (its visit and
+/// the follow-up day).
+pub fn referral_form_has_work(form: &ReferralForm) -> bool {
+    let d = &form.draft;
+    d.organisation.is_some()
+        || !d.reason.trim().is_empty()
+        || !d.appointment_date.trim().is_empty()
+        || !d.appointment_time.trim().is_empty()
+}
+
+/// True when the accompaniment form holds something beyond what a new one starts with (its
+/// visit, tomorrow, the escort, the interpreter's language).
+pub fn accompaniment_form_has_work(form: &AccompanimentForm) -> bool {
+    let d = &form.draft;
+    d.organisation.is_some()
+        || !d.purpose.trim().is_empty()
+        || !d.time.trim().is_empty()
+        || !d.meeting_point.trim().is_empty()
+}
+
 /// True when the visit form holds something beyond what a new visit starts with (the day, the
 /// time, the person who sees the visitor, the language).
 pub fn visit_form_has_work(form: &VisitForm) -> bool {
@@ -45,7 +83,20 @@ pub fn visit_form_has_work(form: &VisitForm) -> bool {
 impl Desk {
     /// True when a form holds typed work not yet saved (the window asks before closing).
     pub fn has_unsaved_work(&self) -> bool {
-        visitor_form_has_work(&self.visitor_form) || visit_form_has_work(&self.visit_form)
+        visitor_form_has_work(&self.visitor_form)
+            || visit_form_has_work(&self.visit_form)
+            || referral_form_has_work(&self.referral_form)
+            || accompaniment_form_has_work(&self.accompaniment_form)
+    }
+
+    /// The registered person a referral or accompaniment draft is about: the open card's, when
+    /// the draft's visit is one of theirs.
+    fn visitor_of_visit(&self, visit: Option<VisitId>) -> Option<VisitorId> {
+        let card = self.card.as_ref()?;
+        card.visits
+            .iter()
+            .any(|v| Some(v.id) == visit)
+            .then_some(card.visitor.id)
     }
 
     /// Writes the forms that changed since they were last kept, at most once a second unless
@@ -99,6 +150,40 @@ impl Desk {
             }
             self.kept.visit = visit;
         }
+        let referral = referral_form_has_work(&self.referral_form).then(|| KeptReferral {
+            draft: self.referral_form.draft.clone(),
+            visitor: self.referral_form.visitor.clone(),
+            may_share: self.referral_form.may_share,
+        });
+        if referral != self.kept.referral {
+            let about = self.visitor_of_visit(self.referral_form.draft.visit);
+            keep_or_discard(
+                self,
+                &actor,
+                DraftForm::Referral,
+                about,
+                referral.as_ref(),
+                &stamp,
+            )?;
+            self.kept.referral = referral;
+        }
+        let accompaniment =
+            accompaniment_form_has_work(&self.accompaniment_form).then(|| KeptAccompaniment {
+                draft: self.accompaniment_form.draft.clone(),
+                visitor: self.accompaniment_form.visitor.clone(),
+            });
+        if accompaniment != self.kept.accompaniment {
+            let about = self.visitor_of_visit(self.accompaniment_form.draft.visit);
+            keep_or_discard(
+                self,
+                &actor,
+                DraftForm::Accompaniment,
+                about,
+                accompaniment.as_ref(),
+                &stamp,
+            )?;
+            self.kept.accompaniment = accompaniment;
+        }
         Ok(())
     }
 
@@ -116,7 +201,29 @@ impl Desk {
             .and_then(|d| serde_json::from_str::<VisitorDraft>(&d.body).ok());
         let visit = drafts::kept(&self.db, &actor, DraftForm::Visit)?
             .and_then(|d| serde_json::from_str::<KeptVisit>(&d.body).ok());
-        let any = visitor.is_some() || visit.is_some();
+        let referral = drafts::kept(&self.db, &actor, DraftForm::Referral)?
+            .and_then(|d| serde_json::from_str::<KeptReferral>(&d.body).ok());
+        let accompaniment = drafts::kept(&self.db, &actor, DraftForm::Accompaniment)?
+            .and_then(|d| serde_json::from_str::<KeptAccompaniment>(&d.body).ok());
+        let any =
+            visitor.is_some() || visit.is_some() || referral.is_some() || accompaniment.is_some();
+        if let Some(kept) = referral {
+            self.referral_form = ReferralForm {
+                draft: kept.draft.clone(),
+                visitor: kept.visitor.clone(),
+                may_share: kept.may_share,
+                ..ReferralForm::default()
+            };
+            self.kept.referral = Some(kept);
+        }
+        if let Some(kept) = accompaniment {
+            self.accompaniment_form = AccompanimentForm {
+                draft: kept.draft.clone(),
+                visitor: kept.visitor.clone(),
+                ..AccompanimentForm::default()
+            };
+            self.kept.accompaniment = Some(kept);
+        }
         if let Some(draft) = visitor {
             self.visitor_form = VisitorForm {
                 draft: draft.clone(),
@@ -150,11 +257,34 @@ impl Desk {
                 self.visit_form = VisitForm::default();
                 self.kept.visit = None;
             }
+            DraftForm::Referral => {
+                self.referral_form = ReferralForm::default();
+                self.kept.referral = None;
+            }
+            DraftForm::Accompaniment => {
+                self.accompaniment_form = AccompanimentForm::default();
+                self.kept.accompaniment = None;
+            }
         }
         match self.actor() {
             Some(actor) => drafts::discard(&self.db, &actor, form),
             None => Ok(()),
         }
+    }
+}
+
+/// Keeps `kept` as the actor's draft of `form`, or removes the draft when there is none.
+fn keep_or_discard<T: Serialize>(
+    desk: &Desk,
+    actor: &crate::domain::Actor,
+    form: DraftForm,
+    about: Option<VisitorId>,
+    kept: Option<&T>,
+    stamp: &str,
+) -> db::Result<()> {
+    match kept {
+        Some(kept) => drafts::keep(&desk.db, actor, form, about, &to_json(kept)?, stamp),
+        None => drafts::discard(&desk.db, actor, form),
     }
 }
 

@@ -158,10 +158,9 @@ pub enum Command {
     MoreResults,
     /// Put back what the outcome just recorded replaced (within a few seconds).
     UndoOutcome,
-    /// Throw away the new-visitor form's draft and start it clean.
-    DiscardVisitorDraft,
-    /// Throw away the visit form's draft and go back to the desk.
-    DiscardVisitDraft,
+    /// Throw away a form's draft: the new-visitor form starts clean, the others go back to
+    /// the desk.
+    DiscardDraft(db::drafts::DraftForm),
     /// Open the referral form for a visit.
     StartReferral(VisitId),
     /// Validate and save the referral form.
@@ -324,6 +323,8 @@ pub struct ReferralForm {
     pub destination_filter: String,
     /// Print the slip right after saving.
     pub print_after_save: bool,
+    /// The form came back from a draft (the form says so, with "Discard").
+    pub reopened: bool,
 }
 
 /// The accompaniment form.
@@ -337,6 +338,8 @@ pub struct AccompanimentForm {
     pub visitor: Option<(String, String)>,
     /// Filter text of the institution picker.
     pub destination_filter: String,
+    /// The form came back from a draft (the form says so, with "Discard").
+    pub reopened: bool,
 }
 
 /// The organisation form of the directory.
@@ -998,14 +1001,26 @@ impl Desk {
             Command::Cancel if self.clear_picker_filters() => {}
             Command::OpenSlipFolder => self.open_slip_folder()?,
             Command::DismissNotice => self.notice = None,
-            Command::DiscardVisitorDraft => {
-                self.discard_draft(db::drafts::DraftForm::Visitor)?;
-                self.focus_form = true;
+            Command::DiscardDraft(form) => {
+                self.discard_draft(form)?;
+                if form == db::drafts::DraftForm::Visitor {
+                    self.focus_form = true;
+                } else {
+                    self.screen = Screen::Desk;
+                    self.focus_search = true;
+                }
             }
-            Command::DiscardVisitDraft => {
-                self.discard_draft(db::drafts::DraftForm::Visit)?;
-                self.screen = Screen::Desk;
-                self.focus_search = true;
+            Command::StartReferral(_) if drafts::referral_form_has_work(&self.referral_form) => {
+                self.referral_form.reopened = true;
+                self.destinations = organisations::destinations(&self.db)?;
+                self.screen = Screen::ReferralForm;
+            }
+            Command::StartAccompaniment(_)
+                if drafts::accompaniment_form_has_work(&self.accompaniment_form) =>
+            {
+                self.accompaniment_form.reopened = true;
+                self.destinations = organisations::destinations(&self.db)?;
+                self.screen = Screen::AccompanimentForm;
             }
             Command::Cancel | Command::OpenDesk => {
                 self.screen = Screen::Desk;
@@ -1039,7 +1054,7 @@ impl Desk {
                         let now = self.now();
                         let id = referrals::insert_referral(&mut self.db, &actor, &new, now)?;
                         let print = self.referral_form.print_after_save;
-                        self.referral_form = ReferralForm::default();
+                        self.discard_draft(db::drafts::DraftForm::Referral)?;
                         self.notice = Some(Notice::Saved("notice.referral_saved", String::new()));
                         self.after_booking()?;
                         if print {
@@ -1083,7 +1098,7 @@ impl Desk {
                     Ok(new) => {
                         let now = self.now();
                         referrals::insert_accompaniment(&mut self.db, &actor, &new, now)?;
-                        self.accompaniment_form = AccompanimentForm::default();
+                        self.discard_draft(db::drafts::DraftForm::Accompaniment)?;
                         self.notice =
                             Some(Notice::Saved("notice.accompaniment_saved", String::new()));
                         self.after_booking()?;

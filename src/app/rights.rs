@@ -161,9 +161,22 @@ impl Desk {
         };
         let now = self.now();
         let code = erasure::erase(&mut self.db, &actor, visitor, confirmer.as_ref(), now)?;
-        // An unsaved visit about them goes with them (the file's draft went in the erasure).
+        // Unsaved forms about them go with them (the file's drafts went in the erasure).
+        let theirs = |visit: Option<crate::domain::VisitId>| {
+            self.card.as_ref().is_some_and(|c| {
+                c.visitor.id == visitor && c.visits.iter().any(|v| Some(v.id) == visit)
+            })
+        };
+        let referral = theirs(self.referral_form.draft.visit);
+        let accompaniment = theirs(self.accompaniment_form.draft.visit);
         if self.visit_form.draft.visitor == Some(visitor) {
             self.discard_draft(crate::db::drafts::DraftForm::Visit)?;
+        }
+        if referral {
+            self.discard_draft(crate::db::drafts::DraftForm::Referral)?;
+        }
+        if accompaniment {
+            self.discard_draft(crate::db::drafts::DraftForm::Accompaniment)?;
         }
         self.rights = RightsForm {
             retention: self.rights.retention.take(),

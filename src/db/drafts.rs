@@ -10,12 +10,16 @@ use crate::domain::{Actor, VisitorId};
 pub const KEPT_DAYS: u64 = 30;
 
 /// Which form a draft is of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DraftForm {
     /// The new-visitor form.
     Visitor,
     /// The visit form.
     Visit,
+    /// The referral form.
+    Referral,
+    /// The accompaniment form.
+    Accompaniment,
 }
 
 impl DraftForm {
@@ -23,6 +27,8 @@ impl DraftForm {
         match self {
             DraftForm::Visitor => "visitor",
             DraftForm::Visit => "visit",
+            DraftForm::Referral => "referral",
+            DraftForm::Accompaniment => "accompaniment",
         }
     }
 }

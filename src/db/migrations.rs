@@ -152,7 +152,7 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
             conn.execute_batch(
                 "CREATE TABLE drafts (
                      staff_id   INTEGER NOT NULL REFERENCES staff (id),
-                     form       TEXT NOT NULL CHECK (form IN ('visitor', 'visit')),
+                     form       TEXT NOT NULL CHECK (form IN ('visitor', 'visit', 'referral', 'accompaniment')),
                      visitor_id INTEGER REFERENCES visitors (id),
                      body       TEXT NOT NULL,
                      saved_at   TEXT NOT NULL,

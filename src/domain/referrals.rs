@@ -87,8 +87,9 @@ fn optional_moment(
     day.zip(at).map(|(d, t)| d.and_time(t))
 }
 
-/// The referral form as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The referral form as typed (and stored as a draft while it is not saved).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ReferralDraft {
     /// The visit it is issued in.
     pub visit: Option<VisitId>,
@@ -218,8 +219,9 @@ pub struct Referral {
     pub issued_at: NaiveDateTime,
 }
 
-/// The accompaniment form as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The accompaniment form as typed (and stored as a draft while it is not saved).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct AccompanimentDraft {
     /// The visit it is booked in.
     pub visit: Option<VisitId>,

@@ -24,6 +24,14 @@ pub fn accompaniment_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Co
         form.visitor.as_ref(),
     );
     let errors = form.errors.clone();
+    if form.reopened {
+        super::widgets::draft_banner(
+            ui,
+            Command::DiscardDraft(crate::db::drafts::DraftForm::Accompaniment),
+            commands,
+            locale,
+        );
+    }
     action_bar(
         ui,
         !errors.is_empty(),

@@ -26,6 +26,14 @@ pub fn referral_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command
         );
     }
     let errors = form.errors.clone();
+    if form.reopened {
+        super::widgets::draft_banner(
+            ui,
+            Command::DiscardDraft(crate::db::drafts::DraftForm::Referral),
+            commands,
+            locale,
+        );
+    }
     action_bar(
         ui,
         !errors.is_empty(),

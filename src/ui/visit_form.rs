@@ -36,7 +36,12 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
     let form = &mut desk.visit_form;
     let errors = form.errors.clone();
     if form.reopened {
-        super::widgets::draft_banner(ui, Command::DiscardVisitDraft, commands, locale);
+        super::widgets::draft_banner(
+            ui,
+            Command::DiscardDraft(crate::db::drafts::DraftForm::Visit),
+            commands,
+            locale,
+        );
     }
     action_bar(ui, !errors.is_empty(), Command::SaveVisit, commands, locale);
     ScrollArea::vertical()

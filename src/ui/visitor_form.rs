@@ -20,7 +20,12 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
     let form = &mut desk.visitor_form;
     ui.heading(t!("visitor_form.title", locale = locale));
     if form.reopened {
-        super::widgets::draft_banner(ui, Command::DiscardVisitorDraft, commands, locale);
+        super::widgets::draft_banner(
+            ui,
+            Command::DiscardDraft(crate::db::drafts::DraftForm::Visitor),
+            commands,
+            locale,
+        );
     }
     action_bar(
         ui,
