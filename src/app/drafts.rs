@@ -92,11 +92,7 @@ impl Desk {
     /// The registered person a referral or accompaniment draft is about: the open card's, when
     /// the draft's visit is one of theirs.
     fn visitor_of_visit(&self, visit: Option<VisitId>) -> Option<VisitorId> {
-        let card = self.card.as_ref()?;
-        card.visits
-            .iter()
-            .any(|v| Some(v.id) == visit)
-            .then_some(card.visitor.id)
+        self.card_of_visit(visit).map(|card| card.visitor.id)
     }
 
     /// Writes the forms that changed since they were last kept, at most once a second unless
@@ -118,17 +114,15 @@ impl Desk {
         let visitor =
             visitor_form_has_work(&self.visitor_form).then(|| self.visitor_form.draft.clone());
         if visitor != self.kept.visitor {
-            match &visitor {
-                Some(draft) => drafts::keep(
-                    &self.db,
-                    &actor,
-                    DraftForm::Visitor,
-                    None,
-                    &to_json(draft)?,
-                    &stamp,
-                )?,
-                None => drafts::discard(&self.db, &actor, DraftForm::Visitor)?,
-            }
+            // A person not yet registered: no one to tie the draft to.
+            keep_or_discard(
+                self,
+                &actor,
+                DraftForm::Visitor,
+                None,
+                visitor.as_ref(),
+                &stamp,
+            )?;
             self.kept.visitor = visitor;
         }
         let visit = visit_form_has_work(&self.visit_form).then(|| KeptVisit {
@@ -137,17 +131,15 @@ impl Desk {
             provider: self.visit_form.provider,
         });
         if visit != self.kept.visit {
-            match &visit {
-                Some(kept) => drafts::keep(
-                    &self.db,
-                    &actor,
-                    DraftForm::Visit,
-                    kept.draft.visitor,
-                    &to_json(kept)?,
-                    &stamp,
-                )?,
-                None => drafts::discard(&self.db, &actor, DraftForm::Visit)?,
-            }
+            let about = self.visit_form.draft.visitor;
+            keep_or_discard(
+                self,
+                &actor,
+                DraftForm::Visit,
+                about,
+                visit.as_ref(),
+                &stamp,
+            )?;
             self.kept.visit = visit;
         }
         let referral = referral_form_has_work(&self.referral_form).then(|| KeptReferral {
@@ -197,14 +189,11 @@ impl Desk {
         let before = self.now() - chrono::Duration::days(drafts::KEPT_DAYS as i64);
         drafts::forget_before(&self.db, &crate::domain::format_stamp(before))?;
         self.kept = KeptDrafts::default();
-        let visitor = drafts::kept(&self.db, &actor, DraftForm::Visitor)?
-            .and_then(|d| serde_json::from_str::<VisitorDraft>(&d.body).ok());
-        let visit = drafts::kept(&self.db, &actor, DraftForm::Visit)?
-            .and_then(|d| serde_json::from_str::<KeptVisit>(&d.body).ok());
-        let referral = drafts::kept(&self.db, &actor, DraftForm::Referral)?
-            .and_then(|d| serde_json::from_str::<KeptReferral>(&d.body).ok());
-        let accompaniment = drafts::kept(&self.db, &actor, DraftForm::Accompaniment)?
-            .and_then(|d| serde_json::from_str::<KeptAccompaniment>(&d.body).ok());
+        let visitor: Option<VisitorDraft> = kept_form(&self.db, &actor, DraftForm::Visitor)?;
+        let visit: Option<KeptVisit> = kept_form(&self.db, &actor, DraftForm::Visit)?;
+        let referral: Option<KeptReferral> = kept_form(&self.db, &actor, DraftForm::Referral)?;
+        let accompaniment: Option<KeptAccompaniment> =
+            kept_form(&self.db, &actor, DraftForm::Accompaniment)?;
         let any =
             visitor.is_some() || visit.is_some() || referral.is_some() || accompaniment.is_some();
         if let Some(kept) = referral {
@@ -286,6 +275,16 @@ fn keep_or_discard<T: Serialize>(
         Some(kept) => drafts::keep(&desk.db, actor, form, about, &to_json(kept)?, stamp),
         None => drafts::discard(&desk.db, actor, form),
     }
+}
+
+/// The actor's kept draft of `form`, read back; one that no longer reads (written by another
+/// version of the form) is left out.
+fn kept_form<T: serde::de::DeserializeOwned>(
+    db: &db::Database,
+    actor: &crate::domain::Actor,
+    form: DraftForm,
+) -> db::Result<Option<T>> {
+    Ok(drafts::kept(db, actor, form)?.and_then(|d| serde_json::from_str(&d.body).ok()))
 }
 
 fn to_json<T: Serialize>(value: &T) -> db::Result<String> {

@@ -695,6 +695,15 @@ impl Desk {
         any
     }
 
+    /// Runs the search typed, for up to `result_limit` results, and notes it for the trail.
+    fn find_results(&mut self) -> db::Result<()> {
+        let Some(actor) = self.actor() else {
+            return Ok(());
+        };
+        self.results = visitors::search(&self.db, &actor, &self.query, self.result_limit)?;
+        self.note_search()
+    }
+
     /// Writes the search noted last, if any, to the audit trail.
     fn record_search(&mut self) -> db::Result<()> {
         match (self.search_seen.take(), self.actor()) {
@@ -779,21 +788,13 @@ impl Desk {
                 }
             }
             Command::Search => {
-                let Some(actor) = self.actor() else {
-                    return Ok(());
-                };
                 self.result_limit = RESULT_LIMIT;
-                self.results = visitors::search(&self.db, &actor, &self.query, RESULT_LIMIT)?;
                 self.selected = 0;
-                self.note_search()?;
+                self.find_results()?;
             }
             Command::MoreResults => {
-                let Some(actor) = self.actor() else {
-                    return Ok(());
-                };
                 self.result_limit += RESULT_LIMIT;
-                self.results = visitors::search(&self.db, &actor, &self.query, self.result_limit)?;
-                self.note_search()?;
+                self.find_results()?;
             }
             Command::ClearSearch => {
                 self.record_search()?;
@@ -1069,9 +1070,7 @@ impl Desk {
                 // Someone who does not speak Bulgarian goes with an interpreter of their
                 // language unless the person booking says otherwise.
                 let interpreter = self
-                    .card
-                    .as_ref()
-                    .filter(|c| c.visits.iter().any(|v| v.id == visit))
+                    .card_of_visit(Some(visit))
                     .and_then(|c| c.visitor.details.preferred_language.given().cloned())
                     .filter(|language| language != "bg")
                     .unwrap_or_default();
@@ -1243,15 +1242,19 @@ impl Desk {
     /// The open card's visitor, if the visit is theirs: code and name for a form's heading, and
     /// whether they consented to share their details with referrals.
     fn card_for_visit(&self, visit: VisitId) -> (Option<(String, String)>, bool) {
+        self.card_of_visit(Some(visit)).map_or((None, false), |c| {
+            (
+                Some((c.visitor.code.clone(), c.visitor.full_name())),
+                c.visitor.has_consent(ConsentScope::ShareWithReferrals),
+            )
+        })
+    }
+
+    /// The open card, when `visit` is one of its visits.
+    fn card_of_visit(&self, visit: Option<VisitId>) -> Option<&Card> {
         self.card
             .as_ref()
-            .filter(|c| c.visits.iter().any(|v| v.id == visit))
-            .map_or((None, false), |c| {
-                (
-                    Some((c.visitor.code.clone(), c.visitor.full_name())),
-                    c.visitor.has_consent(ConsentScope::ShareWithReferrals),
-                )
-            })
+            .filter(|c| c.visits.iter().any(|v| Some(v.id) == visit))
     }
 
     /// After a referral or accompaniment was saved: back to the card and the day.

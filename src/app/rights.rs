@@ -162,10 +162,9 @@ impl Desk {
         let now = self.now();
         let code = erasure::erase(&mut self.db, &actor, visitor, confirmer.as_ref(), now)?;
         // Unsaved forms about them go with them (the file's drafts went in the erasure).
-        let theirs = |visit: Option<crate::domain::VisitId>| {
-            self.card.as_ref().is_some_and(|c| {
-                c.visitor.id == visitor && c.visits.iter().any(|v| Some(v.id) == visit)
-            })
+        let theirs = |visit| {
+            self.card_of_visit(visit)
+                .is_some_and(|c| c.visitor.id == visitor)
         };
         let referral = theirs(self.referral_form.draft.visit);
         let accompaniment = theirs(self.accompaniment_form.draft.visit);

@@ -55,7 +55,8 @@ impl NoAnswer {
         }
     }
 
-    fn into_answer<T>(self) -> Answer<T> {
+    /// The answer this choice stands for.
+    pub fn into_answer<T>(self) -> Answer<T> {
         match self {
             NoAnswer::NotAsked => Answer::NotAsked,
             NoAnswer::DoesNotKnow => Answer::DoesNotKnow,

@@ -2,7 +2,7 @@
 //! a new file the first administrator is made (and on a plain file from before encryption, the
 //! file is encrypted); the recovery code is shown once. Nothing personal is on this screen.
 
-use egui::{RichText, TextEdit, Ui};
+use egui::{Response, RichText, TextEdit, Ui};
 use rust_i18n::t;
 
 use super::theme;
@@ -59,23 +59,7 @@ pub fn sign_in_ui(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>)
 fn sign_in_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, locale: &str) {
     ui.label(t!("sign_in.title", locale = locale));
     ui.add_space(8.0);
-    let name_label = ui.label(t!("sign_in.name", locale = locale));
-    let name = ui
-        .add(
-            TextEdit::singleline(&mut gate.name)
-                .char_limit(crate::ui::widgets::LINE_LIMIT)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(name_label.id);
-    let password_label = ui.label(t!("sign_in.password", locale = locale));
-    let password = ui
-        .add(
-            TextEdit::singleline(&mut *gate.password)
-                .char_limit(crate::ui::widgets::LINE_LIMIT)
-                .password(true)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(password_label.id);
+    let (name, password) = name_and_password(ui, gate, locale);
     // Once, when the screen opens and after each try: asking every frame would fight the
     // person's own clicks.
     if std::mem::take(&mut gate.focus_field) {
@@ -104,6 +88,28 @@ fn sign_in_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, l
         ui.add_space(12.0);
         ui.label(RichText::new(t!("sign_in.demo_hint", locale = locale)).color(theme::MUTED));
     }
+}
+
+/// The name and password fields of a sign-in (at the door, or to restore a backup).
+fn name_and_password(ui: &mut Ui, gate: &mut Gate, locale: &str) -> (Response, Response) {
+    let name_label = ui.label(t!("sign_in.name", locale = locale));
+    let name = ui
+        .add(
+            TextEdit::singleline(&mut gate.name)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(name_label.id);
+    let password_label = ui.label(t!("sign_in.password", locale = locale));
+    let password = ui
+        .add(
+            TextEdit::singleline(&mut *gate.password)
+                .char_limit(crate::ui::widgets::LINE_LIMIT)
+                .password(true)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(password_label.id);
+    (name, password)
 }
 
 fn create_admin_form(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, locale: &str) {
@@ -200,22 +206,7 @@ fn latest_backup(ui: &mut Ui, gate: &mut Gate, commands: &mut Vec<GateCommand>, 
     ));
     ui.add_space(8.0);
     ui.label(t!("sign_in.restore_who", locale = locale));
-    let name_label = ui.label(t!("sign_in.name", locale = locale));
-    ui.add(
-        TextEdit::singleline(&mut gate.name)
-            .char_limit(crate::ui::widgets::LINE_LIMIT)
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(name_label.id);
-    let password_label = ui.label(t!("sign_in.password", locale = locale));
-    let password = ui
-        .add(
-            TextEdit::singleline(&mut *gate.password)
-                .char_limit(crate::ui::widgets::LINE_LIMIT)
-                .password(true)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(password_label.id);
+    let (_, password) = name_and_password(ui, gate, locale);
     if std::mem::take(&mut gate.focus_field) {
         password.request_focus();
     }

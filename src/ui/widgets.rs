@@ -206,11 +206,7 @@ pub fn answer_combo<T: Copy + PartialEq>(
                     .selectable_label(current, t!(choice.label_key(), locale = locale))
                     .clicked()
                 {
-                    *value = match choice {
-                        NoAnswer::NotAsked => Answer::NotAsked,
-                        NoAnswer::DoesNotKnow => Answer::DoesNotKnow,
-                        NoAnswer::Refused => Answer::Refused,
-                    };
+                    *value = choice.into_answer();
                 }
             }
         })
@@ -332,11 +328,7 @@ pub fn code_picker(
                 }
             });
             if let Some(choice) = no_answer_choices(ui, other.no_answer(), locale) {
-                *value = match choice {
-                    NoAnswer::NotAsked => Answer::NotAsked,
-                    NoAnswer::DoesNotKnow => Answer::DoesNotKnow,
-                    NoAnswer::Refused => Answer::Refused,
-                };
+                *value = choice.into_answer();
             }
         }
     }
