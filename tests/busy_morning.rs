@@ -4,12 +4,19 @@
 use bureau_desk::app::{Clock, Command, Desk, Notice, Screen};
 use bureau_desk::db::{Database, OpenMode, staff};
 use bureau_desk::domain::Answer;
-use bureau_desk::ui::theme;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 use crate::ui::{Setup, choose_staff, count, desk, tr, type_into};
+
+/// Back to an empty desk (no card, no search), then types `text` into the search field.
+fn search_afresh(h: &mut Harness<'static, bureau_desk::ui::BureauApp>, text: &str) {
+    h.state_mut().desk.card = None;
+    h.state_mut().desk.query.clear();
+    h.run();
+    type_into(h, &tr("desk.search"), text);
+}
 
 #[test]
 fn esc_in_a_picker_clears_the_picker_and_a_left_form_comes_back_until_discarded() {
@@ -195,11 +202,8 @@ fn a_bureau_code_typed_with_a_cyrillic_letter_finds_its_person() {
     type_into(h, &tr("visitor.given_name"), "Олена");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
     h.run();
-    h.state_mut().desk.card = None;
-    h.state_mut().desk.query.clear();
-    h.run();
     // Cyrillic В, where the Latin B is on a Bulgarian keyboard.
-    type_into(h, &tr("desk.search"), "В-000001");
+    search_afresh(h, "В-000001");
     let found: Vec<String> = h
         .state()
         .desk
@@ -229,18 +233,11 @@ fn closing_the_window_with_a_form_unsaved_asks_first() {
     let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
         .and_then(|d| d.and_hms_opt(10, 0, 0))
         .unwrap_or_default();
-    let window = DeskWindow::new(
+    let mut harness = crate::ui::window(
         bureau_desk::app::session::Gate::new(path.clone(), true),
-        bureau_desk::app::SlipOutput {
-            folder: dir.path().join("slips"),
-            open_viewer: false,
-        },
-        Clock::Fixed(now),
+        dir.path(),
+        now,
     );
-    let mut harness = Harness::builder()
-        .with_size([1366.0, 768.0])
-        .with_context_setup(theme::install)
-        .build_ui_state(|ui, w: &mut DeskWindow| w.show(ui), window);
     let h = &mut harness;
     h.run();
     h.get_by_label(&tr("sign_in.password"))
@@ -294,10 +291,7 @@ fn a_common_name_shows_more_results_on_request_with_birth_year_and_country() {
         desk.visitor_form.draft.country_of_origin = Answer::Given("IQ".to_owned());
         desk.run(Command::SaveVisitor);
     }
-    h.state_mut().desk.card = None;
-    h.state_mut().desk.query.clear();
-    h.run();
-    type_into(h, &tr("desk.search"), "мохамед");
+    search_afresh(h, "мохамед");
     assert_eq!(h.state().desk.results.len(), 50);
     let more = bureau_desk::translate("bg", "desk.more_results", &[("count", "50")]);
     h.get_by_label(&more).click();
@@ -326,10 +320,7 @@ fn a_farsi_name_without_a_latin_form_reads_with_its_vowels_marked_as_automatic()
     desk.visitor_form.draft.given_name = "محمد".to_owned();
     desk.visitor_form.draft.family_name = "نوری".to_owned();
     desk.run(Command::SaveVisitor);
-    h.state_mut().desk.card = None;
-    h.state_mut().desk.query.clear();
-    h.run();
-    type_into(h, &tr("desk.search"), "نوری");
+    search_afresh(h, "نوری");
     assert!(
         h.query_by_label("≈ Mohammad Nouri").is_some(),
         "not \"Mhmd Nwry\""

@@ -44,6 +44,27 @@ pub(crate) fn desk() -> Setup {
     }
 }
 
+/// The whole window (sign-in screen first) on `gate`'s file, slips written under `dir`, at
+/// 1366×768 with the desk's theme.
+pub(crate) fn window(
+    gate: bureau_desk::app::session::Gate,
+    dir: &std::path::Path,
+    now: chrono::NaiveDateTime,
+) -> Harness<'static, bureau_desk::ui::DeskWindow> {
+    let window = bureau_desk::ui::DeskWindow::new(
+        gate,
+        bureau_desk::app::SlipOutput {
+            folder: dir.join("slips"),
+            open_viewer: false,
+        },
+        Clock::Fixed(now),
+    );
+    Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(theme::install)
+        .build_ui_state(|ui, w: &mut bureau_desk::ui::DeskWindow| w.show(ui), window)
+}
+
 pub(crate) fn count(path: &std::path::Path, sql: &str) -> i64 {
     Connection::open(path)
         .and_then(|c| c.query_row(sql, [], |r| r.get(0)))
@@ -768,18 +789,7 @@ fn a_new_database_gets_its_administrator_then_staff_sign_in_with_their_own_passw
     let now = NaiveDate::from_ymd_opt(2026, 11, 23)
         .and_then(|d| d.and_hms_opt(10, 5, 0))
         .unwrap_or_default();
-    let window = DeskWindow::new(
-        Gate::new(path.clone(), false),
-        bureau_desk::app::SlipOutput {
-            folder: dir.path().join("slips"),
-            open_viewer: false,
-        },
-        Clock::Fixed(now),
-    );
-    let mut harness = Harness::builder()
-        .with_size([1366.0, 768.0])
-        .with_context_setup(theme::install)
-        .build_ui_state(|ui, w: &mut DeskWindow| w.show(ui), window);
+    let mut harness = crate::ui::window(Gate::new(path.clone(), false), dir.path(), now);
     let h = &mut harness;
     h.run();
     assert_eq!(
@@ -1753,18 +1763,7 @@ fn a_damaged_file_is_kept_aside_and_an_administrator_restores_the_latest_backup_
     std::fs::write(&path, &damaged).unwrap_or_else(|e| panic!("{e}"));
     let keys = std::fs::read(bureau_desk::output::key_file_of(&path)).unwrap_or_default();
 
-    let window = DeskWindow::new(
-        Gate::new(path.clone(), false),
-        bureau_desk::app::SlipOutput {
-            folder: dir.path().join("slips"),
-            open_viewer: false,
-        },
-        Clock::Fixed(made_at),
-    );
-    let mut harness = Harness::builder()
-        .with_size([1366.0, 768.0])
-        .with_context_setup(theme::install)
-        .build_ui_state(|ui, w: &mut DeskWindow| w.show(ui), window);
+    let mut harness = crate::ui::window(Gate::new(path.clone(), false), dir.path(), made_at);
     let h = &mut harness;
     h.run();
     let type_in = |h: &mut Harness<'static, DeskWindow>, label: &str, text: &str| {
