@@ -490,7 +490,7 @@ fn each_service_line_keeps_its_own_provider() {
 }
 
 #[test]
-fn exports_go_to_the_folder_used_last_and_not_to_a_temporary_one() {
+fn exports_go_to_the_folder_chosen_last_and_not_to_a_temporary_one() {
     let Setup {
         mut harness,
         path,
@@ -504,8 +504,16 @@ fn exports_go_to_the_folder_used_last_and_not_to_a_temporary_one() {
             && !first.starts_with(&std::env::temp_dir().display().to_string()),
         "{first}"
     );
+    // Chosen with the system's folder dialog (answered here as the person would).
     let chosen = _dir.path().join("for-the-funder");
-    h.state_mut().desk.reports.folder = chosen.display().to_string();
+    std::fs::create_dir_all(&chosen).unwrap_or_else(|e| panic!("{e}"));
+    h.state_mut()
+        .set_file_chooser(Box::new(crate::ui::Answers::with(&chosen)));
+    h.state_mut().desk.run(Command::OpenReports);
+    h.run();
+    h.get_by_label(&tr("report.choose_folder")).click();
+    h.run();
+    assert_eq!(h.state().desk.reports.folder, chosen.display().to_string());
     h.state_mut().desk.run(Command::OpenAudit);
     h.state_mut().desk.run(Command::ExportAudit);
     assert!(

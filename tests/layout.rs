@@ -238,3 +238,47 @@ fn every_screen_fits_1366_by_768_empty_and_busy_in_both_languages() {
         all.join("\n")
     );
 }
+
+/// Pictures of every screen of the busy desk in both languages, for people to look at in
+/// review: `docs/screens/`, compared with the stored ones (a changed screen fails until the
+/// pictures are renewed with `UPDATE_SNAPSHOTS=1`). Needs a renderer: `bash .ci/snapshots`.
+#[cfg(feature = "snapshots")]
+#[test]
+fn pictures_of_every_screen() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let options = egui_kittest::SnapshotOptions::new()
+        .output_path(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/screens"))
+        // Software renderers differ a little in anti-aliasing from machine to machine.
+        .threshold(2.0)
+        .max_failed_pixels(2000);
+    let mut failed = Vec::new();
+    for (state, desk) in desks(dir.path()) {
+        let mut harness = Harness::builder()
+            .with_size([WIDTH, HEIGHT])
+            .with_context_setup(theme::install)
+            .wgpu()
+            .build_ui_state(|ui, app: &mut BureauApp| app.show(ui), BureauApp::new(desk));
+        for locale in ["bg", "en"] {
+            harness
+                .state_mut()
+                .desk
+                .run(Command::SetLanguage(locale.into()));
+            for (screen, commands) in screens(&harness.state().desk) {
+                // The empty bureau only at its desk, where it looks different.
+                if state == "empty" && screen != "desk" {
+                    continue;
+                }
+                harness.state_mut().desk.run(Command::OpenDesk);
+                for command in commands {
+                    harness.state_mut().desk.run(command);
+                }
+                harness.run();
+                let name = format!("{state}-{locale}-{}", screen.replace(' ', "-"));
+                if let Err(error) = harness.try_snapshot_options(&name, &options) {
+                    failed.push(format!("{name}: {error}"));
+                }
+            }
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}

@@ -1,7 +1,7 @@
 //! The real desk screens driven through egui_kittest: find by label, type, click, then check
 //! what the database holds and what the screen shows.
 
-use bureau_desk::app::{Clock, Command, Desk, Notice, Screen, SlipTarget};
+use bureau_desk::app::{Clock, Command, Desk, Notice, Screen};
 use bureau_desk::db::{Database, OpenMode, staff};
 use bureau_desk::domain::Role;
 use bureau_desk::domain::figures::PeriodError;
@@ -698,18 +698,27 @@ fn a_slip_is_never_saved_onto_the_database_and_asks_before_replacing() {
     }
     h.state_mut().desk.run(Command::SaveReferral);
     h.run();
-    let referral = h
+    let reference = h
         .state()
         .desk
         .card
         .as_ref()
-        .and_then(|c| c.referrals.first().map(|r| r.id))
+        .and_then(|c| c.referrals.first().map(|r| r.reference.clone()))
         .unwrap_or_else(|| panic!("a referral on the card"));
     let before = std::fs::read(&path).unwrap_or_default();
-    let save_as = tr("card.save_as_path");
-    type_into(h, &save_as, &path.display().to_string());
+    // "Save as…" asks the system's file dialog, here answered with the database itself.
+    let answers = Answers::with(&path);
+    h.state_mut().set_file_chooser(Box::new(answers.clone()));
     h.get_by_label(&tr("card.save_as")).click();
     h.run();
+    let asked = answers.asked();
+    assert_eq!(asked.len(), 1, "one dialog opened");
+    assert_eq!(asked[0].file_name, Some(format!("{reference}.pdf")));
+    assert_eq!(
+        asked[0].folder,
+        std::path::PathBuf::from(h.state().desk.reports.folder.trim()),
+        "the dialog starts in the folder used last"
+    );
     assert_eq!(
         h.state().desk.notice,
         Some(Notice::Failed("error.output_own_file"))
@@ -725,19 +734,15 @@ fn a_slip_is_never_saved_onto_the_database_and_asks_before_replacing() {
     // An existing file: asked, and kept on "keep".
     let other = _dir.path().join("slip.pdf");
     std::fs::write(&other, "mine").unwrap_or_else(|e| panic!("{e}"));
-    h.state_mut().desk.slip_save_path = other.display().to_string();
-    h.state_mut()
-        .desk
-        .run(Command::SaveSlipAs(SlipTarget::Referral(referral)));
+    answers.answer_with(&other);
+    h.get_by_label(&tr("card.save_as")).click();
     h.run();
     assert!(h.query_by_label(&tr("replace.keep")).is_some());
     h.key_press(Key::Escape);
     h.run();
     assert!(h.state().desk.replace_question.is_none());
     assert_eq!(std::fs::read_to_string(&other).unwrap_or_default(), "mine");
-    h.state_mut()
-        .desk
-        .run(Command::SaveSlipAs(SlipTarget::Referral(referral)));
+    h.get_by_label(&tr("card.save_as")).click();
     h.run();
     h.get_by_label(&tr("replace.replace")).click();
     h.run();
@@ -747,6 +752,49 @@ fn a_slip_is_never_saved_onto_the_database_and_asks_before_replacing() {
             .starts_with(b"%PDF"),
         "replaced by the slip"
     );
+    // The slip's folder is the one the next dialog and export start in.
+    assert_eq!(
+        h.state().desk.reports.folder,
+        _dir.path().display().to_string()
+    );
+}
+
+/// Answers every file dialog with one path, as the person would, and keeps what was asked.
+#[derive(Clone)]
+pub(crate) struct Answers {
+    path: std::rc::Rc<std::cell::RefCell<std::path::PathBuf>>,
+    asked: std::rc::Rc<std::cell::RefCell<Vec<bureau_desk::app::PathRequest>>>,
+}
+
+impl Answers {
+    pub(crate) fn with(path: &std::path::Path) -> Self {
+        Answers {
+            path: std::rc::Rc::new(std::cell::RefCell::new(path.to_owned())),
+            asked: std::rc::Rc::default(),
+        }
+    }
+
+    pub(crate) fn answer_with(&self, path: &std::path::Path) {
+        *self.path.borrow_mut() = path.to_owned();
+    }
+
+    pub(crate) fn asked(&self) -> Vec<bureau_desk::app::PathRequest> {
+        self.asked.borrow().clone()
+    }
+}
+
+impl bureau_desk::ui::file_dialog::FileChooser for Answers {
+    fn open(
+        &self,
+        request: bureau_desk::app::PathRequest,
+        _title: String,
+        answer: std::sync::mpsc::Sender<bureau_desk::ui::file_dialog::Chosen>,
+        ctx: egui::Context,
+    ) {
+        self.asked.borrow_mut().push(request.clone());
+        let _ = answer.send((request.purpose, self.path.borrow().clone()));
+        ctx.request_repaint();
+    }
 }
 
 #[test]

@@ -39,7 +39,6 @@ pub(super) struct Parked {
     accompaniment_form: AccompanimentForm,
     organisation_form: Option<OrganisationForm>,
     outcome_note: String,
-    slip_save_path: String,
     rights: RightsForm,
 }
 
@@ -138,7 +137,6 @@ impl Desk {
             accompaniment_form: std::mem::take(&mut self.accompaniment_form),
             organisation_form: self.organisation_form.take(),
             outcome_note: std::mem::take(&mut self.outcome_note),
-            slip_save_path: std::mem::take(&mut self.slip_save_path),
             rights: std::mem::take(&mut self.rights),
         }
     }
@@ -155,7 +153,6 @@ impl Desk {
         self.accompaniment_form = work.accompaniment_form;
         self.organisation_form = work.organisation_form;
         self.outcome_note = work.outcome_note;
-        self.slip_save_path = work.slip_save_path;
         self.rights = work.rights;
     }
 }

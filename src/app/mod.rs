@@ -84,6 +84,26 @@ pub enum SlipTarget {
     Accompaniment(AccompanimentId),
 }
 
+/// What the system's file dialog is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathFor {
+    /// The folder exports go to.
+    ExportFolder,
+    /// Where to save this slip.
+    Slip(SlipTarget),
+}
+
+/// A file dialog the desk wants opened: for what, in which folder, with which file name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRequest {
+    /// What the answer is for.
+    pub purpose: PathFor,
+    /// The folder the dialog starts in.
+    pub folder: PathBuf,
+    /// The file name offered, when a file is asked for.
+    pub file_name: Option<String>,
+}
+
 /// Every user action, one variant each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -175,8 +195,13 @@ pub enum Command {
     SetAccompanimentStatus(AccompanimentId, AccompanimentStatus),
     /// Write the slip to the slips folder and open it in the system's PDF viewer.
     PrintSlip(SlipTarget),
-    /// Write the slip to the path typed in `slip_save_path`.
-    SaveSlipAs(SlipTarget),
+    /// Write the slip to the path the person chose.
+    SaveSlipAs(SlipTarget, PathBuf),
+    /// Ask the person for a path with the system's file dialog (the window opens it and
+    /// answers with `SaveSlipAs` or `SetExportFolder`).
+    AskForPath(PathFor),
+    /// Export to this folder from now on (remembered on this desk).
+    SetExportFolder(PathBuf),
     /// Show the directory.
     OpenDirectory,
     /// Show the coming week's accompaniments.
@@ -486,8 +511,8 @@ pub struct Desk {
     pub week: Vec<Accompaniment>,
     /// The two slip languages: the visitor's side and the clerk's side.
     pub slip_languages: (String, String),
-    /// Path typed for "save as".
-    pub slip_save_path: String,
+    /// A file dialog the window should open (taken by the window).
+    pub path_asked: Option<PathRequest>,
     /// The paper slips are printed on.
     pub slip_paper: Paper,
     /// Outcome note typed before recording an accompaniment's outcome.
@@ -576,7 +601,7 @@ impl Desk {
             accompaniments_soon: Vec::new(),
             week: Vec::new(),
             slip_languages: ("bg".to_owned(), "bg".to_owned()),
-            slip_save_path: String::new(),
+            path_asked: None,
             slip_paper: Paper::from_setting(
                 &settings::get(&db, settings::SLIP_PAPER)?.unwrap_or_default(),
             ),
@@ -1110,7 +1135,9 @@ impl Desk {
             }
             Command::UndoOutcome => self.undo_outcome()?,
             Command::PrintSlip(target) => self.print_slip(target)?,
-            Command::SaveSlipAs(target) => self.save_slip_as(target)?,
+            Command::SaveSlipAs(target, path) => self.save_slip_as(target, &path)?,
+            Command::AskForPath(purpose) => self.ask_for_path(purpose),
+            Command::SetExportFolder(folder) => self.set_export_folder(&folder)?,
             Command::ReplaceFile => {
                 if let Some(question) = self.replace_question.take() {
                     self.replace_allowed = Some(question.path);
@@ -1327,6 +1354,14 @@ impl Desk {
         // Remembered for the next export, on this desk.
         settings::set(&self.db, settings::EXPORT_FOLDER, typed)?;
         Ok(Some(folder))
+    }
+
+    /// Makes `folder` the exports folder, remembered on this desk.
+    fn set_export_folder(&mut self, folder: &Path) -> db::Result<()> {
+        let folder = folder.display().to_string();
+        settings::set(&self.db, settings::EXPORT_FOLDER, &folder)?;
+        self.reports.folder = folder;
+        Ok(())
     }
 
     /// The database file this desk is open on.

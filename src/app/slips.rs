@@ -1,10 +1,10 @@
 //! The desk's slip commands: print a referral slip or an accompaniment confirmation, or save
-//! it where the person typed.
+//! it where the person chose.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::{Command, Desk, Notice, SlipTarget};
+use super::{Command, Desk, Notice, PathFor, PathRequest, SlipTarget};
 use crate::db::{self, referrals};
 use crate::domain::slips::SlipData;
 use crate::output::{self, Overwrite};
@@ -57,24 +57,58 @@ impl Desk {
         Ok(())
     }
 
-    /// Writes the slip to the path typed in `slip_save_path`, asking before replacing a file.
-    pub(super) fn save_slip_as(&mut self, target: SlipTarget) -> db::Result<()> {
-        let path = PathBuf::from(self.slip_save_path.trim());
+    /// Writes the slip to the path the person chose, asking before replacing a file. The
+    /// folder is remembered for the next file.
+    pub(super) fn save_slip_as(&mut self, target: SlipTarget, path: &Path) -> db::Result<()> {
         if path.as_os_str().is_empty() || path.is_dir() {
             self.notice = Some(Notice::Failed("error.slip_path"));
             return Ok(());
         }
-        let Some(overwrite) = self.overwrite_or_ask(&path, false, Command::SaveSlipAs(target))?
-        else {
+        let retry = Command::SaveSlipAs(target, path.to_owned());
+        let Some(overwrite) = self.overwrite_or_ask(path, false, retry)? else {
             return Ok(());
         };
         let data = self.slip_data(target)?;
-        self.write_slip(&data, &path, overwrite)?;
+        self.write_slip(&data, path, overwrite)?;
+        if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
+            self.set_export_folder(folder)?;
+        }
         self.notice = Some(Notice::Saved(
             "notice.slip_saved",
             path.display().to_string(),
         ));
         Ok(())
+    }
+
+    /// Asks the window for the system's file dialog: in the folder used last, offering the
+    /// slip's reference as its file name.
+    pub(super) fn ask_for_path(&mut self, purpose: PathFor) {
+        let file_name = match purpose {
+            PathFor::ExportFolder => None,
+            PathFor::Slip(target) => self.slip_reference(target).map(|r| format!("{r}.pdf")),
+        };
+        self.path_asked = Some(PathRequest {
+            purpose,
+            folder: PathBuf::from(self.reports.folder.trim()),
+            file_name,
+        });
+    }
+
+    /// The reference of a slip on the open card.
+    fn slip_reference(&self, target: SlipTarget) -> Option<String> {
+        let card = self.card.as_ref()?;
+        match target {
+            SlipTarget::Referral(id) => card
+                .referrals
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| r.reference.clone()),
+            SlipTarget::Accompaniment(id) => card
+                .accompaniments
+                .iter()
+                .find(|a| a.id == id)
+                .map(|a| a.reference.clone()),
+        }
     }
 
     fn slip_data(&mut self, target: SlipTarget) -> db::Result<SlipData> {

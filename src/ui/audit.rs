@@ -83,7 +83,7 @@ pub fn audit_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             commands.push(Command::ExportAudit);
         }
     });
-    super::reports::export_folder_field(ui, &mut desk.reports.folder, locale);
+    super::reports::export_folder_field(ui, &mut desk.reports.folder, locale, commands);
     if let Some(key) = desk.audit.error {
         ui.label(RichText::new(t!(key, locale = locale)).color(theme::ERROR));
     }

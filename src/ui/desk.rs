@@ -6,7 +6,7 @@ use rust_i18n::t;
 
 use super::theme;
 use super::widgets::{accompaniment_status, name_label, referral_status};
-use crate::app::{Card, Command, Desk, SlipTarget};
+use crate::app::{Card, Command, Desk, PathFor, SlipTarget};
 use crate::domain::access::Permission;
 use crate::domain::reference::{countries, languages, name_of};
 use crate::domain::referrals::{Accompaniment, AccompanimentStatus, Referral, ReferralStatus};
@@ -556,13 +556,6 @@ fn slip_controls(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             })
             .response
             .labelled_by(paper_label.id);
-        let save_label = ui.label(t!("card.save_as_path", locale = &locale));
-        ui.add(
-            TextEdit::singleline(&mut desk.slip_save_path)
-                .char_limit(crate::ui::widgets::LINE_LIMIT)
-                .desired_width(260.0),
-        )
-        .labelled_by(save_label.id);
     });
 }
 
@@ -595,12 +588,13 @@ fn referral_row(ui: &mut Ui, desk: &Desk, referral: &Referral, commands: &mut Ve
         {
             commands.push(Command::PrintSlip(SlipTarget::Referral(referral.id)));
         }
-        if !desk.slip_save_path.trim().is_empty()
-            && ui
-                .small_button(t!("card.save_as", locale = locale))
-                .clicked()
+        if ui
+            .small_button(t!("card.save_as", locale = locale))
+            .clicked()
         {
-            commands.push(Command::SaveSlipAs(SlipTarget::Referral(referral.id)));
+            commands.push(Command::AskForPath(PathFor::Slip(SlipTarget::Referral(
+                referral.id,
+            ))));
         }
         outcome_buttons(ui, referral, commands, locale);
     });
@@ -633,12 +627,13 @@ fn accompaniment_card_row(
         {
             commands.push(Command::PrintSlip(SlipTarget::Accompaniment(booked.id)));
         }
-        if !desk.slip_save_path.trim().is_empty()
-            && ui
-                .small_button(t!("card.save_as", locale = locale))
-                .clicked()
+        if ui
+            .small_button(t!("card.save_as", locale = locale))
+            .clicked()
         {
-            commands.push(Command::SaveSlipAs(SlipTarget::Accompaniment(booked.id)));
+            commands.push(Command::AskForPath(PathFor::Slip(
+                SlipTarget::Accompaniment(booked.id),
+            )));
         }
         super::week::accompaniment_outcome_buttons(ui, booked, commands, locale);
     });

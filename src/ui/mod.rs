@@ -7,6 +7,7 @@ mod backups;
 mod desk;
 mod directory;
 mod feedback;
+pub mod file_dialog;
 mod lock;
 mod referral_form;
 mod replace_question;
@@ -20,11 +21,13 @@ mod visitor_form;
 mod week;
 pub mod widgets;
 
+use std::sync::mpsc::{Receiver, Sender};
+
 use egui::{Key, Modifiers, RichText, Ui};
 use rust_i18n::t;
 
 use crate::app::session::{Gate, GateCommand};
-use crate::app::{Clock, Command, Desk, Notice, Screen, SlipOutput};
+use crate::app::{Clock, Command, Desk, Notice, PathFor, Screen, SlipOutput};
 use crate::domain::access::Permission;
 use crate::single_desk::DeskLock;
 
@@ -54,6 +57,10 @@ pub struct BureauApp {
     /// The notice on screen and when (egui's clock) it appeared: a done-notice goes after
     /// `NOTICE_SECONDS`, a failure stays until dismissed.
     notice_seen: Option<(Notice, f64)>,
+    /// Opens the file dialogs the desk asks for.
+    chooser: Box<dyn file_dialog::FileChooser>,
+    /// Where the dialogs send what the person chose, and where the frame reads it.
+    chosen: (Sender<file_dialog::Chosen>, Receiver<file_dialog::Chosen>),
 }
 
 /// How long a notice that something was done stays in the status line.
@@ -67,7 +74,42 @@ impl BureauApp {
             commands: Vec::new(),
             last_activity: 0.0,
             notice_seen: None,
+            chooser: Box::new(file_dialog::SystemDialog),
+            chosen: std::sync::mpsc::channel(),
         }
+    }
+
+    /// Another way of asking the person for paths (tests answer for the person).
+    pub fn set_file_chooser(&mut self, chooser: Box<dyn file_dialog::FileChooser>) {
+        self.chooser = chooser;
+    }
+
+    /// Turns what the person chose in a file dialog into the desk's command. A choice that
+    /// arrives on a locked desk is dropped: whoever unlocks may not be who asked.
+    fn take_chosen_paths(&mut self) {
+        while let Ok((purpose, path)) = self.chosen.1.try_recv() {
+            if self.desk.screen == Screen::Locked {
+                continue;
+            }
+            self.commands.push(match purpose {
+                PathFor::ExportFolder => Command::SetExportFolder(path),
+                PathFor::Slip(target) => Command::SaveSlipAs(target, path),
+            });
+        }
+    }
+
+    /// Opens the file dialog the desk asked for, titled in the UI language.
+    fn open_asked_dialog(&mut self, ctx: &egui::Context) {
+        let Some(request) = self.desk.path_asked.take() else {
+            return;
+        };
+        let key = match request.purpose {
+            PathFor::ExportFolder => "dialog.export_folder",
+            PathFor::Slip(_) => "dialog.save_slip",
+        };
+        let title = t!(key, locale = &self.desk.locale).into_owned();
+        self.chooser
+            .open(request, title, self.chosen.0.clone(), ctx.clone());
     }
 
     /// Gives a done-notice its lifetime: it goes `NOTICE_SECONDS` after it appeared (not while
@@ -104,6 +146,7 @@ impl BureauApp {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs(1));
         }
+        self.take_chosen_paths();
         self.shortcuts(ui);
         self.lock_when_idle(ui);
         self.age_notice(ui);
@@ -162,6 +205,7 @@ impl BureauApp {
         for command in self.commands.drain(..) {
             self.desk.run(command);
         }
+        self.open_asked_dialog(ui.ctx());
     }
 
     /// Locks the desk after `lock_after` without a key press, a click or a pointer move, and

@@ -6,7 +6,7 @@ use egui_plot::{Bar, BarChart, Plot};
 use rust_i18n::t;
 
 use super::theme;
-use crate::app::{Command, Desk};
+use crate::app::{Command, Desk, PathFor};
 use crate::domain::figures::{Count, Figures};
 use crate::export::{Cell, Format, code_label, summary};
 
@@ -67,7 +67,7 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     if let Some(error) = reports.period_error {
         ui.colored_label(theme::ERROR, t!(error.label_key(), locale = locale));
     }
-    export_folder_field(ui, &mut reports.folder, locale);
+    export_folder_field(ui, &mut reports.folder, locale, commands);
     ui.horizontal_wrapped(|ui| {
         ui.label(t!("report.export", locale = locale));
         for format in [Format::Pdf, Format::Xlsx, Format::Csv, Format::Json] {
@@ -271,8 +271,13 @@ fn count_table(ui: &mut Ui, locale: &str, table: &str, counts: &[Count]) {
     });
 }
 
-/// The folder exports are written to, as the person typed it.
-pub fn export_folder_field(ui: &mut Ui, folder: &mut String, locale: &str) {
+/// The folder exports are written to: typed, or chosen with the system's dialog.
+pub fn export_folder_field(
+    ui: &mut Ui,
+    folder: &mut String,
+    locale: &str,
+    commands: &mut Vec<Command>,
+) {
     ui.horizontal(|ui| {
         let label = ui.label(t!("report.folder", locale = locale));
         ui.add(
@@ -281,6 +286,12 @@ pub fn export_folder_field(ui: &mut Ui, folder: &mut String, locale: &str) {
                 .desired_width(420.0),
         )
         .labelled_by(label.id);
+        if ui
+            .button(t!("report.choose_folder", locale = locale))
+            .clicked()
+        {
+            commands.push(Command::AskForPath(PathFor::ExportFolder));
+        }
     });
 }
 
