@@ -1232,7 +1232,7 @@ impl Desk {
             Command::OpenReports => {
                 if self.reports.from.is_empty() {
                     let today = self.now().date();
-                    let month = today.format("%Y-%m").to_string();
+                    let month = today.format("%m.%Y").to_string();
                     self.reports.from = month.clone();
                     self.reports.to = month;
                 }

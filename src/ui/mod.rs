@@ -385,7 +385,9 @@ fn backup_age(ui: &mut Ui, desk: &Desk, locale: &str) {
         (false, None) => t!("backup.none", locale = locale).into_owned(),
         (false, Some(at)) => {
             let hours = (now - at).num_hours().max(0);
-            if hours < 48 {
+            if hours == 0 {
+                t!("backup.just_now", locale = locale).into_owned()
+            } else if hours < 48 {
                 t!("backup.hours_ago", locale = locale, hours = hours).into_owned()
             } else {
                 t!("backup.days_ago", locale = locale, days = hours / 24).into_owned()

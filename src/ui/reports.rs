@@ -39,12 +39,8 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         {
             commands.push(Command::ComputeReport);
         }
-        // Months in the form the UI language's date fields use: 11.2026 in Bulgarian.
-        let (month_form, january) = if locale == "bg" {
-            ("%m.%Y", "01.%Y")
-        } else {
-            ("%Y-%m", "%Y-01")
-        };
+        // Months in the form the date fields use: 11.2026.
+        let (month_form, january) = ("%m.%Y", "01.%Y");
         let this_month = today.format(month_form).to_string();
         let last_month = today
             .checked_sub_months(chrono::Months::new(1))
