@@ -590,3 +590,64 @@ fn a_referral_left_half_typed_comes_back_and_is_kept_in_the_file() {
         "in the file, tied to the person for erasure"
     );
 }
+
+#[test]
+fn a_visit_left_unsaved_for_one_person_is_not_taken_for_anothers() {
+    let Setup {
+        mut harness, _dir, ..
+    } = crate::ui::desk_with_a_visit();
+    let h = &mut harness;
+    let olena = h
+        .state()
+        .desk
+        .card
+        .as_ref()
+        .map(|c| c.visitor.id)
+        .unwrap_or_else(|| panic!("a card"));
+    // An anonymous visit half typed, then left.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::A);
+    h.run();
+    type_into(h, &tr("visit_form.add_service"), "inform");
+    h.key_press(Key::Enter);
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Desk);
+    // A visit for Олена brings the anonymous one back, and says it is not hers.
+    h.state_mut().desk.run(Command::OpenVisitor(olena));
+    h.state_mut().desk.run(Command::StartVisit(Some(olena)));
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::VisitForm);
+    assert_eq!(
+        h.state().desk.visit_form.draft.visitor,
+        None,
+        "nothing lost"
+    );
+    assert!(
+        h.query_by_label(&tr("form.draft_for_someone_else"))
+            .is_some()
+    );
+    // Thrown away, her own visit starts, without the warning.
+    h.get_by_label(&tr("form.discard")).click();
+    h.run();
+    h.state_mut().desk.run(Command::StartVisit(Some(olena)));
+    h.run();
+    assert_eq!(h.state().desk.visit_form.draft.visitor, Some(olena));
+    assert!(
+        h.query_by_label(&tr("form.draft_for_someone_else"))
+            .is_none()
+    );
+    // Her own visit left and started again is hers: no warning.
+    type_into(h, &tr("visit_form.add_service"), "inform");
+    h.key_press(Key::Enter);
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    h.state_mut().desk.run(Command::StartVisit(Some(olena)));
+    h.run();
+    assert!(h.state().desk.visit_form.reopened);
+    assert!(
+        h.query_by_label(&tr("form.draft_for_someone_else"))
+            .is_none()
+    );
+}

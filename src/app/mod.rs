@@ -331,6 +331,9 @@ pub struct VisitForm {
     pub provider: Option<crate::domain::OrganisationId>,
     /// The form came back from a draft (the form says so, with "Discard").
     pub reopened: bool,
+    /// The draft reopened is for another person or visit than the one just chosen: the form
+    /// says so, so nothing is logged on the wrong card.
+    pub for_someone_else: bool,
 }
 
 /// The referral form.
@@ -350,6 +353,9 @@ pub struct ReferralForm {
     pub print_after_save: bool,
     /// The form came back from a draft (the form says so, with "Discard").
     pub reopened: bool,
+    /// The draft reopened is for another person or visit than the one just chosen: the form
+    /// says so, so nothing is logged on the wrong card.
+    pub for_someone_else: bool,
 }
 
 /// The accompaniment form.
@@ -365,6 +371,9 @@ pub struct AccompanimentForm {
     pub destination_filter: String,
     /// The form came back from a draft (the form says so, with "Discard").
     pub reopened: bool,
+    /// The draft reopened is for another person or visit than the one just chosen: the form
+    /// says so, so nothing is logged on the wrong card.
+    pub for_someone_else: bool,
 }
 
 /// The organisation form of the directory.
@@ -948,8 +957,9 @@ impl Desk {
                     }
                 }
             }
-            Command::StartVisit(_) if drafts::visit_form_has_work(&self.visit_form) => {
+            Command::StartVisit(visitor) if drafts::visit_form_has_work(&self.visit_form) => {
                 self.visit_form.reopened = true;
+                self.visit_form.for_someone_else = self.visit_form.draft.visitor != visitor;
                 self.screen = Screen::VisitForm;
                 self.focus_form = true;
             }
@@ -1036,15 +1046,20 @@ impl Desk {
                     self.focus_search = true;
                 }
             }
-            Command::StartReferral(_) if drafts::referral_form_has_work(&self.referral_form) => {
+            Command::StartReferral(visit)
+                if drafts::referral_form_has_work(&self.referral_form) =>
+            {
                 self.referral_form.reopened = true;
+                self.referral_form.for_someone_else = self.referral_form.draft.visit != Some(visit);
                 self.destinations = organisations::destinations(&self.db)?;
                 self.screen = Screen::ReferralForm;
             }
-            Command::StartAccompaniment(_)
+            Command::StartAccompaniment(visit)
                 if drafts::accompaniment_form_has_work(&self.accompaniment_form) =>
             {
                 self.accompaniment_form.reopened = true;
+                self.accompaniment_form.for_someone_else =
+                    self.accompaniment_form.draft.visit != Some(visit);
                 self.destinations = organisations::destinations(&self.db)?;
                 self.screen = Screen::AccompanimentForm;
             }

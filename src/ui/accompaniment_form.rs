@@ -28,6 +28,7 @@ pub fn accompaniment_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Co
         super::widgets::draft_banner(
             ui,
             Command::DiscardDraft(crate::db::drafts::DraftForm::Accompaniment),
+            form.for_someone_else,
             commands,
             locale,
         );

@@ -30,6 +30,7 @@ pub fn referral_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command
         super::widgets::draft_banner(
             ui,
             Command::DiscardDraft(crate::db::drafts::DraftForm::Referral),
+            form.for_someone_else,
             commands,
             locale,
         );

@@ -39,6 +39,7 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
         super::widgets::draft_banner(
             ui,
             Command::DiscardDraft(crate::db::drafts::DraftForm::Visit),
+            form.for_someone_else,
             commands,
             locale,
         );

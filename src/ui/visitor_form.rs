@@ -23,6 +23,7 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
         super::widgets::draft_banner(
             ui,
             Command::DiscardDraft(crate::db::drafts::DraftForm::Visitor),
+            false,
             commands,
             locale,
         );

@@ -358,7 +358,18 @@ pub fn latin_label(ui: &mut Ui, hit: &crate::domain::VisitorSummary, locale: &st
 }
 
 /// Said on a form that came back from a draft, with the button that throws it away.
-pub fn draft_banner(ui: &mut Ui, discard: Command, commands: &mut Vec<Command>, locale: &str) {
+pub fn draft_banner(
+    ui: &mut Ui,
+    discard: Command,
+    for_someone_else: bool,
+    commands: &mut Vec<Command>,
+    locale: &str,
+) {
+    if for_someone_else {
+        ui.label(
+            RichText::new(t!("form.draft_for_someone_else", locale = locale)).color(theme::ERROR),
+        );
+    }
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(t!("form.draft_back", locale = locale)).color(theme::MUTED));
         if ui.button(t!("form.discard", locale = locale)).clicked() {
