@@ -114,8 +114,10 @@ CREATE TABLE visitors (
     created_at         TEXT NOT NULL,
     created_by         INTEGER NOT NULL REFERENCES staff (id),
     updated_at         TEXT NOT NULL,
-    erased_at          TEXT                       -- set when the person was erased: names, birth, phone and
+    erased_at          TEXT,                      -- set when the person was erased: names, birth, phone and
                                                   -- notes are gone, what reports count stays
+    updated_by         INTEGER REFERENCES staff (id) -- who last corrected the record (NULL: as registered);
+                                                  -- when is updated_at
 );
 CREATE INDEX visitors_by_household ON visitors (household_id) WHERE household_id IS NOT NULL;
 
@@ -185,7 +187,12 @@ CREATE TABLE visits (
     duration_minutes INTEGER CHECK (duration_minutes BETWEEN 1 AND 600),
     notes            TEXT NOT NULL DEFAULT '' CHECK (length(notes) <= 2000),
     created_at       TEXT NOT NULL,
-    age_band         TEXT                         -- kept when the visitor was erased; NULL: from their birth year
+    age_band         TEXT,                        -- kept when the visitor was erased; NULL: from their birth year
+    -- A visit logged in error is voided, never deleted: it stays for the audit trail, out of
+    -- every figure.
+    voided_at        TEXT,
+    voided_by        INTEGER REFERENCES staff (id),
+    void_reason      TEXT NOT NULL DEFAULT '' CHECK (length(void_reason) <= 500)
 );
 CREATE INDEX visits_by_time ON visits (visited_at);
 CREATE INDEX visits_by_visitor ON visits (visitor_id, visited_at);
@@ -346,4 +353,4 @@ INSERT INTO settings (key, value) VALUES
 
 -- Marks the file as a bureau-desk database ('BDSK'), so other SQLite files are refused.
 PRAGMA application_id = 1111774027;
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;

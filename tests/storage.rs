@@ -316,3 +316,38 @@ fn a_version_5_file_upgrades_to_exactly_the_current_schema_with_a_drafts_table()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(bureau_desk::db::drafts::kept(&upgraded, &maria, form).is_ok_and(|d| d.is_some()));
 }
+
+#[test]
+fn a_version_6_file_upgrades_to_exactly_the_current_schema_with_corrections() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let old = dir.path().join("v6.sqlite");
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(include_str!("fixtures/schema_v6.sql"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(
+        "INSERT INTO staff (id, display_name, role, created_at) VALUES (1, 'Мария', 'admin', '2025-01-01T09:00');
+         INSERT INTO visitors (id, code, given_name, created_at, created_by, updated_at)
+             VALUES (1, 'B-000001', 'Олена', '2025-01-01T09:00', 1, '2025-01-01T09:00');
+         INSERT INTO visits (id, visitor_id, visited_at, staff_id, language, created_at)
+             VALUES (1, 1, '2025-01-01T09:00', 1, 'uk', '2025-01-01T09:00');",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+    let fresh = dir.path().join("fresh.sqlite");
+    drop(Database::open(&fresh, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}")));
+    drop(Database::open(&old, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(shape(&old), shape(&fresh));
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    let (by, voided, reason): (Option<i64>, Option<String>, String) = conn
+        .query_row(
+            "SELECT v.updated_by, s.voided_at, s.void_reason FROM visitors v, visits s",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (by, voided, reason.as_str()),
+        (None, None, ""),
+        "rows kept as they were"
+    );
+}

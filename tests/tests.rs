@@ -4,6 +4,7 @@ mod access;
 mod backup;
 mod busy_morning;
 mod cli;
+mod corrections;
 mod crash;
 mod figures;
 mod i18n;

@@ -87,6 +87,7 @@ impl Desk {
             || visit_form_has_work(&self.visit_form)
             || referral_form_has_work(&self.referral_form)
             || accompaniment_form_has_work(&self.accompaniment_form)
+            || self.visitor_edit.as_ref().is_some_and(|e| e.has_changes())
     }
 
     /// The registered person a referral or accompaniment draft is about: the open card's, when

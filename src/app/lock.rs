@@ -34,6 +34,7 @@ pub(super) struct Parked {
     selected: usize,
     card: Option<Card>,
     visitor_form: VisitorForm,
+    visitor_edit: Option<super::VisitorEdit>,
     visit_form: VisitForm,
     referral_form: ReferralForm,
     accompaniment_form: AccompanimentForm,
@@ -132,6 +133,7 @@ impl Desk {
             selected: std::mem::take(&mut self.selected),
             card: self.card.take(),
             visitor_form: std::mem::take(&mut self.visitor_form),
+            visitor_edit: self.visitor_edit.take(),
             visit_form: std::mem::take(&mut self.visit_form),
             referral_form: std::mem::take(&mut self.referral_form),
             accompaniment_form: std::mem::take(&mut self.accompaniment_form),
@@ -148,6 +150,7 @@ impl Desk {
         self.selected = work.selected;
         self.card = work.card;
         self.visitor_form = work.visitor_form;
+        self.visitor_edit = work.visitor_edit;
         self.visit_form = work.visit_form;
         self.referral_form = work.referral_form;
         self.accompaniment_form = work.accompaniment_form;

@@ -6,6 +6,7 @@
 mod accounts;
 mod audit_trail;
 mod backups;
+mod corrections;
 mod damaged;
 mod drafts;
 mod lock;
@@ -16,6 +17,7 @@ pub mod session;
 pub use accounts::{RekeyForm, StaffForm};
 pub use audit_trail::{AUDIT_LIMIT, AuditScreen};
 pub use backups::{BackupState, BackupsScreen};
+pub use corrections::VisitorEdit;
 pub use lock::LockForm;
 pub use outcomes::UNDO_FOR;
 mod rights;
@@ -51,6 +53,8 @@ pub enum Screen {
     Desk,
     /// Register a new visitor.
     VisitorForm,
+    /// Correct a registered visitor's record.
+    EditVisitor,
     /// Log a visit.
     VisitForm,
     /// Issue a referral from a visit.
@@ -183,6 +187,10 @@ pub enum Command {
     DiscardDraft(db::drafts::DraftForm),
     /// Open the referral form for a visit.
     StartReferral(VisitId),
+    /// Correct the open card's record (the visitor form, prefilled).
+    EditVisitor,
+    /// Validate and store the correction.
+    SaveVisitorEdit,
     /// Validate and save the referral form.
     SaveReferral,
     /// Open the accompaniment form for a visit.
@@ -520,6 +528,8 @@ pub struct Desk {
     pub week: Vec<Accompaniment>,
     /// The two slip languages: the visitor's side and the clerk's side.
     pub slip_languages: (String, String),
+    /// The correction of a person's record being typed, if any.
+    pub visitor_edit: Option<VisitorEdit>,
     /// A file dialog the window should open (taken by the window).
     pub path_asked: Option<PathRequest>,
     /// The paper slips are printed on.
@@ -611,6 +621,7 @@ impl Desk {
             week: Vec::new(),
             slip_languages: ("bg".to_owned(), "bg".to_owned()),
             path_asked: None,
+            visitor_edit: None,
             slip_paper: Paper::from_setting(
                 &settings::get(&db, settings::SLIP_PAPER)?.unwrap_or_default(),
             ),
@@ -704,8 +715,11 @@ impl Desk {
     /// in a picker clears the picker, not the form).
     fn clear_picker_filters(&mut self) -> bool {
         let filters: Vec<&mut String> = match self.screen {
-            Screen::VisitorForm => {
-                let f = &mut self.visitor_form;
+            Screen::VisitorForm | Screen::EditVisitor => {
+                let f = match (self.screen, self.visitor_edit.as_mut()) {
+                    (Screen::EditVisitor, Some(edit)) => &mut edit.form,
+                    _ => &mut self.visitor_form,
+                };
                 vec![
                     &mut f.country_filter,
                     &mut f.nationality_filter,
@@ -938,6 +952,8 @@ impl Desk {
             {
                 self.visitor_form.duplicate_asked = true;
             }
+            Command::EditVisitor => self.edit_visitor()?,
+            Command::SaveVisitorEdit => self.save_visitor_edit()?,
             Command::SaveVisitor => {
                 let Some(actor) = self.actor() else {
                     return Ok(());

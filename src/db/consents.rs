@@ -58,6 +58,28 @@ pub fn record(
 ) -> Result<()> {
     actor.require(Permission::Register)?;
     let tx = db.conn.transaction()?;
+    record_in(
+        &tx,
+        actor,
+        visitor,
+        (scope, given),
+        dated,
+        &format_stamp(now),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Records one consent given or withdrawn inside the caller's transaction (nothing when it
+/// already holds so); refused when dated before the scope's last record.
+pub(super) fn record_in(
+    tx: &rusqlite::Connection,
+    actor: &Actor,
+    visitor: VisitorId,
+    (scope, given): (ConsentScope, bool),
+    dated: NaiveDate,
+    at: &str,
+) -> Result<()> {
     tx.query_row(
         "SELECT 1 FROM visitors WHERE id = ?1 AND erased_at IS NULL",
         [visitor.0],
@@ -82,7 +104,6 @@ pub fn record(
             problem: Problem::BeforeConsent,
         }]));
     }
-    let at = format_stamp(now);
     tx.execute(
         "INSERT INTO consents (visitor_id, scope, given, dated, recorded_by, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -92,7 +113,7 @@ pub fn record(
             given,
             dated.to_string(),
             actor.staff_id.0,
-            &at,
+            at,
         ),
     )?;
     let detail = format!(
@@ -101,15 +122,13 @@ pub fn record(
         if given { "given" } else { "withdrawn" }
     );
     audit::record_with_detail(
-        &tx,
+        tx,
         actor,
         audit::Action::Consent,
         ("visitors", Some(visitor.0)),
         &detail,
-        &at,
-    )?;
-    tx.commit()?;
-    Ok(())
+        at,
+    )
 }
 
 #[cfg(test)]

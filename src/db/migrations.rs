@@ -8,7 +8,7 @@ use super::{Result, audit, visitors};
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes; must match its `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Brings a file at `from` up to `SCHEMA_VERSION`, one version at a time, in one transaction:
 /// either every step lands or none does. Foreign keys are off while tables are rebuilt (SQLite's
@@ -158,6 +158,18 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
                      saved_at   TEXT NOT NULL,
                      PRIMARY KEY (staff_id, form)
                  );",
+            )?;
+            Ok(())
+        }
+        // Version 7 corrects the record: who last changed a visitor, and visits voided with a
+        // reason instead of deleted.
+        6 => {
+            conn.execute_batch(
+                "ALTER TABLE visitors ADD COLUMN updated_by INTEGER REFERENCES staff (id);
+                 ALTER TABLE visits ADD COLUMN voided_at TEXT;
+                 ALTER TABLE visits ADD COLUMN voided_by INTEGER REFERENCES staff (id);
+                 ALTER TABLE visits ADD COLUMN void_reason TEXT NOT NULL DEFAULT ''
+                     CHECK (length(void_reason) <= 500);",
             )?;
             Ok(())
         }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-use super::{Database, Result, audit};
+use super::{Database, Result, audit, consents};
 use crate::domain::access::Permission;
 use crate::domain::text::{
     code_key, fold, has_rtl, is_number_like, parse_visitor_code, phone_digits, readable_latin,
@@ -20,7 +20,7 @@ use crate::domain::{
 
 const VISITOR_COLS: &str = "id, code, given_name, family_name, given_name_latin, family_name_latin, \
      sex, birth_year, birth_date, birth_answer, country_of_origin, nationality, legal_status, \
-     preferred_language, phone, phone_answer, created_by, created_at";
+     preferred_language, phone, phone_answer, created_by, created_at, updated_at, updated_by";
 
 const SUMMARY_COLS: &str =
     "id, code, given_name, family_name, given_name_latin, family_name_latin, country_of_origin,
@@ -50,7 +50,104 @@ pub fn insert(
         created_by: actor.staff_id,
         created_at: now.to_owned(),
         restricted: false,
+        last_change: None,
     })
+}
+
+/// Corrects a registered person's record: every field the form has, in one transaction with
+/// its search keys. Consents are never edited: one ticked anew is recorded as given (dated as
+/// typed), one unticked as withdrawn today. The audit trail gets the names of the fields
+/// changed, never their values. Returns those names (empty: nothing changed, nothing written).
+pub fn update(
+    db: &mut Database,
+    actor: &Actor,
+    id: VisitorId,
+    visitor: &NewVisitor,
+    now: chrono::NaiveDateTime,
+) -> Result<Vec<&'static str>> {
+    actor.require(Permission::Register)?;
+    actor.require(Permission::SeeCard)?;
+    let stamp = crate::domain::format_stamp(now);
+    let before = find(db, actor, id, &stamp)?;
+    let changed = before.details.changed_fields(visitor);
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    let tx = db.conn.transaction()?;
+    let (birth_year, birth_date) = match &visitor.birth {
+        Answer::Given(b) => (Some(b.year), b.date.map(|d| d.to_string())),
+        _ => (None, None),
+    };
+    let phone = visitor.phone.given().cloned().unwrap_or_default();
+    tx.prepare_cached(
+        "UPDATE visitors SET given_name = :given, family_name = :family,
+             given_name_latin = :given_latin, family_name_latin = :family_latin, sex = :sex,
+             birth_year = :birth_year, birth_date = :birth_date, birth_answer = :birth_answer,
+             country_of_origin = :country, nationality = :nationality,
+             legal_status = :legal_status, preferred_language = :language, phone = :phone,
+             phone_digits = :phone_digits, phone_answer = :phone_answer,
+             name_skeleton = :skeleton, updated_at = :now, updated_by = :staff
+         WHERE id = :id AND erased_at IS NULL",
+    )?
+    .execute(named_params! {
+        ":id": id.0,
+        ":given": visitor.given_name,
+        ":family": visitor.family_name,
+        ":given_latin": visitor.given_name_latin,
+        ":family_latin": visitor.family_name_latin,
+        ":sex": answer_code(&visitor.sex, |s| s.code()),
+        ":birth_year": birth_year,
+        ":birth_date": birth_date,
+        ":birth_answer": visitor.birth.no_answer().map_or("given", |a| a.code()),
+        ":country": visitor.country_of_origin.code(),
+        ":nationality": visitor.nationality.code(),
+        ":legal_status": answer_code(&visitor.legal_status, |s| s.code()),
+        ":language": visitor.preferred_language.code(),
+        ":phone": phone,
+        ":phone_digits": phone_digits(&phone),
+        ":phone_answer": visitor.phone.no_answer().map_or("given", |a| a.code()),
+        ":skeleton": skeletons(&all_names(visitor)),
+        ":now": stamp,
+        ":staff": actor.staff_id.0,
+    })?;
+    tx.execute(
+        "DELETE FROM visitor_languages WHERE visitor_id = ?1",
+        [id.0],
+    )?;
+    let mut language = tx.prepare_cached(
+        "INSERT OR IGNORE INTO visitor_languages (visitor_id, language) VALUES (?1, ?2)",
+    )?;
+    for code in &visitor.languages {
+        language.execute((id.0, code))?;
+    }
+    drop(language);
+    let held: Vec<ConsentScope> = before.details.consents.iter().map(|(c, _)| *c).collect();
+    for (scope, dated) in &visitor.consents {
+        if !held.contains(scope) {
+            consents::record_in(&tx, actor, id, (*scope, true), *dated, &stamp)?;
+        }
+    }
+    for scope in held {
+        if !visitor.consents.iter().any(|(c, _)| *c == scope) {
+            consents::record_in(&tx, actor, id, (scope, false), now.date(), &stamp)?;
+        }
+    }
+    tx.execute("DELETE FROM visitor_search WHERE rowid = ?1", [id.0])?;
+    tx.execute(
+        "DELETE FROM visitor_name_words WHERE visitor_id = ?1",
+        [id.0],
+    )?;
+    index(&tx, id.0, &before.code, visitor)?;
+    audit::record_with_detail(
+        &tx,
+        actor,
+        audit::Action::Update,
+        ("visitors", Some(id.0)),
+        &format!("fields={}", changed.join(",")),
+        &stamp,
+    )?;
+    tx.commit()?;
+    Ok(changed)
 }
 
 /// Writes one visitor and everything that hangs on them; the caller owns the transaction.
@@ -212,6 +309,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Visitor> {
         created_by: StaffId(row.get("created_by")?),
         created_at: row.get("created_at")?,
         restricted: false,
+        last_change: match row.get::<_, Option<i64>>("updated_by")? {
+            Some(by) => Some((row.get("updated_at")?, StaffId(by))),
+            None => None,
+        },
         details: NewVisitor {
             given_name: row.get("given_name")?,
             family_name: row.get("family_name")?,

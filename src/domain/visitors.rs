@@ -228,6 +228,90 @@ pub struct NewVisitor {
     pub consents: Vec<(ConsentScope, NaiveDate)>,
 }
 
+impl VisitorDraft {
+    /// A registered person's record as the form would have it typed, for correcting it: the
+    /// birth as a year or a `dd.mm.yyyy` date, the consents in force ticked (a consent ticked
+    /// anew is dated with the form's consent date, today when empty).
+    pub fn from_details(details: &NewVisitor) -> VisitorDraft {
+        let (birth, birth_answer) = match &details.birth {
+            Answer::Given(Birth {
+                date: Some(date), ..
+            }) => (date.format("%d.%m.%Y").to_string(), NoAnswer::NotAsked),
+            Answer::Given(Birth { year, date: None }) => (year.to_string(), NoAnswer::NotAsked),
+            other => (String::new(), other.no_answer().unwrap_or_default()),
+        };
+        let (phone, phone_answer) = match &details.phone {
+            Answer::Given(phone) => (phone.clone(), NoAnswer::NotAsked),
+            other => (String::new(), other.no_answer().unwrap_or_default()),
+        };
+        VisitorDraft {
+            given_name: details.given_name.clone(),
+            family_name: details.family_name.clone(),
+            given_name_latin: details.given_name_latin.clone(),
+            family_name_latin: details.family_name_latin.clone(),
+            sex: details.sex.clone(),
+            birth,
+            birth_answer,
+            country_of_origin: details.country_of_origin.clone(),
+            nationality: details.nationality.clone(),
+            legal_status: details.legal_status.clone(),
+            preferred_language: details.preferred_language.clone(),
+            languages: details.languages.clone(),
+            phone,
+            phone_answer,
+            consents: details.consents.iter().map(|(scope, _)| *scope).collect(),
+            consent_date: String::new(),
+        }
+    }
+}
+
+impl NewVisitor {
+    /// The names of the fields in which `other` differs from this record (consents by their
+    /// scopes, not their dates): what a correction changed, for the audit trail.
+    pub fn changed_fields(&self, other: &NewVisitor) -> Vec<&'static str> {
+        let scopes = |v: &NewVisitor| {
+            let mut s: Vec<&str> = v.consents.iter().map(|(c, _)| c.code()).collect();
+            s.sort_unstable();
+            s
+        };
+        let languages = |v: &NewVisitor| {
+            let mut l = v.languages.clone();
+            l.sort();
+            l
+        };
+        [
+            ("given_name", self.given_name != other.given_name),
+            ("family_name", self.family_name != other.family_name),
+            (
+                "given_name_latin",
+                self.given_name_latin != other.given_name_latin,
+            ),
+            (
+                "family_name_latin",
+                self.family_name_latin != other.family_name_latin,
+            ),
+            ("sex", self.sex != other.sex),
+            ("birth", self.birth != other.birth),
+            (
+                "country_of_origin",
+                self.country_of_origin != other.country_of_origin,
+            ),
+            ("nationality", self.nationality != other.nationality),
+            ("legal_status", self.legal_status != other.legal_status),
+            (
+                "preferred_language",
+                self.preferred_language != other.preferred_language,
+            ),
+            ("languages", languages(self) != languages(other)),
+            ("phone", self.phone != other.phone),
+            ("consents", scopes(self) != scopes(other)),
+        ]
+        .into_iter()
+        .filter_map(|(field, changed)| changed.then_some(field))
+        .collect()
+    }
+}
+
 /// The longest name part accepted, in characters.
 pub const MAX_NAME: usize = 100;
 
@@ -411,6 +495,8 @@ pub struct Visitor {
     /// Only the identity was read (a partner's view): sex, birth, nationality, legal status,
     /// phone and consents are left out, not unanswered.
     pub restricted: bool,
+    /// When the record was last corrected, and by whom (`None`: as registered).
+    pub last_change: Option<(String, StaffId)>,
 }
 
 impl Visitor {

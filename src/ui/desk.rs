@@ -444,6 +444,20 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
     } else {
         card_details(ui, v, &country, &language, locale);
     }
+    if let Some((at, by)) = &v.last_change {
+        let when = crate::domain::parse_stamp(at)
+            .map(|at| crate::domain::format_date_time(at, locale))
+            .unwrap_or_else(|| at.clone());
+        ui.label(
+            RichText::new(t!(
+                "card.changed",
+                locale = locale,
+                when = when,
+                who = desk.staff_name(*by)
+            ))
+            .color(theme::MUTED),
+        );
+    }
     ui.separator();
     let latest_visit = card.visits.first().map(|visit| visit.id);
     ui.horizontal_wrapped(|ui| {
@@ -452,6 +466,12 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
             .clicked()
         {
             commands.push(Command::StartVisit(Some(v.id)));
+        }
+        if desk.may(Permission::Register)
+            && !v.restricted
+            && ui.button(t!("card.edit", locale = locale)).clicked()
+        {
+            commands.push(Command::EditVisitor);
         }
         if !desk.may(Permission::Refer) {
             return;

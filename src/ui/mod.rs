@@ -159,7 +159,7 @@ impl BureauApp {
         let commands = &mut self.commands;
         match desk.screen {
             Screen::Desk => desk_ui(ui, desk, commands),
-            Screen::VisitorForm => {
+            Screen::VisitorForm | Screen::EditVisitor => {
                 egui::CentralPanel::default().show(ui, |ui| visitor_form_ui(ui, desk, commands));
             }
             Screen::VisitForm => {
@@ -283,6 +283,13 @@ impl BureauApp {
                         push.push(Command::Cancel);
                     }
                 }
+                Screen::EditVisitor => {
+                    if save {
+                        push.push(Command::SaveVisitorEdit);
+                    } else if escape {
+                        push.push(Command::Cancel);
+                    }
+                }
                 Screen::VisitForm => {
                     if save {
                         push.push(Command::SaveVisit);
@@ -338,10 +345,16 @@ impl BureauApp {
     }
 }
 
-/// From an open card: Ctrl+R a referral and Ctrl+J an accompaniment for the latest visit,
-/// Ctrl+P the slip of the newest referral.
+/// From an open card: Ctrl+E corrects the record, Ctrl+R a referral and Ctrl+J an
+/// accompaniment for the latest visit, Ctrl+P the slip of the newest referral.
 fn card_shortcut(desk: &Desk, input: &mut egui::InputState) -> Option<Command> {
     let card = desk.card.as_ref()?;
+    if desk.may(Permission::Register)
+        && !card.visitor.restricted
+        && input.consume_key(Modifiers::COMMAND, Key::E)
+    {
+        return Some(Command::EditVisitor);
+    }
     if !desk.may(Permission::Refer) {
         return None;
     }

@@ -5,18 +5,48 @@ use egui::{RichText, ScrollArea, Ui};
 use rust_i18n::t;
 
 use super::theme;
-use super::widgets::{action_bar, code_picker, name_label, no_answer_choices, text_field};
-use crate::app::{Command, Desk};
+use super::widgets::{
+    action_bar, code_picker, form_heading, name_label, no_answer_choices, text_field,
+};
+use crate::app::{Command, Desk, Screen, VisitorForm};
 use crate::domain::reference::{countries, languages, name_of};
 use crate::domain::visitors::{Answer, ConsentScope, LegalStatus, Sex};
 
-/// Draws the visitor form.
+/// Draws the visitor form: a new registration, or the correction of a registered person.
 pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.clone();
     let locale = locale.as_str();
     let preferred = desk.desk_languages.clone();
     // Keyboard first: the given name has the keys when the form opens.
     let focus_first = std::mem::take(&mut desk.focus_form);
+    if desk.screen == Screen::EditVisitor {
+        let Some(edit) = desk.visitor_edit.as_mut() else {
+            return;
+        };
+        let name = format!("{} {}", edit.original.given_name, edit.original.family_name);
+        form_heading(
+            ui,
+            &t!("visitor_form.edit_title", locale = locale),
+            Some(&(edit.code.clone(), name.trim().to_owned())),
+        );
+        action_bar(
+            ui,
+            !edit.form.errors.is_empty(),
+            Command::SaveVisitorEdit,
+            commands,
+            locale,
+        );
+        form_body(
+            ui,
+            &mut edit.form,
+            true,
+            focus_first,
+            &preferred,
+            commands,
+            locale,
+        );
+        return;
+    }
     let form = &mut desk.visitor_form;
     ui.heading(t!("visitor_form.title", locale = locale));
     if form.reopened {
@@ -35,6 +65,20 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
         commands,
         locale,
     );
+    form_body(ui, form, false, focus_first, &preferred, commands, locale);
+}
+
+/// The form's fields. A correction shows no "already registered" list (the person is), and
+/// says that consents ticked or unticked are recorded as new consents, dated.
+fn form_body(
+    ui: &mut Ui,
+    form: &mut VisitorForm,
+    correcting: bool,
+    focus_first: bool,
+    preferred: &[String],
+    commands: &mut Vec<Command>,
+    locale: &str,
+) {
     let mut scroll = ScrollArea::vertical().auto_shrink([false, false]);
     if focus_first {
         // A new form starts at its top, where the required name is.
@@ -96,7 +140,9 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                 commands.push(Command::CheckDuplicates);
             }
             // Beside the names, as soon as there is a match, not below the fold.
-            already_registered(ui, &form.duplicates, form.duplicate_asked, commands, locale);
+            if !correcting {
+                already_registered(ui, &form.duplicates, form.duplicate_asked, commands, locale);
+            }
 
             let sex_label = ui.label(t!("visitor.sex", locale = locale));
             super::widgets::answer_combo(
@@ -165,7 +211,7 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                 &mut form.language_filter,
                 &mut d.preferred_language,
                 languages(),
-                &preferred,
+                preferred,
                 &errors,
                 "preferred_language",
                 locale,
@@ -232,6 +278,12 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
                 });
 
             ui.label(t!("visitor.consent", locale = locale));
+            if correcting {
+                ui.label(
+                    RichText::new(t!("visitor_form.consent_as_records", locale = locale))
+                        .color(theme::MUTED),
+                );
+            }
             for scope in ConsentScope::ALL {
                 let mut given = d.consents.contains(scope);
                 if ui

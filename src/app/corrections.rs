@@ -1,0 +1,100 @@
+//! Correcting the record: a registered person's card edited with the same form and checks as
+//! at registration. Consents are never edited: ticked or unticked, they become new records.
+
+use super::{Command, Desk, Notice, Screen, VisitorForm};
+use crate::db::{self, visitors};
+use crate::domain::{VisitorDraft, VisitorId};
+
+/// The correction of one person's record, kept while the desk is open (leaving the form and
+/// coming back to the same person brings back what was typed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitorEdit {
+    /// Whose record.
+    pub visitor: VisitorId,
+    /// Their bureau code, for the heading.
+    pub code: String,
+    /// The record as it was read, to tell what the person changed.
+    pub original: VisitorDraft,
+    /// The form, prefilled.
+    pub form: VisitorForm,
+}
+
+impl VisitorEdit {
+    /// True when something was changed and not yet saved.
+    pub fn has_changes(&self) -> bool {
+        self.form.draft != self.original
+    }
+}
+
+impl Desk {
+    /// Opens the open card's record in the visitor form, prefilled; a correction left unsaved
+    /// for the same person comes back as it was.
+    pub(super) fn edit_visitor(&mut self) -> db::Result<()> {
+        let Some(card) = self.card.as_ref() else {
+            return Ok(());
+        };
+        if card.visitor.restricted {
+            // Fields this role does not see would be written back as unanswered.
+            return Err(db::Error::Forbidden(
+                crate::domain::access::Permission::SeeCard,
+            ));
+        }
+        let visitor = card.visitor.id;
+        let kept = self
+            .visitor_edit
+            .as_ref()
+            .is_some_and(|edit| edit.visitor == visitor && edit.has_changes());
+        if !kept {
+            let original = VisitorDraft::from_details(&card.visitor.details);
+            self.visitor_edit = Some(VisitorEdit {
+                visitor,
+                code: card.visitor.code.clone(),
+                form: VisitorForm {
+                    draft: original.clone(),
+                    ..VisitorForm::default()
+                },
+                original,
+            });
+        }
+        self.screen = Screen::EditVisitor;
+        self.focus_form = true;
+        Ok(())
+    }
+
+    /// Validates the correction like a registration and stores it; the card shows the record
+    /// as it now is, with who changed it and when.
+    pub(super) fn save_visitor_edit(&mut self) -> db::Result<()> {
+        let today = self.now().date();
+        let (Some(actor), Some(edit)) = (self.actor(), self.visitor_edit.as_mut()) else {
+            return Ok(());
+        };
+        let new = match edit.form.draft.validate(today) {
+            Ok(new) => new,
+            Err(errors) => {
+                edit.form.errors = errors;
+                return Ok(());
+            }
+        };
+        let (visitor, code) = (edit.visitor, edit.code.clone());
+        let now = self.now();
+        let changed = match visitors::update(&mut self.db, &actor, visitor, &new, now) {
+            Err(db::Error::Invalid(errors)) => {
+                if let Some(edit) = self.visitor_edit.as_mut() {
+                    edit.form.errors = errors;
+                }
+                return Ok(());
+            }
+            other => other?,
+        };
+        self.visitor_edit = None;
+        self.notice = Some(if changed.is_empty() {
+            Notice::Saved("notice.nothing_changed", code)
+        } else {
+            Notice::Saved("notice.visitor_corrected", code)
+        });
+        self.try_run(Command::OpenVisitor(visitor))?;
+        self.screen = Screen::Desk;
+        self.focus_search = true;
+        Ok(())
+    }
+}

@@ -1,0 +1,287 @@
+//! Correcting the record (issue 14): a visitor's record corrected through the library and
+//! through the card, with consents added as new records and the trail naming the fields.
+
+use bureau_desk::app::Screen;
+use bureau_desk::db::{self, Database, audit, consents, referrals, staff, visitors, visits};
+use bureau_desk::domain::referrals::ReferralDraft;
+use bureau_desk::domain::{
+    Actor, Answer, ConsentScope, NewVisit, OrganisationId, Role, ServiceLine, ServiceTypeId,
+    VisitorDraft, VisitorId,
+};
+use chrono::{NaiveDate, NaiveDateTime};
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+
+use crate::ui::{Setup, count, desk_with_a_visit, tr, type_into};
+
+fn ok<T>(result: db::Result<T>) -> T {
+    result.unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 10, d).unwrap_or_else(|| panic!("day {d}"))
+}
+
+fn at(d: u32, hour: u32) -> NaiveDateTime {
+    day(d).and_hms_opt(hour, 0, 0).unwrap_or_default()
+}
+
+/// A person registered without consent to share, with a visit and a referral from it.
+fn registered(db: &mut Database, desk: &Actor) -> (VisitorId, bureau_desk::domain::VisitId) {
+    let new = VisitorDraft {
+        given_name: "Зорница".into(),
+        family_name: "Кварцова".into(),
+        consents: vec![ConsentScope::Registration],
+        ..Default::default()
+    }
+    .validate(day(2))
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let id = ok(visitors::insert(db, desk, &new, "2026-10-02T09:00")).id;
+    let visit = NewVisit {
+        visitor: Some(id),
+        at: at(2, 10),
+        staff: desk.staff_id,
+        language: "bg".into(),
+        interpreter: false,
+        duration_minutes: None,
+        services: vec![ServiceLine {
+            service_type: ServiceTypeId(1),
+            provider: OrganisationId(1),
+        }],
+        notes: String::new(),
+    };
+    let visit = ok(visits::insert(db, desk, &visit, "2026-10-02T10:00"));
+    let referral = ReferralDraft {
+        visit: Some(visit),
+        organisation: Some(OrganisationId(1)),
+        service_type: Some(ServiceTypeId(2)),
+        ..Default::default()
+    }
+    .validate(day(2))
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    ok(referrals::insert_referral(db, desk, &referral, at(2, 11)));
+    (id, visit)
+}
+
+/// A referral issued from `visit` at `when`, and its slip.
+fn slip_of_new_referral(
+    db: &mut Database,
+    desk: &Actor,
+    visit: bureau_desk::domain::VisitId,
+    when: NaiveDateTime,
+) -> bureau_desk::domain::slips::SlipData {
+    let referral = ReferralDraft {
+        visit: Some(visit),
+        organisation: Some(OrganisationId(1)),
+        service_type: Some(ServiceTypeId(2)),
+        ..Default::default()
+    }
+    .validate(when.date())
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let id = ok(referrals::insert_referral(db, desk, &referral, when));
+    ok(referrals::referral_slip(db, desk, id, when))
+}
+
+#[test]
+fn a_corrected_record_reads_back_is_found_by_its_new_name_and_names_its_fields_in_the_trail() {
+    let mut db = ok(Database::open_in_memory());
+    let maria = ok(staff::insert(
+        &mut db,
+        "Мария",
+        Role::Coordinator,
+        "2026-10-01T09:00",
+    ))
+    .actor();
+    let (person, visit) = registered(&mut db, &maria);
+    let slip = slip_of_new_referral(&mut db, &maria, visit, at(3, 9));
+    assert_eq!(slip.visitor_given_name, None, "no consent to share yet");
+
+    let before = ok(visitors::find(&mut db, &maria, person, "2026-10-20T09:00"));
+    assert_eq!(before.last_change, None);
+    let mut draft = VisitorDraft::from_details(&before.details);
+    assert_eq!(draft.given_name, "Зорница", "the form is prefilled");
+    draft.family_name = "Петрова".into();
+    draft.country_of_origin = Answer::Given("SY".into());
+    draft.phone = "0888 111 222".into();
+    draft.consents.push(ConsentScope::ShareWithReferrals);
+    draft.consent_date = "20.10.2026".into();
+    let corrected = draft.validate(day(20)).unwrap_or_else(|e| panic!("{e:?}"));
+    let changed = ok(visitors::update(
+        &mut db,
+        &maria,
+        person,
+        &corrected,
+        at(20, 10),
+    ));
+    assert_eq!(
+        changed,
+        ["family_name", "country_of_origin", "phone", "consents"]
+    );
+
+    let after = ok(visitors::find(&mut db, &maria, person, "2026-10-20T11:00"));
+    assert_eq!(after.details.family_name, "Петрова");
+    assert_eq!(after.details.country_of_origin, Answer::Given("SY".into()));
+    assert_eq!(after.details.phone, Answer::Given("0888 111 222".into()));
+    assert_eq!(
+        after.last_change,
+        Some(("2026-10-20T10:00".to_owned(), maria.staff_id))
+    );
+    // The search index follows the record: the new name is found, the old one is gone.
+    let codes = |db: &Database, query: &str| -> Vec<String> {
+        ok(visitors::search(db, &maria, query, 10))
+            .into_iter()
+            .map(|hit| hit.code)
+            .collect()
+    };
+    assert_eq!(codes(&db, "Петрова"), std::slice::from_ref(&after.code));
+    assert_eq!(codes(&db, "0888111222"), std::slice::from_ref(&after.code));
+    assert!(codes(&db, "Кварцова").is_empty());
+    // The consent is a new record, and the next slip carries the name.
+    let history = ok(consents::history(&db, &maria, person));
+    assert_eq!(history.len(), 2, "registration, then sharing: {history:?}");
+    let slip = slip_of_new_referral(&mut db, &maria, visit, at(20, 12));
+    assert_eq!(slip.visitor_given_name.as_deref(), Some("Зорница"));
+    // The trail names the fields, never the values.
+    let trail = ok(audit::entries(
+        &db,
+        &maria,
+        &audit::Filter {
+            action: Some(audit::Action::Update),
+            ..Default::default()
+        },
+        10,
+    ));
+    assert_eq!(trail.len(), 1);
+    assert_eq!(
+        trail[0].detail,
+        "fields=family_name,country_of_origin,phone,consents"
+    );
+    assert!(!trail[0].detail.contains("Петрова") && !trail[0].detail.contains("0888"));
+
+    // Unticking a consent withdraws it as a new record; saving what is there changes nothing.
+    let mut draft = VisitorDraft::from_details(&after.details);
+    draft
+        .consents
+        .retain(|c| *c != ConsentScope::ShareWithReferrals);
+    let withdrawn = draft.validate(day(21)).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        ok(visitors::update(
+            &mut db,
+            &maria,
+            person,
+            &withdrawn,
+            at(21, 9)
+        )),
+        ["consents"]
+    );
+    assert_eq!(ok(consents::history(&db, &maria, person)).len(), 3);
+    let same = VisitorDraft::from_details(
+        &ok(visitors::find(&mut db, &maria, person, "2026-10-21T10:00")).details,
+    )
+    .validate(day(21))
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(ok(visitors::update(&mut db, &maria, person, &same, at(21, 10))).is_empty());
+}
+
+#[test]
+fn only_a_role_that_sees_the_whole_card_may_correct_it() {
+    let mut db = ok(Database::open_in_memory());
+    let maria = ok(staff::insert(
+        &mut db,
+        "Мария",
+        Role::Desk,
+        "2026-10-01T09:00",
+    ))
+    .actor();
+    let (person, _) = registered(&mut db, &maria);
+    let record = ok(visitors::find(&mut db, &maria, person, "2026-10-03T09:00")).details;
+    for role in [Role::Volunteer, Role::Partner] {
+        let someone = Actor {
+            role,
+            organisation: (role == Role::Partner).then_some(OrganisationId(1)),
+            ..maria
+        };
+        assert!(matches!(
+            visitors::update(&mut db, &someone, person, &record, at(3, 10)),
+            Err(db::Error::Forbidden(_))
+        ));
+    }
+}
+
+#[test]
+fn the_card_corrects_its_record_with_ctrl_e_and_says_who_changed_it() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::EditVisitor);
+    assert!(h.query_by_label(&tr("visitor_form.edit_title")).is_some());
+    let family = tr("visitor.family_name");
+    assert_eq!(
+        h.state()
+            .desk
+            .visitor_edit
+            .as_ref()
+            .map(|e| e.form.draft.family_name.clone()),
+        Some("Коваленко".to_owned()),
+        "prefilled"
+    );
+    // A bad birth year is refused like at registration, and nothing is lost.
+    type_into(h, &tr("visitor.birth"), "3000");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::EditVisitor, "refused");
+    h.state_mut()
+        .desk
+        .visitor_edit
+        .as_mut()
+        .unwrap_or_else(|| panic!("the correction"))
+        .form
+        .draft
+        .birth = "1991".into();
+    h.get_by_label(&family).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label(&family).type_text("Шевченко");
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Desk);
+    let card = h
+        .state()
+        .desk
+        .card
+        .clone()
+        .unwrap_or_else(|| panic!("the card"));
+    assert_eq!(card.visitor.details.family_name, "Шевченко");
+    assert!(card.visitor.last_change.is_some());
+    let (at, by) = card
+        .visitor
+        .last_change
+        .clone()
+        .unwrap_or_else(|| panic!("changed"));
+    let when = bureau_desk::domain::parse_stamp(&at)
+        .map(|at| bureau_desk::domain::format_date_time(at, "bg"))
+        .unwrap_or_default();
+    let who = h.state().desk.staff_name(by).to_owned();
+    let said = bureau_desk::translate("bg", "card.changed", &[("when", &when), ("who", &who)]);
+    assert!(h.query_by_label(&said).is_some(), "{said}");
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM visitors WHERE family_name = 'Шевченко' AND birth_year = 1991"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM audit_log WHERE action = 'update' AND detail = 'fields=family_name,birth'"
+        ),
+        1
+    );
+}
