@@ -195,6 +195,8 @@ CREATE TABLE visits (
     void_reason      TEXT NOT NULL DEFAULT '' CHECK (length(void_reason) <= 500)
 );
 CREATE INDEX visits_by_time ON visits (visited_at);
+-- The visits every figure counts: all but the voided ones.
+CREATE VIEW counted_visits AS SELECT * FROM visits WHERE voided_at IS NULL;
 CREATE INDEX visits_by_visitor ON visits (visitor_id, visited_at);
 
 -- The services rendered in a visit: each a type from the catalogue and who provided it.

@@ -237,6 +237,29 @@ fn check_row(role: Role) {
         may(Permission::Retention),
         "retention run",
     );
+    let record = ok(visitors::find(
+        &mut w.db,
+        &Actor {
+            role: Role::Admin,
+            ..actor
+        },
+        w.visitor,
+        NOW,
+    ))
+    .details;
+    let mut corrected = record.clone();
+    corrected.family_name = "Поправена".into();
+    allowed(
+        visitors::update(&mut w.db, &actor, w.visitor, &corrected, now),
+        may(Permission::Register) && may(Permission::SeeCard),
+        "correct a record",
+    );
+    // The visit was logged by someone else: voiding it takes the right to void any visit.
+    allowed(
+        visits::void(&mut w.db, &actor, w.visit, "logged in error", now),
+        may(Permission::VoidAnyVisit),
+        "void another's visit",
+    );
     // Last: erasing alone (a desk worker needs a coordinator's confirmation).
     allowed(
         erasure::erase(&mut w.db, &actor, w.visitor, None, now),

@@ -285,3 +285,204 @@ fn the_card_corrects_its_record_with_ctrl_e_and_says_who_changed_it() {
         1
     );
 }
+
+/// A file with two people: Зорница (one visit on the 2nd) and Олег, logged on the 5th and,
+/// unless `without_the_mistake`, logged again by mistake on the 8th.
+fn two_people(without_the_mistake: bool) -> (Database, Actor, Vec<bureau_desk::domain::VisitId>) {
+    let mut db = ok(Database::open_in_memory());
+    let maria = ok(staff::insert(
+        &mut db,
+        "Мария",
+        Role::Desk,
+        "2026-10-01T09:00",
+    ))
+    .actor();
+    let (_, first) = registered(&mut db, &maria);
+    let oleg = VisitorDraft {
+        given_name: "Олег".into(),
+        birth: "1980".into(),
+        ..Default::default()
+    }
+    .validate(day(5))
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let oleg = ok(visitors::insert(&mut db, &maria, &oleg, "2026-10-05T09:00")).id;
+    let mut ids = vec![first];
+    let days: &[u32] = if without_the_mistake { &[5] } else { &[5, 8] };
+    for d in days {
+        let visit = NewVisit {
+            visitor: Some(oleg),
+            at: at(*d, 10),
+            staff: maria.staff_id,
+            language: "ru".into(),
+            interpreter: true,
+            duration_minutes: Some(30),
+            services: vec![
+                ServiceLine {
+                    service_type: ServiceTypeId(2),
+                    provider: OrganisationId(1),
+                },
+                ServiceLine {
+                    service_type: ServiceTypeId(3),
+                    provider: OrganisationId(1),
+                },
+            ],
+            notes: String::new(),
+        };
+        ids.push(ok(visits::insert(
+            &mut db,
+            &maria,
+            &visit,
+            &format!("2026-10-{d:02}T10:00"),
+        )));
+    }
+    (db, maria, ids)
+}
+
+#[test]
+fn a_voided_visit_leaves_every_figure_as_if_never_logged_and_stays_on_the_card_and_in_the_trail() {
+    use bureau_desk::db::figures;
+    use bureau_desk::domain::figures::Period;
+    let october = Period::month(2026, 10).unwrap_or_else(|| panic!("a month"));
+    let (mut db, maria, ids) = two_people(false);
+    let mistake = ids[2];
+    // Figures are read as a coordinator would.
+    let reader = |actor: &Actor| Actor {
+        role: Role::Coordinator,
+        ..*actor
+    };
+    let before = ok(figures::compute(&db, &reader(&maria), october));
+    assert_eq!(before.visits, 3);
+
+    // A reason is required; someone else at the desk may not void Мария's visit.
+    assert!(matches!(
+        visits::void(&mut db, &maria, mistake, "  ", at(9, 9)),
+        Err(db::Error::Invalid(_))
+    ));
+    let georgi = ok(staff::insert(
+        &mut db,
+        "Георги",
+        Role::Desk,
+        "2026-10-01T09:00",
+    ))
+    .actor();
+    assert!(matches!(
+        visits::void(&mut db, &georgi, mistake, "logged twice", at(9, 9)),
+        Err(db::Error::Forbidden(_))
+    ));
+    ok(visits::void(
+        &mut db,
+        &maria,
+        mistake,
+        "logged twice",
+        at(9, 10),
+    ));
+    assert!(matches!(
+        visits::void(&mut db, &maria, mistake, "again", at(9, 11)),
+        Err(db::Error::NotFound)
+    ));
+
+    let (never, never_actor, _) = two_people(true);
+    let expected = ok(figures::compute(&never, &reader(&never_actor), october));
+    assert_eq!(
+        ok(figures::compute(&db, &reader(&maria), october)),
+        expected
+    );
+    assert_eq!(
+        ok(figures::records(&db, &reader(&maria), october, b"key")).len(),
+        ok(figures::records(
+            &never,
+            &reader(&never_actor),
+            october,
+            b"key"
+        ))
+        .len()
+    );
+    // Still on the card, marked, and out of the day's list.
+    let oleg = ok(visits::for_visitor(&db, &maria, VisitorId(2)));
+    assert_eq!(oleg.len(), 2);
+    let voided = oleg
+        .iter()
+        .find(|v| v.id == mistake)
+        .and_then(|v| v.voided.clone())
+        .unwrap_or_else(|| panic!("voided, not deleted"));
+    assert_eq!(
+        (voided.by, voided.reason.as_str()),
+        (maria.staff_id, "logged twice")
+    );
+    assert!(ok(visits::on_day(&db, &maria, day(8))).is_empty());
+    let desislava = ok(staff::insert(
+        &mut db,
+        "Десислава",
+        Role::Coordinator,
+        "2026-10-01T09:00",
+    ))
+    .actor();
+    let trail = ok(audit::entries(
+        &db,
+        &desislava,
+        &audit::Filter {
+            action: Some(audit::Action::Update),
+            ..Default::default()
+        },
+        10,
+    ));
+    assert_eq!(
+        trail
+            .iter()
+            .map(|e| (e.entity.as_str(), e.entity_id, e.detail.as_str()))
+            .collect::<Vec<_>>(),
+        [("visits", Some(mistake.0), "voided")]
+    );
+    // A coordinator may void any visit: Олег's last one goes, and he with it.
+    ok(visits::void(
+        &mut db,
+        &desislava,
+        ids[1],
+        "wrong card",
+        at(9, 12),
+    ));
+    let after = ok(figures::compute(&db, &reader(&maria), october));
+    assert_eq!((after.visits, after.unique_visitors), (1, 1));
+}
+
+#[test]
+fn a_visit_is_voided_from_the_card_with_a_reason_and_shown_struck_through() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    h.get_by_label(&tr("card.void")).click();
+    h.run();
+    assert!(h.query_by_label(&tr("card.void_explained")).is_some());
+    h.get_by_label(&tr("card.void_confirm")).click();
+    h.run();
+    assert!(
+        h.query_by_label(&bureau_desk::ui::widgets::problem_text(
+            bureau_desk::domain::Problem::Required,
+            "bg"
+        ))
+        .is_some(),
+        "a reason is asked for"
+    );
+    type_into(h, &tr("card.void_reason"), "записано на грешната карта");
+    h.get_by_label(&tr("card.void_confirm")).click();
+    h.run();
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM visits WHERE voided_at IS NOT NULL AND void_reason = 'записано на грешната карта'"
+        ),
+        1
+    );
+    assert_eq!(count(&path, "SELECT count(*) FROM counted_visits"), 0);
+    let card = h
+        .state()
+        .desk
+        .card
+        .clone()
+        .unwrap_or_else(|| panic!("the card"));
+    assert!(card.visits[0].voided.is_some(), "still on the card");
+    assert!(h.query_by_label(&tr("card.void")).is_none(), "voided once");
+}

@@ -2,8 +2,8 @@
 //! at registration. Consents are never edited: ticked or unticked, they become new records.
 
 use super::{Command, Desk, Notice, Screen, VisitorForm};
-use crate::db::{self, visitors};
-use crate::domain::{VisitorDraft, VisitorId};
+use crate::db::{self, visitors, visits};
+use crate::domain::{FieldError, VisitId, VisitorDraft, VisitorId};
 
 /// The correction of one person's record, kept while the desk is open (leaving the form and
 /// coming back to the same person brings back what was typed).
@@ -17,6 +17,17 @@ pub struct VisitorEdit {
     pub original: VisitorDraft,
     /// The form, prefilled.
     pub form: VisitorForm,
+}
+
+/// The reason being typed for voiding a visit on the open card.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VoidForm {
+    /// Which visit.
+    pub visit: Option<VisitId>,
+    /// The reason, as typed.
+    pub reason: String,
+    /// Problems from the last attempt.
+    pub errors: Vec<FieldError>,
 }
 
 impl VisitorEdit {
@@ -96,5 +107,30 @@ impl Desk {
         self.screen = Screen::Desk;
         self.focus_search = true;
         Ok(())
+    }
+
+    /// Voids the visit the reason was typed for; the card shows it struck through.
+    pub(super) fn void_visit(&mut self) -> db::Result<()> {
+        let (Some(actor), Some(visit)) = (self.actor(), self.void_form.visit) else {
+            return Ok(());
+        };
+        let now = self.now();
+        match visits::void(&mut self.db, &actor, visit, &self.void_form.reason, now) {
+            Err(db::Error::Invalid(errors)) => {
+                self.void_form.errors = errors;
+                return Ok(());
+            }
+            other => other?,
+        }
+        self.void_form = VoidForm::default();
+        let card = self
+            .card
+            .as_ref()
+            .map(|c| (c.visitor.id, c.visitor.code.clone()));
+        if let Some((visitor, code)) = card {
+            self.try_run(Command::OpenVisitor(visitor))?;
+            self.notice = Some(Notice::Saved("notice.visit_voided", code));
+        }
+        self.refresh_day()
     }
 }

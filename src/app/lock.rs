@@ -35,6 +35,7 @@ pub(super) struct Parked {
     card: Option<Card>,
     visitor_form: VisitorForm,
     visitor_edit: Option<super::VisitorEdit>,
+    void_form: super::VoidForm,
     visit_form: VisitForm,
     referral_form: ReferralForm,
     accompaniment_form: AccompanimentForm,
@@ -134,6 +135,7 @@ impl Desk {
             card: self.card.take(),
             visitor_form: std::mem::take(&mut self.visitor_form),
             visitor_edit: self.visitor_edit.take(),
+            void_form: std::mem::take(&mut self.void_form),
             visit_form: std::mem::take(&mut self.visit_form),
             referral_form: std::mem::take(&mut self.referral_form),
             accompaniment_form: std::mem::take(&mut self.accompaniment_form),
@@ -151,6 +153,7 @@ impl Desk {
         self.card = work.card;
         self.visitor_form = work.visitor_form;
         self.visitor_edit = work.visitor_edit;
+        self.void_form = work.void_form;
         self.visit_form = work.visit_form;
         self.referral_form = work.referral_form;
         self.accompaniment_form = work.accompaniment_form;

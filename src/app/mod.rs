@@ -17,7 +17,7 @@ pub mod session;
 pub use accounts::{RekeyForm, StaffForm};
 pub use audit_trail::{AUDIT_LIMIT, AuditScreen};
 pub use backups::{BackupState, BackupsScreen};
-pub use corrections::VisitorEdit;
+pub use corrections::{VisitorEdit, VoidForm};
 pub use lock::LockForm;
 pub use outcomes::UNDO_FOR;
 mod rights;
@@ -191,6 +191,10 @@ pub enum Command {
     EditVisitor,
     /// Validate and store the correction.
     SaveVisitorEdit,
+    /// Ask for the reason to void this visit of the open card (`None`: put the question away).
+    AskToVoid(Option<VisitId>),
+    /// Void the visit with the reason typed.
+    VoidVisit,
     /// Validate and save the referral form.
     SaveReferral,
     /// Open the accompaniment form for a visit.
@@ -530,6 +534,8 @@ pub struct Desk {
     pub slip_languages: (String, String),
     /// The correction of a person's record being typed, if any.
     pub visitor_edit: Option<VisitorEdit>,
+    /// The reason being typed for voiding a visit.
+    pub void_form: VoidForm,
     /// A file dialog the window should open (taken by the window).
     pub path_asked: Option<PathRequest>,
     /// The paper slips are printed on.
@@ -622,6 +628,7 @@ impl Desk {
             slip_languages: ("bg".to_owned(), "bg".to_owned()),
             path_asked: None,
             visitor_edit: None,
+            void_form: VoidForm::default(),
             slip_paper: Paper::from_setting(
                 &settings::get(&db, settings::SLIP_PAPER)?.unwrap_or_default(),
             ),
@@ -954,6 +961,13 @@ impl Desk {
             }
             Command::EditVisitor => self.edit_visitor()?,
             Command::SaveVisitorEdit => self.save_visitor_edit()?,
+            Command::AskToVoid(visit) => {
+                self.void_form = VoidForm {
+                    visit,
+                    ..VoidForm::default()
+                }
+            }
+            Command::VoidVisit => self.void_visit()?,
             Command::SaveVisitor => {
                 let Some(actor) = self.actor() else {
                     return Ok(());

@@ -17,10 +17,10 @@ use crate::domain::{Actor, format_stamp};
 
 /// The visits of the period, as a reusable subquery (`:from` / `:until` are local times).
 const PERIOD_VISITS: &str =
-    "SELECT * FROM visits WHERE visited_at >= :from AND visited_at < :until";
+    "SELECT * FROM counted_visits WHERE visited_at >= :from AND visited_at < :until";
 
 /// The people with a visit in the period.
-const PERIOD_PEOPLE: &str = "SELECT DISTINCT visitor_id AS id FROM visits
+const PERIOD_PEOPLE: &str = "SELECT DISTINCT visitor_id AS id FROM counted_visits
      WHERE visited_at >= :from AND visited_at < :until AND visitor_id IS NOT NULL";
 
 struct Bounds {
@@ -162,9 +162,9 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
     {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT p.country_of_origin, p.nationality, p.sex, p.birth_year, p.legal_status, p.preferred_language,
-                    (SELECT min(e.visited_at) FROM visits e WHERE e.visitor_id = s.id),
+                    (SELECT min(e.visited_at) FROM counted_visits e WHERE e.visitor_id = s.id),
                     CASE WHEN p.erased_at IS NOT NULL THEN
-                        (SELECT e.age_band FROM visits e WHERE e.visitor_id = s.id
+                        (SELECT e.age_band FROM counted_visits e WHERE e.visitor_id = s.id
                          AND e.visited_at >= :from AND e.visited_at < :until
                          ORDER BY e.visited_at DESC LIMIT 1) END
              FROM ({PERIOD_PEOPLE}) s JOIN visitors p ON p.id = s.id"
@@ -202,7 +202,7 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
     {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT v.visitor_id, v.visited_at, v.language, v.interpreter, v.duration_minutes,
-                    v.visitor_id IS NOT NULL AND EXISTS (SELECT 1 FROM visits e WHERE e.visitor_id = v.visitor_id
+                    v.visitor_id IS NOT NULL AND EXISTS (SELECT 1 FROM counted_visits e WHERE e.visitor_id = v.visitor_id
                         AND (e.visited_at < v.visited_at OR (e.visited_at = v.visited_at AND e.id < v.id)))
              FROM ({PERIOD_VISITS}) v"
         ))?;
@@ -436,7 +436,7 @@ pub fn records(db: &Database, actor: &Actor, period: Period, key: &[u8]) -> Resu
         "SELECT v.visitor_id, substr(v.visited_at, 1, 10), v.language, v.interpreter, v.duration_minutes,
                 (SELECT group_concat(t.code, ';') FROM services_rendered s JOIN service_types t ON t.id = s.service_type_id WHERE s.visit_id = v.id),
                 p.country_of_origin, p.sex, p.birth_year, p.legal_status,
-                EXISTS (SELECT 1 FROM visits e WHERE e.visitor_id = v.visitor_id
+                EXISTS (SELECT 1 FROM counted_visits e WHERE e.visitor_id = v.visitor_id
                         AND (e.visited_at < v.visited_at OR (e.visited_at = v.visited_at AND e.id < v.id))),
                 v.age_band
          FROM ({PERIOD_VISITS}) v LEFT JOIN visitors p ON p.id = v.visitor_id ORDER BY v.visited_at, v.id"

@@ -169,7 +169,8 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
                  ALTER TABLE visits ADD COLUMN voided_at TEXT;
                  ALTER TABLE visits ADD COLUMN voided_by INTEGER REFERENCES staff (id);
                  ALTER TABLE visits ADD COLUMN void_reason TEXT NOT NULL DEFAULT ''
-                     CHECK (length(void_reason) <= 500);",
+                     CHECK (length(void_reason) <= 500);
+                 CREATE VIEW counted_visits AS SELECT * FROM visits WHERE voided_at IS NULL;",
             )?;
             Ok(())
         }

@@ -1,20 +1,20 @@
 //! Visits and the services rendered in them.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{Connection, Row, named_params};
+use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
 use super::{Database, Error, Result, audit};
 use crate::domain::access::Permission;
 use crate::domain::{
     Actor, NewVisit, OrganisationId, ServiceTypeId, StaffId, Visit, VisitId, VisitService,
-    VisitorId, format_stamp, parse_stamp,
+    VisitorId, Voided, format_stamp, parse_stamp,
 };
 
 /// Columns of `Visit`; `first` is derived: no earlier visit by the same visitor. An anonymous
 /// visit links to nobody, so it counts as a first consultation.
 const VISIT_COLS: &str = "v.id, v.visitor_id, p.code, v.visited_at, v.staff_id, v.language, \
-     v.interpreter, v.duration_minutes, v.notes, \
-     v.visitor_id IS NULL OR NOT EXISTS (SELECT 1 FROM visits e WHERE e.visitor_id = v.visitor_id \
+     v.interpreter, v.duration_minutes, v.notes, v.voided_at, v.voided_by, v.void_reason, \
+     v.visitor_id IS NULL OR NOT EXISTS (SELECT 1 FROM counted_visits e WHERE e.visitor_id = v.visitor_id \
          AND (e.visited_at < v.visited_at OR (e.visited_at = v.visited_at AND e.id < v.id))) AS first";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Visit> {
@@ -31,7 +31,61 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Visit> {
         first: row.get("first")?,
         services: Vec::new(),
         notes: row.get("notes")?,
+        voided: match row.get::<_, Option<String>>("voided_at")? {
+            Some(at) => Some(Voided {
+                at,
+                by: StaffId(row.get("voided_by")?),
+                reason: row.get("void_reason")?,
+            }),
+            None => None,
+        },
     })
+}
+
+/// Voids a visit logged in error, with the reason: it stays for the audit trail and on the
+/// card (struck through), and leaves every figure. The one who logged it may void it; a
+/// coordinator or an administrator any visit. Never deleted.
+pub fn void(
+    db: &mut Database,
+    actor: &Actor,
+    visit: VisitId,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<()> {
+    actor.require(Permission::LogVisits)?;
+    let reason = crate::domain::visits::void_reason(reason).map_err(Error::Invalid)?;
+    let tx = db.conn.transaction()?;
+    let logged_by: Option<i64> = tx
+        .query_row(
+            "SELECT staff_id FROM audit_log
+             WHERE action = 'create' AND entity = 'visits' AND entity_id = ?1",
+            [visit.0],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    if logged_by != Some(actor.staff_id.0) {
+        actor.require(Permission::VoidAnyVisit)?;
+    }
+    let at = format_stamp(now);
+    let voided = tx.execute(
+        "UPDATE visits SET voided_at = ?2, voided_by = ?3, void_reason = ?4
+         WHERE id = ?1 AND voided_at IS NULL",
+        (visit.0, &at, actor.staff_id.0, &reason),
+    )?;
+    if voided == 0 {
+        return Err(Error::NotFound);
+    }
+    audit::record_with_detail(
+        &tx,
+        actor,
+        audit::Action::Update,
+        ("visits", Some(visit.0)),
+        "voided",
+        &at,
+    )?;
+    tx.commit()?;
+    Ok(())
 }
 
 /// Logs a visit and its services in one transaction (durable: `synchronous = FULL`).
@@ -137,7 +191,8 @@ pub fn on_day(db: &Database, actor: &Actor, day: NaiveDate) -> Result<Vec<Visit>
     );
     let mut stmt = db.conn.prepare_cached(&format!(
         "SELECT {VISIT_COLS} FROM visits v LEFT JOIN visitors p ON p.id = v.visitor_id
-         WHERE v.visited_at >= ?1 AND v.visited_at < ?2 ORDER BY v.visited_at, v.id"
+         WHERE v.visited_at >= ?1 AND v.visited_at < ?2 AND v.voided_at IS NULL
+         ORDER BY v.visited_at, v.id"
     ))?;
     let visits = stmt
         .query_map([start, end], from_row)?

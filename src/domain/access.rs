@@ -38,11 +38,13 @@ pub enum Permission {
     Erase,
     /// Review the retention limit and anonymise the people past it.
     Retention,
+    /// Void any visit, at any time (anyone may void the visits they logged themselves).
+    VoidAnyVisit,
 }
 
 impl Permission {
     /// Every permission, in the order of the matrix.
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Permission::SeeIdentity,
         Permission::SeeCard,
         Permission::Register,
@@ -58,6 +60,7 @@ impl Permission {
         Permission::SubjectAccess,
         Permission::Erase,
         Permission::Retention,
+        Permission::VoidAnyVisit,
     ];
 }
 

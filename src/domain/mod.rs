@@ -52,7 +52,7 @@ pub use visitors::{
     Answer, ConsentRecord, ConsentScope, LegalStatus, NewVisitor, Sex, Visitor, VisitorDraft,
     VisitorSummary,
 };
-pub use visits::{NewVisit, ServiceLine, Visit, VisitDraft, VisitService};
+pub use visits::{NewVisit, ServiceLine, Visit, VisitDraft, VisitService, Voided};
 
 macro_rules! id_type {
     ($(#[$doc:meta] $name:ident),* $(,)?) => {$(

@@ -189,6 +189,40 @@ pub struct Visit {
     pub services: Vec<VisitService>,
     /// Notes.
     pub notes: String,
+    /// Set when the visit was voided: it stays on the card, struck through, and counts nowhere.
+    pub voided: Option<Voided>,
+}
+
+/// Why and by whom a visit logged in error was voided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voided {
+    /// When, `YYYY-MM-DDTHH:MM`.
+    pub at: String,
+    /// Who voided it.
+    pub by: StaffId,
+    /// The reason, as typed.
+    pub reason: String,
+}
+
+/// The longest reason for voiding a visit, in characters.
+pub const MAX_VOID_REASON: usize = 500;
+
+/// Checks the reason typed for voiding a visit: required, one line, at most
+/// `MAX_VOID_REASON` characters.
+pub fn void_reason(typed: &str) -> Result<String, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let reason = clean_text("void_reason", typed, MAX_VOID_REASON, false, &mut errors);
+    if reason.is_empty() && errors.is_empty() {
+        errors.push(FieldError {
+            field: "void_reason",
+            problem: Problem::Required,
+        });
+    }
+    if errors.is_empty() {
+        Ok(reason)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -253,5 +287,27 @@ mod tests {
         fn validation_never_panics(date in "\\PC{0,12}", time in "\\PC{0,6}", duration in "\\PC{0,5}") {
             let _ = VisitDraft { date, time, duration, ..draft() }.validate(now());
         }
+
+        #[test]
+        fn a_void_reason_is_kept_only_when_it_is_one_line_of_visible_text(typed in "\\PC{0,600}|[ \t\n]{0,3}") {
+            match void_reason(&typed) {
+                Ok(reason) => {
+                    prop_assert!(!reason.is_empty());
+                    prop_assert!(reason.chars().count() <= MAX_VOID_REASON);
+                    prop_assert!(!reason.chars().any(char::is_control));
+                    prop_assert_eq!(reason.trim(), reason.as_str());
+                }
+                Err(errors) => prop_assert!(errors.iter().all(|e| e.field == "void_reason")),
+            }
+        }
+    }
+
+    #[test]
+    fn a_void_reason_is_required() {
+        assert!(void_reason("   ").is_err());
+        assert_eq!(
+            void_reason(" logged twice ").ok().as_deref(),
+            Some("logged twice")
+        );
     }
 }

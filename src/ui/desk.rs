@@ -525,7 +525,7 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
                 ui.label(RichText::new(t!("card.no_visits", locale = locale)).color(theme::MUTED));
             }
             for visit in &card.visits {
-                history_row(ui, desk, visit);
+                history_row(ui, desk, visit, commands);
                 for referral in card.referrals.iter().filter(|r| r.visit == visit.id) {
                     referral_row(ui, desk, referral, commands);
                 }
@@ -659,8 +659,9 @@ fn accompaniment_card_row(
     });
 }
 
-fn history_row(ui: &mut Ui, desk: &Desk, visit: &Visit) {
-    let locale = desk.locale.as_str();
+fn history_row(ui: &mut Ui, desk: &mut Desk, visit: &Visit, commands: &mut Vec<Command>) {
+    let locale = desk.locale.clone();
+    let locale = locale.as_str();
     let kind = if visit.first {
         "card.first"
     } else {
@@ -675,26 +676,88 @@ fn history_row(ui: &mut Ui, desk: &Desk, visit: &Visit) {
         .duration_minutes
         .map(|m| format!(" · {}", t!("card.minutes", locale = locale, minutes = m)))
         .unwrap_or_default();
-    ui.label(
-        RichText::new(format!(
-            "{} {} · {} · {}{interpreter}{duration} · {}",
-            format_date(visit.at.date(), locale),
-            visit.at.format("%H:%M"),
-            t!(kind, locale = locale),
-            name_of(languages(), &visit.language, locale),
-            desk.staff_name(visit.staff),
-        ))
-        .strong(),
-    );
+    // A voided visit stays on the card, struck through, with who voided it and why.
+    let struck = |text: RichText| {
+        if visit.voided.is_some() {
+            text.strikethrough().color(theme::MUTED)
+        } else {
+            text
+        }
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(struck(
+            RichText::new(format!(
+                "{} {} · {} · {}{interpreter}{duration} · {}",
+                format_date(visit.at.date(), locale),
+                visit.at.format("%H:%M"),
+                t!(kind, locale = locale),
+                name_of(languages(), &visit.language, locale),
+                desk.staff_name(visit.staff),
+            ))
+            .strong(),
+        ));
+        if visit.voided.is_none()
+            && desk.may(Permission::LogVisits)
+            && desk.void_form.visit != Some(visit.id)
+            && ui.small_button(t!("card.void", locale = locale)).clicked()
+        {
+            commands.push(Command::AskToVoid(Some(visit.id)));
+        }
+    });
     for service in &visit.services {
-        ui.label(format!(
+        ui.label(struck(RichText::new(format!(
             "   • {} — {}",
             desk.service_name(service.service_type),
             desk.provider_name(service.provider)
-        ));
+        ))));
     }
     if !visit.notes.is_empty() {
         name_label(ui, &visit.notes, theme::SMALL_SIZE);
     }
+    if let Some(voided) = &visit.voided {
+        let when = crate::domain::parse_stamp(&voided.at)
+            .map(|at| crate::domain::format_date_time(at, locale))
+            .unwrap_or_else(|| voided.at.clone());
+        ui.label(
+            RichText::new(t!(
+                "card.voided",
+                locale = locale,
+                when = when,
+                who = desk.staff_name(voided.by),
+                reason = voided.reason.as_str()
+            ))
+            .color(theme::ERROR),
+        );
+    }
+    if desk.void_form.visit == Some(visit.id) {
+        void_question(ui, desk, commands, locale);
+    }
     ui.add_space(4.0);
+}
+
+/// The reason asked before a visit is voided, with the buttons that void it or keep it.
+fn void_question(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>, locale: &str) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(t!("card.void_explained", locale = locale));
+        let errors = desk.void_form.errors.clone();
+        crate::ui::widgets::text_field(
+            ui,
+            &t!("card.void_reason", locale = locale),
+            &mut desk.void_form.reason,
+            &errors,
+            "void_reason",
+            locale,
+        );
+        ui.horizontal(|ui| {
+            if ui
+                .button(t!("card.void_confirm", locale = locale))
+                .clicked()
+            {
+                commands.push(Command::VoidVisit);
+            }
+            if ui.button(t!("card.void_keep", locale = locale)).clicked() {
+                commands.push(Command::AskToVoid(None));
+            }
+        });
+    });
 }
