@@ -257,7 +257,7 @@ fn check_row(role: Role) {
     // The visit was logged by someone else: voiding it takes the right to void any visit.
     allowed(
         visits::void(&mut w.db, &actor, w.visit, "logged in error", now),
-        may(Permission::VoidAnyVisit),
+        may(Permission::CorrectAnyVisit),
         "void another's visit",
     );
     // Last: erasing alone (a desk worker needs a coordinator's confirmation).

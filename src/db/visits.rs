@@ -65,7 +65,7 @@ pub fn void(
         .optional()?
         .flatten();
     if logged_by != Some(actor.staff_id.0) {
-        actor.require(Permission::VoidAnyVisit)?;
+        actor.require(Permission::CorrectAnyVisit)?;
     }
     let at = format_stamp(now);
     let voided = tx.execute(

@@ -38,8 +38,9 @@ pub enum Permission {
     Erase,
     /// Review the retention limit and anonymise the people past it.
     Retention,
-    /// Void any visit, at any time (anyone may void the visits they logged themselves).
-    VoidAnyVisit,
+    /// Correct or void any visit, at any time (anyone may void the visits they logged, and
+    /// correct them on the day they logged them).
+    CorrectAnyVisit,
 }
 
 impl Permission {
@@ -60,7 +61,7 @@ impl Permission {
         Permission::SubjectAccess,
         Permission::Erase,
         Permission::Retention,
-        Permission::VoidAnyVisit,
+        Permission::CorrectAnyVisit,
     ];
 }
 
