@@ -486,3 +486,156 @@ fn a_visit_is_voided_from_the_card_with_a_reason_and_shown_struck_through() {
     assert!(card.visits[0].voided.is_some(), "still on the card");
     assert!(h.query_by_label(&tr("card.void")).is_none(), "voided once");
 }
+
+#[test]
+fn a_visit_is_corrected_on_its_day_by_whoever_logged_it_and_by_a_coordinator_any_day() {
+    use bureau_desk::db::figures;
+    use bureau_desk::domain::figures::Period;
+    let october = Period::month(2026, 10).unwrap_or_else(|| panic!("a month"));
+    let (mut db, maria, ids) = two_people(false);
+    let on_the_5th = ids[1];
+    let coordinator = ok(staff::insert(
+        &mut db,
+        "Десислава",
+        Role::Coordinator,
+        "2026-10-01T09:00",
+    ))
+    .actor();
+    let georgi = ok(staff::insert(
+        &mut db,
+        "Георги",
+        Role::Desk,
+        "2026-10-01T09:00",
+    ))
+    .actor();
+    let logged = ok(visits::for_visitor(&db, &maria, VisitorId(2)))
+        .into_iter()
+        .find(|v| v.id == on_the_5th)
+        .unwrap_or_else(|| panic!("the visit"));
+    let mut corrected = NewVisit {
+        visitor: logged.visitor,
+        at: logged.at,
+        staff: logged.staff,
+        language: logged.language.clone(),
+        interpreter: logged.interpreter,
+        duration_minutes: Some(45),
+        services: vec![ServiceLine {
+            service_type: ServiceTypeId(2),
+            provider: OrganisationId(1),
+        }],
+        notes: logged.notes.clone(),
+    };
+    let services_before = ok(figures::compute(&db, &coordinator, october)).services_total;
+    // Not someone else at the desk, and not the one who logged it once the day is over.
+    assert!(matches!(
+        visits::correct(&mut db, &georgi, on_the_5th, &corrected, at(5, 15)),
+        Err(db::Error::Forbidden(_))
+    ));
+    assert!(matches!(
+        visits::correct(&mut db, &maria, on_the_5th, &corrected, at(6, 9)),
+        Err(db::Error::Forbidden(_))
+    ));
+    assert_eq!(
+        ok(visits::correct(
+            &mut db,
+            &maria,
+            on_the_5th,
+            &corrected,
+            at(5, 15)
+        )),
+        ["duration", "services"]
+    );
+    assert_eq!(
+        ok(figures::compute(&db, &coordinator, october)).services_total,
+        services_before - 1
+    );
+    // A coordinator, days later; then nothing to change is nothing written.
+    corrected.interpreter = false;
+    assert_eq!(
+        ok(visits::correct(
+            &mut db,
+            &coordinator,
+            on_the_5th,
+            &corrected,
+            at(20, 9)
+        )),
+        ["interpreter"]
+    );
+    assert!(
+        ok(visits::correct(
+            &mut db,
+            &coordinator,
+            on_the_5th,
+            &corrected,
+            at(20, 10)
+        ))
+        .is_empty()
+    );
+    let trail: Vec<String> = ok(audit::entries(
+        &db,
+        &coordinator,
+        &audit::Filter {
+            action: Some(audit::Action::Update),
+            ..Default::default()
+        },
+        10,
+    ))
+    .into_iter()
+    .map(|e| e.detail)
+    .collect();
+    assert_eq!(trail, ["fields=interpreter", "fields=duration,services"]);
+    // A voided visit is not corrected.
+    ok(visits::void(
+        &mut db,
+        &coordinator,
+        on_the_5th,
+        "logged in error",
+        at(20, 11),
+    ));
+    assert!(matches!(
+        visits::correct(&mut db, &coordinator, on_the_5th, &corrected, at(20, 12)),
+        Err(db::Error::NotFound)
+    ));
+}
+
+#[test]
+fn a_visit_is_corrected_from_the_card_in_its_own_form() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    h.get_by_label(&tr("card.correct")).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::VisitForm);
+    assert!(h.query_by_label(&tr("visit_form.correct_title")).is_some());
+    assert_eq!(
+        h.state().desk.visit_form.draft.services.len(),
+        1,
+        "prefilled"
+    );
+    type_into(h, &tr("visit_form.duration"), "45");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Desk);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM visits WHERE duration_minutes = 45"
+        ),
+        1
+    );
+    assert_eq!(
+        count(&path, "SELECT count(*) FROM visits"),
+        1,
+        "corrected, not added"
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM audit_log WHERE action = 'update' AND detail = 'fields=duration'"
+        ),
+        1
+    );
+}

@@ -1,9 +1,11 @@
 //! Correcting the record: a registered person's card edited with the same form and checks as
 //! at registration. Consents are never edited: ticked or unticked, they become new records.
 
-use super::{Command, Desk, Notice, Screen, VisitorForm};
+use super::{Command, Desk, Notice, Screen, VisitForm, VisitorForm, drafts};
 use crate::db::{self, visitors, visits};
-use crate::domain::{FieldError, VisitId, VisitorDraft, VisitorId};
+use crate::domain::{
+    FieldError, ServiceLine, VisitDraft, VisitId, VisitorDraft, VisitorId, format_date,
+};
 
 /// The correction of one person's record, kept while the desk is open (leaving the form and
 /// coming back to the same person brings back what was typed).
@@ -130,6 +132,87 @@ impl Desk {
         if let Some((visitor, code)) = card {
             self.try_run(Command::OpenVisitor(visitor))?;
             self.notice = Some(Notice::Saved("notice.visit_voided", code));
+        }
+        self.refresh_day()
+    }
+
+    /// Opens a visit of the card in the visit form, prefilled, to correct it. Unsaved work in
+    /// the visit form comes back first (and says when it is not this visit).
+    pub(super) fn start_visit_correction(&mut self, visit: VisitId) {
+        if drafts::visit_form_has_work(&self.visit_form) {
+            self.visit_form.reopened = true;
+            self.visit_form.for_someone_else = self.visit_form.correcting != Some(visit);
+            self.screen = Screen::VisitForm;
+            self.focus_form = true;
+            return;
+        }
+        let Some(card) = self.card.as_ref() else {
+            return;
+        };
+        let Some(logged) = card.visits.iter().find(|v| v.id == visit) else {
+            return;
+        };
+        self.visit_form = VisitForm {
+            draft: VisitDraft {
+                visitor: logged.visitor,
+                date: format_date(logged.at.date(), "bg"),
+                time: logged.at.format("%H:%M").to_string(),
+                staff: Some(logged.staff),
+                language: logged.language.clone(),
+                interpreter: logged.interpreter,
+                duration: logged
+                    .duration_minutes
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
+                services: logged
+                    .services
+                    .iter()
+                    .map(|s| ServiceLine {
+                        service_type: s.service_type,
+                        provider: s.provider,
+                    })
+                    .collect(),
+                notes: logged.notes.clone(),
+            },
+            visitor: Some((card.visitor.code.clone(), card.visitor.full_name())),
+            provider: logged.services.first().map(|s| s.provider),
+            correcting: Some(visit),
+            ..VisitForm::default()
+        };
+        self.screen = Screen::VisitForm;
+        self.focus_form = true;
+    }
+
+    /// Validates the corrected visit like a new one and stores it.
+    pub(super) fn save_visit_correction(&mut self) -> db::Result<()> {
+        let (Some(actor), Some(visit)) = (self.actor(), self.visit_form.correcting) else {
+            return Ok(());
+        };
+        let now = self.now();
+        let corrected = match self.visit_form.draft.validate(now) {
+            Ok(corrected) => corrected,
+            Err(errors) => {
+                self.visit_form.errors = errors;
+                return Ok(());
+            }
+        };
+        let changed = visits::correct(&mut self.db, &actor, visit, &corrected, now)?;
+        let code = self
+            .visit_form
+            .visitor
+            .as_ref()
+            .map(|(code, _)| code.clone())
+            .unwrap_or_default();
+        self.discard_draft(db::drafts::DraftForm::Visit)?;
+        self.notice = Some(if changed.is_empty() {
+            Notice::Saved("notice.nothing_changed", code)
+        } else {
+            Notice::Saved("notice.visit_corrected", code)
+        });
+        self.screen = Screen::Desk;
+        self.focus_search = true;
+        if let Some(visitor) = corrected.visitor {
+            self.try_run(Command::OpenVisitor(visitor))?;
         }
         self.refresh_day()
     }

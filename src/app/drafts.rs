@@ -46,6 +46,10 @@ struct KeptVisit {
     draft: VisitDraft,
     visitor: Option<(String, String)>,
     provider: Option<OrganisationId>,
+    /// The visit being corrected, when the form corrects one (drafts before version 7 have
+    /// none).
+    #[serde(default)]
+    correcting: Option<VisitId>,
 }
 
 /// True when the new-visitor form holds something typed.
@@ -130,6 +134,7 @@ impl Desk {
             draft: self.visit_form.draft.clone(),
             visitor: self.visit_form.visitor.clone(),
             provider: self.visit_form.provider,
+            correcting: self.visit_form.correcting,
         });
         if visit != self.kept.visit {
             let about = self.visit_form.draft.visitor;
@@ -226,6 +231,7 @@ impl Desk {
                 draft: kept.draft.clone(),
                 visitor: kept.visitor.clone(),
                 provider: kept.provider,
+                correcting: kept.correcting,
                 ..VisitForm::default()
             };
             self.kept.visit = Some(kept);

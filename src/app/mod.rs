@@ -195,6 +195,8 @@ pub enum Command {
     AskToVoid(Option<VisitId>),
     /// Void the visit with the reason typed.
     VoidVisit,
+    /// Open this visit of the card in the visit form, to correct it.
+    CorrectVisit(VisitId),
     /// Validate and save the referral form.
     SaveReferral,
     /// Open the accompaniment form for a visit.
@@ -346,6 +348,8 @@ pub struct VisitForm {
     /// The draft reopened is for another person or visit than the one just chosen: the form
     /// says so, so nothing is logged on the wrong card.
     pub for_someone_else: bool,
+    /// The logged visit this form corrects (`None`: a new visit).
+    pub correcting: Option<VisitId>,
 }
 
 /// The referral form.
@@ -989,7 +993,8 @@ impl Desk {
             }
             Command::StartVisit(visitor) if drafts::visit_form_has_work(&self.visit_form) => {
                 self.visit_form.reopened = true;
-                self.visit_form.for_someone_else = self.visit_form.draft.visitor != visitor;
+                self.visit_form.for_someone_else = self.visit_form.draft.visitor != visitor
+                    || self.visit_form.correcting.is_some();
                 self.screen = Screen::VisitForm;
                 self.focus_form = true;
             }
@@ -1035,6 +1040,10 @@ impl Desk {
                 if index < self.visit_form.draft.services.len() {
                     self.visit_form.draft.services.remove(index);
                 }
+            }
+            Command::CorrectVisit(visit) => self.start_visit_correction(visit),
+            Command::SaveVisit if self.visit_form.correcting.is_some() => {
+                self.save_visit_correction()?
             }
             Command::SaveVisit => {
                 let Some(actor) = self.actor() else {

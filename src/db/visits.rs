@@ -55,16 +55,7 @@ pub fn void(
     actor.require(Permission::LogVisits)?;
     let reason = crate::domain::visits::void_reason(reason).map_err(Error::Invalid)?;
     let tx = db.conn.transaction()?;
-    let logged_by: Option<i64> = tx
-        .query_row(
-            "SELECT staff_id FROM audit_log
-             WHERE action = 'create' AND entity = 'visits' AND entity_id = ?1",
-            [visit.0],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
-    if logged_by != Some(actor.staff_id.0) {
+    if logged(&tx, visit)?.is_none_or(|(by, _)| by != actor.staff_id.0) {
         actor.require(Permission::CorrectAnyVisit)?;
     }
     let at = format_stamp(now);
@@ -86,6 +77,138 @@ pub fn void(
     )?;
     tx.commit()?;
     Ok(())
+}
+
+/// Who logged a visit, and when (`YYYY-MM-DD…`), from the audit trail's entry of its creation.
+fn logged(conn: &Connection, visit: VisitId) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT staff_id, at FROM audit_log
+             WHERE action = 'create' AND entity = 'visits' AND entity_id = ?1",
+            [visit.0],
+            |r| {
+                Ok(r.get::<_, Option<i64>>(0)?
+                    .zip(Some(r.get::<_, String>(1)?)))
+            },
+        )
+        .optional()?
+        .flatten())
+}
+
+/// Corrects a visit: its day and time, who saw the visitor, the language, the interpreter, the
+/// duration, the notes and the services with their providers (the person stays: a visit on
+/// the wrong card is voided). The one who logged it may correct it on the day they logged
+/// it; a coordinator or an administrator any visit, any day. A voided visit is not corrected.
+/// The audit trail gets the names of the fields changed; returns them (empty: nothing changed).
+pub fn correct(
+    db: &mut Database,
+    actor: &Actor,
+    visit: VisitId,
+    corrected: &NewVisit,
+    now: NaiveDateTime,
+) -> Result<Vec<&'static str>> {
+    actor.require(Permission::LogVisits)?;
+    if !actor.sees_every_visit()
+        && corrected
+            .services
+            .iter()
+            .any(|s| Some(s.provider) != actor.organisation)
+    {
+        return Err(Error::Forbidden(Permission::LogVisits));
+    }
+    let today = now.date().to_string();
+    let tx = db.conn.transaction()?;
+    let own_today = logged(&tx, visit)?
+        .is_some_and(|(by, at)| by == actor.staff_id.0 && at.starts_with(&today));
+    if !own_today {
+        actor.require(Permission::CorrectAnyVisit)?;
+    }
+    let mut before = tx
+        .query_row(
+            &format!(
+                "SELECT {VISIT_COLS} FROM visits v LEFT JOIN visitors p ON p.id = v.visitor_id
+                 WHERE v.id = ?1 AND v.voided_at IS NULL"
+            ),
+            [visit.0],
+            from_row,
+        )
+        .optional()?
+        .ok_or(Error::NotFound)?;
+    before.services = tx
+        .prepare_cached(
+            "SELECT service_type_id, provider_id FROM services_rendered WHERE visit_id = ?1 ORDER BY id",
+        )?
+        .query_map([visit.0], |r| {
+            Ok(VisitService {
+                service_type: ServiceTypeId(r.get(0)?),
+                provider: OrganisationId(r.get(1)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let lines = |services: &[VisitService]| -> Vec<(i64, i64)> {
+        services
+            .iter()
+            .map(|s| (s.service_type.0, s.provider.0))
+            .collect()
+    };
+    let new_lines: Vec<(i64, i64)> = corrected
+        .services
+        .iter()
+        .map(|s| (s.service_type.0, s.provider.0))
+        .collect();
+    let changed: Vec<&'static str> = [
+        ("at", before.at != corrected.at),
+        ("staff", before.staff != corrected.staff),
+        ("language", before.language != corrected.language),
+        ("interpreter", before.interpreter != corrected.interpreter),
+        (
+            "duration",
+            before.duration_minutes != corrected.duration_minutes,
+        ),
+        ("notes", before.notes != corrected.notes),
+        ("services", lines(&before.services) != new_lines),
+    ]
+    .into_iter()
+    .filter_map(|(field, changed)| changed.then_some(field))
+    .collect();
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    tx.prepare_cached(
+        "UPDATE visits SET visited_at = :at, staff_id = :staff, language = :language,
+             interpreter = :interpreter, duration_minutes = :duration, notes = :notes
+         WHERE id = :id",
+    )?
+    .execute(named_params! {
+        ":id": visit.0,
+        ":at": format_stamp(corrected.at),
+        ":staff": corrected.staff.0,
+        ":language": corrected.language,
+        ":interpreter": corrected.interpreter,
+        ":duration": corrected.duration_minutes,
+        ":notes": corrected.notes,
+    })?;
+    tx.execute(
+        "DELETE FROM services_rendered WHERE visit_id = ?1",
+        [visit.0],
+    )?;
+    let mut service = tx.prepare_cached(
+        "INSERT INTO services_rendered (visit_id, service_type_id, provider_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for (service_type, provider) in &new_lines {
+        service.execute((visit.0, service_type, provider))?;
+    }
+    drop(service);
+    audit::record_with_detail(
+        &tx,
+        actor,
+        audit::Action::Update,
+        ("visits", Some(visit.0)),
+        &format!("fields={}", changed.join(",")),
+        &format_stamp(now),
+    )?;
+    tx.commit()?;
+    Ok(changed)
 }
 
 /// Logs a visit and its services in one transaction (durable: `synchronous = FULL`).

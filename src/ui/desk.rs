@@ -696,12 +696,19 @@ fn history_row(ui: &mut Ui, desk: &mut Desk, visit: &Visit, commands: &mut Vec<C
             ))
             .strong(),
         ));
-        if visit.voided.is_none()
-            && desk.may(Permission::LogVisits)
-            && desk.void_form.visit != Some(visit.id)
-            && ui.small_button(t!("card.void", locale = locale)).clicked()
-        {
-            commands.push(Command::AskToVoid(Some(visit.id)));
+        if visit.voided.is_none() && desk.may(Permission::LogVisits) {
+            if ui
+                .small_button(t!("card.correct", locale = locale))
+                .on_hover_text(t!("card.correct_hint", locale = locale))
+                .clicked()
+            {
+                commands.push(Command::CorrectVisit(visit.id));
+            }
+            if desk.void_form.visit != Some(visit.id)
+                && ui.small_button(t!("card.void", locale = locale)).clicked()
+            {
+                commands.push(Command::AskToVoid(Some(visit.id)));
+            }
         }
     });
     for service in &visit.services {

@@ -17,7 +17,9 @@ const LINE_PROVIDER_WIDTH: f32 = 320.0;
 pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.clone();
     let locale = locale.as_str();
-    let title = if desk.visit_form.visitor.is_some() {
+    let title = if desk.visit_form.correcting.is_some() {
+        "visit_form.correct_title"
+    } else if desk.visit_form.visitor.is_some() {
         "visit_form.title"
     } else {
         "visit_form.title_anonymous"
