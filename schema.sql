@@ -225,7 +225,9 @@ CREATE TABLE referrals (
     status_changed_at TEXT,
     status_changed_by INTEGER REFERENCES staff (id),
     issued_by         INTEGER NOT NULL REFERENCES staff (id),
-    issued_at         TEXT NOT NULL
+    issued_at         TEXT NOT NULL,
+    reissued_as       INTEGER REFERENCES referrals (id) -- corrected after its slip was printed: cancelled,
+                                                  -- and counted as the referral that replaced it
 );
 CREATE INDEX referrals_by_visit ON referrals (visit_id);
 CREATE INDEX referrals_by_issue ON referrals (issued_at);

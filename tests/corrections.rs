@@ -639,3 +639,158 @@ fn a_visit_is_corrected_from_the_card_in_its_own_form() {
         1
     );
 }
+
+#[test]
+fn a_referral_is_corrected_in_place_until_printed_then_reissued_under_a_new_reference() {
+    use bureau_desk::db::figures;
+    use bureau_desk::db::referrals::ReferralCorrection;
+    use bureau_desk::domain::figures::Period;
+    use bureau_desk::domain::referrals::ReferralStatus;
+    let october = Period::month(2026, 10).unwrap_or_else(|| panic!("a month"));
+    let mut db = ok(Database::open_in_memory());
+    let maria = ok(staff::insert(
+        &mut db,
+        "Мария",
+        Role::Coordinator,
+        "2026-10-01T09:00",
+    ))
+    .actor();
+    let (person, _) = registered(&mut db, &maria);
+    let issued = ok(referrals::referrals_for_visitor(&db, &maria, person))[0].clone();
+    let draft = |organisation: i64, reason: &str| {
+        ReferralDraft {
+            visit: Some(issued.visit),
+            organisation: Some(OrganisationId(organisation)),
+            service_type: Some(issued.service_type),
+            reason: reason.into(),
+            follow_up: "09.10.2026".into(),
+            ..Default::default()
+        }
+        .validate(day(3))
+        .unwrap_or_else(|e| panic!("{e:?}"))
+    };
+    // Not printed yet: corrected where it is, same reference.
+    let first = draft(1, "документи за статут");
+    let done = ok(referrals::correct_referral(
+        &mut db,
+        &maria,
+        issued.id,
+        &first,
+        at(3, 9),
+    ));
+    assert!(
+        matches!(&done, ReferralCorrection::Corrected(fields) if fields.contains(&"reason")),
+        "{done:?}"
+    );
+    let now = ok(referrals::referrals_for_visitor(&db, &maria, person));
+    assert_eq!(
+        (now.len(), now[0].reference.as_str()),
+        (1, issued.reference.as_str())
+    );
+    assert_eq!(now[0].reason, "документи за статут");
+    // Printed, then corrected: the printed one is cancelled, a new reference carries the change.
+    ok(referrals::referral_slip(
+        &mut db,
+        &maria,
+        issued.id,
+        at(3, 10),
+    ));
+    let moved = draft(2, "документи за статут");
+    let ReferralCorrection::Reissued(new) = ok(referrals::correct_referral(
+        &mut db,
+        &maria,
+        issued.id,
+        &moved,
+        at(3, 11),
+    )) else {
+        panic!("reissued");
+    };
+    let all = ok(referrals::referrals_for_visitor(&db, &maria, person));
+    let old = all
+        .iter()
+        .find(|r| r.id == issued.id)
+        .unwrap_or_else(|| panic!("the printed one stays"));
+    let renewed = all
+        .iter()
+        .find(|r| r.id == new)
+        .unwrap_or_else(|| panic!("the new one"));
+    assert_eq!(old.status, ReferralStatus::Cancelled);
+    assert_ne!(renewed.reference, old.reference, "a reference of its own");
+    assert_eq!(renewed.organisation, OrganisationId(2));
+    let slip = ok(referrals::referral_slip(&mut db, &maria, new, at(3, 12)));
+    assert_eq!(slip.reference, renewed.reference);
+    // Counted once, and a cancelled one is corrected no more.
+    let figures = ok(figures::compute(&db, &maria, october));
+    assert_eq!(figures.referrals.total, 1);
+    assert!(matches!(
+        referrals::correct_referral(&mut db, &maria, issued.id, &first, at(3, 13)),
+        Err(db::Error::NotFound)
+    ));
+    let trail: Vec<String> = ok(audit::entries(&db, &maria, &audit::Filter::default(), 50))
+        .into_iter()
+        .filter(|e| e.entity == "referrals")
+        .map(|e| e.detail)
+        .collect();
+    assert!(
+        trail.contains(&format!("reissued as {}", renewed.reference)),
+        "{trail:?}"
+    );
+}
+
+#[test]
+fn a_referral_is_corrected_from_the_card() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    let visit = h
+        .state()
+        .desk
+        .card
+        .as_ref()
+        .and_then(|c| c.visits.first().map(|v| v.id))
+        .unwrap_or_else(|| panic!("a visit"));
+    h.state_mut()
+        .desk
+        .run(bureau_desk::app::Command::StartReferral(visit));
+    h.run();
+    let destination = h.state().desk.destinations.first().map(|o| o.id);
+    let service = h.state().desk.services.first().map(|s| s.id);
+    {
+        let form = &mut h.state_mut().desk.referral_form;
+        form.draft.organisation = destination;
+        form.draft.service_type = service;
+    }
+    h.state_mut()
+        .desk
+        .run(bureau_desk::app::Command::SaveReferral);
+    h.run();
+    // The visit's "Correct…" comes first, the referral's under it.
+    h.get_all_by_label(&tr("card.correct"))
+        .last()
+        .unwrap_or_else(|| panic!("the referral's button"))
+        .click();
+    h.run();
+    assert!(
+        h.query_by_label(&tr("referral_form.correct_title"))
+            .is_some()
+    );
+    type_into(h, &tr("referral_form.reason"), "поправена причина");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Desk);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM referrals WHERE reason = 'поправена причина'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(&path, "SELECT count(*) FROM referrals"),
+        1,
+        "not printed: in place"
+    );
+}

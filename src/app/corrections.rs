@@ -1,8 +1,12 @@
 //! Correcting the record: a registered person's card edited with the same form and checks as
 //! at registration. Consents are never edited: ticked or unticked, they become new records.
 
-use super::{Command, Desk, Notice, Screen, VisitForm, VisitorForm, drafts};
-use crate::db::{self, visitors, visits};
+use super::{
+    Command, Desk, Notice, ReferralForm, Screen, SlipTarget, VisitForm, VisitorForm, drafts,
+};
+use crate::db::referrals::{self, ReferralCorrection};
+use crate::db::{self, organisations, visitors, visits};
+use crate::domain::referrals::{ReferralDraft, ReferralId};
 use crate::domain::{
     FieldError, ServiceLine, VisitDraft, VisitId, VisitorDraft, VisitorId, format_date,
 };
@@ -215,5 +219,88 @@ impl Desk {
             self.try_run(Command::OpenVisitor(visitor))?;
         }
         self.refresh_day()
+    }
+
+    /// Opens an issued referral of the card in the referral form, prefilled, to correct it.
+    /// Unsaved work in the referral form comes back first.
+    pub(super) fn start_referral_correction(&mut self, id: ReferralId) -> db::Result<()> {
+        self.destinations = organisations::destinations(&self.db)?;
+        if drafts::referral_form_has_work(&self.referral_form) {
+            self.referral_form.reopened = true;
+            self.referral_form.for_someone_else = self.referral_form.correcting != Some(id);
+            self.screen = Screen::ReferralForm;
+            return Ok(());
+        }
+        let Some(issued) = self
+            .card
+            .as_ref()
+            .and_then(|card| card.referrals.iter().find(|r| r.id == id))
+            .cloned()
+        else {
+            return Ok(());
+        };
+        let (visitor, may_share) = self.card_for_visit(issued.visit);
+        self.referral_form = ReferralForm {
+            draft: ReferralDraft {
+                visit: Some(issued.visit),
+                organisation: Some(issued.organisation),
+                service_type: Some(issued.service_type),
+                reason: issued.reason.clone(),
+                appointment_date: issued
+                    .appointment_at
+                    .map(|at| format_date(at.date(), "bg"))
+                    .unwrap_or_default(),
+                appointment_time: issued
+                    .appointment_at
+                    .map(|at| at.format("%H:%M").to_string())
+                    .unwrap_or_default(),
+                follow_up: issued
+                    .follow_up_on
+                    .map(|day| format_date(day, "bg"))
+                    .unwrap_or_default(),
+            },
+            visitor,
+            may_share,
+            correcting: Some(id),
+            ..ReferralForm::default()
+        };
+        self.screen = Screen::ReferralForm;
+        Ok(())
+    }
+
+    /// Validates the corrected referral like a new one and stores it: in place until its slip
+    /// is printed, as a new referral (and a new slip to print) after.
+    pub(super) fn save_referral_correction(&mut self) -> db::Result<()> {
+        let (Some(actor), Some(id)) = (self.actor(), self.referral_form.correcting) else {
+            return Ok(());
+        };
+        let now = self.now();
+        let corrected = match self.referral_form.draft.validate(now.date()) {
+            Ok(corrected) => corrected,
+            Err(errors) => {
+                self.referral_form.errors = errors;
+                return Ok(());
+            }
+        };
+        let print = self.referral_form.print_after_save;
+        let done = referrals::correct_referral(&mut self.db, &actor, id, &corrected, now)?;
+        self.discard_draft(db::drafts::DraftForm::Referral)?;
+        let (notice, slip) = match done {
+            ReferralCorrection::Unchanged => ("notice.nothing_changed", id),
+            ReferralCorrection::Corrected(_) => ("notice.referral_corrected", id),
+            ReferralCorrection::Reissued(new) => ("notice.referral_reissued", new),
+        };
+        self.after_booking()?;
+        let reference = self
+            .card
+            .as_ref()
+            .and_then(|card| card.referrals.iter().find(|r| r.id == slip))
+            .map(|r| r.reference.clone())
+            .unwrap_or_default();
+        self.notice = Some(Notice::Saved(notice, reference));
+        if print {
+            self.try_run(Command::PrintSlip(SlipTarget::Referral(slip)))?;
+        }
+        Ok(())
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AccompanimentForm, Desk, Notice, ReferralForm, VisitForm, VisitorForm};
 use crate::db::{self, drafts, drafts::DraftForm};
-use crate::domain::referrals::{AccompanimentDraft, ReferralDraft};
+use crate::domain::referrals::{AccompanimentDraft, ReferralDraft, ReferralId};
 use crate::domain::{OrganisationId, VisitDraft, VisitId, VisitorDraft, VisitorId};
 
 /// How often the forms are compared with their kept drafts.
@@ -31,6 +31,9 @@ struct KeptReferral {
     draft: ReferralDraft,
     visitor: Option<(String, String)>,
     may_share: bool,
+    /// The referral being corrected, when the form corrects one.
+    #[serde(default)]
+    correcting: Option<ReferralId>,
 }
 
 /// The accompaniment form as kept: what was typed and its heading.
@@ -152,6 +155,7 @@ impl Desk {
             draft: self.referral_form.draft.clone(),
             visitor: self.referral_form.visitor.clone(),
             may_share: self.referral_form.may_share,
+            correcting: self.referral_form.correcting,
         });
         if referral != self.kept.referral {
             let about = self.visitor_of_visit(self.referral_form.draft.visit);
@@ -207,6 +211,7 @@ impl Desk {
                 draft: kept.draft.clone(),
                 visitor: kept.visitor.clone(),
                 may_share: kept.may_share,
+                correcting: kept.correcting,
                 ..ReferralForm::default()
             };
             self.kept.referral = Some(kept);

@@ -197,6 +197,8 @@ pub enum Command {
     VoidVisit,
     /// Open this visit of the card in the visit form, to correct it.
     CorrectVisit(VisitId),
+    /// Open this referral of the card in the referral form, to correct it.
+    CorrectReferral(ReferralId),
     /// Validate and save the referral form.
     SaveReferral,
     /// Open the accompaniment form for a visit.
@@ -372,6 +374,8 @@ pub struct ReferralForm {
     /// The draft reopened is for another person or visit than the one just chosen: the form
     /// says so, so nothing is logged on the wrong card.
     pub for_someone_else: bool,
+    /// The issued referral this form corrects (`None`: a new referral).
+    pub correcting: Option<ReferralId>,
 }
 
 /// The accompaniment form.
@@ -1089,7 +1093,8 @@ impl Desk {
                 if drafts::referral_form_has_work(&self.referral_form) =>
             {
                 self.referral_form.reopened = true;
-                self.referral_form.for_someone_else = self.referral_form.draft.visit != Some(visit);
+                self.referral_form.for_someone_else = self.referral_form.draft.visit != Some(visit)
+                    || self.referral_form.correcting.is_some();
                 self.destinations = organisations::destinations(&self.db)?;
                 self.screen = Screen::ReferralForm;
             }
@@ -1123,6 +1128,10 @@ impl Desk {
                 self.referral_form.draft.follow_up = format_date(today + Days::new(7), "bg");
                 self.destinations = organisations::destinations(&self.db)?;
                 self.screen = Screen::ReferralForm;
+            }
+            Command::CorrectReferral(referral) => self.start_referral_correction(referral)?,
+            Command::SaveReferral if self.referral_form.correcting.is_some() => {
+                self.save_referral_correction()?
             }
             Command::SaveReferral => {
                 let Some(actor) = self.actor() else {

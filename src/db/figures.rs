@@ -284,17 +284,17 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
         legal_assistance: with("legal"),
     };
 
-    let referral_base = "FROM referrals r WHERE r.issued_at >= :from AND r.issued_at < :until";
+    let referral_base = "FROM referrals r WHERE r.issued_at >= :from AND r.issued_at < :until AND r.reissued_as IS NULL";
     let referrals = ReferralFigures {
         total: one(conn, &format!("SELECT count(*) {referral_base}"), &b)?,
         by_destination: counts(
             conn,
-            "SELECT o.name_en, count(*) FROM referrals r JOIN organisations o ON o.id = r.organisation_id WHERE r.issued_at >= :from AND r.issued_at < :until GROUP BY o.id",
+            "SELECT o.name_en, count(*) FROM referrals r JOIN organisations o ON o.id = r.organisation_id WHERE r.issued_at >= :from AND r.issued_at < :until AND r.reissued_as IS NULL GROUP BY o.id",
             &b,
         )?,
         by_service: counts(
             conn,
-            "SELECT t.code, count(*) FROM referrals r JOIN service_types t ON t.id = r.service_type_id WHERE r.issued_at >= :from AND r.issued_at < :until GROUP BY t.code",
+            "SELECT t.code, count(*) FROM referrals r JOIN service_types t ON t.id = r.service_type_id WHERE r.issued_at >= :from AND r.issued_at < :until AND r.reissued_as IS NULL GROUP BY t.code",
             &b,
         )?,
         by_outcome: counts(

@@ -248,6 +248,139 @@ pub fn set_referral_status(
     Ok(ReferralStatus::from_code(&previous).unwrap_or(ReferralStatus::Issued))
 }
 
+/// What correcting a referral did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReferralCorrection {
+    /// Nothing differed; nothing was written.
+    Unchanged,
+    /// Its slip was never printed: corrected in place (these fields).
+    Corrected(Vec<&'static str>),
+    /// Its slip was printed: the printed one is cancelled and this referral, with a reference
+    /// of its own, carries the corrected details (a slip in someone's hand never changes).
+    Reissued(ReferralId),
+}
+
+/// Corrects an issued referral's destination, service, reason, appointment and follow-up
+/// day. Until its slip is printed it is corrected in place; after, it is cancelled and
+/// reissued under a new reference. One that has an outcome already is not corrected. The
+/// trail names the fields changed (or the two references), never their values.
+pub fn correct_referral(
+    db: &mut Database,
+    actor: &Actor,
+    id: ReferralId,
+    corrected: &NewReferral,
+    now: chrono::NaiveDateTime,
+) -> Result<ReferralCorrection> {
+    actor.require(Permission::Refer)?;
+    let tx = db.conn.transaction()?;
+    let before = tx
+        .query_row(
+            &format!(
+                "SELECT {REFERRAL_COLS} FROM referrals r JOIN visits v ON v.id = r.visit_id
+                 LEFT JOIN visitors p ON p.id = v.visitor_id WHERE r.id = ?1 AND r.status = 'issued'"
+            ),
+            [id.0],
+            referral_from_row,
+        )
+        .optional()?
+        .ok_or(Error::NotFound)?;
+    let changed: Vec<&'static str> = [
+        (
+            "organisation",
+            before.organisation != corrected.organisation,
+        ),
+        (
+            "service_type",
+            before.service_type != corrected.service_type,
+        ),
+        ("reason", before.reason != corrected.reason),
+        (
+            "appointment",
+            before.appointment_at != corrected.appointment_at,
+        ),
+        (
+            "follow_up",
+            before.follow_up_on != Some(corrected.follow_up_on),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(field, changed)| changed.then_some(field))
+    .collect();
+    if changed.is_empty() {
+        return Ok(ReferralCorrection::Unchanged);
+    }
+    let at = format_stamp(now);
+    let printed: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit_log
+             WHERE action = 'print' AND entity = 'referrals' AND entity_id = ?1)",
+        [id.0],
+        |r| r.get(0),
+    )?;
+    let done = if printed {
+        write_referral_status(&tx, id, ReferralStatus::Cancelled, actor.staff_id, now)?;
+        let renewed = NewReferral {
+            visit: before.visit,
+            ..corrected.clone()
+        };
+        let new = write_referral(&tx, actor.staff_id, &renewed, now)?;
+        tx.execute(
+            "UPDATE referrals SET reissued_as = ?2 WHERE id = ?1",
+            (id.0, new.0),
+        )?;
+        let reference: String = tx.query_row(
+            "SELECT reference FROM referrals WHERE id = ?1",
+            [new.0],
+            |r| r.get(0),
+        )?;
+        audit::record_with_detail(
+            &tx,
+            actor,
+            audit::Action::Update,
+            ("referrals", Some(id.0)),
+            &format!("reissued as {reference}"),
+            &at,
+        )?;
+        audit::record_with_detail(
+            &tx,
+            actor,
+            audit::Action::Create,
+            ("referrals", Some(new.0)),
+            &format!(
+                "reissue of {} fields={}",
+                before.reference,
+                changed.join(",")
+            ),
+            &at,
+        )?;
+        ReferralCorrection::Reissued(new)
+    } else {
+        tx.prepare_cached(
+            "UPDATE referrals SET organisation_id = :organisation, service_type_id = :service,
+                 reason = :reason, appointment_at = :appointment, follow_up_on = :follow_up
+             WHERE id = :id",
+        )?
+        .execute(named_params! {
+            ":id": id.0,
+            ":organisation": corrected.organisation.0,
+            ":service": corrected.service_type.0,
+            ":reason": corrected.reason,
+            ":appointment": corrected.appointment_at.map(format_stamp),
+            ":follow_up": corrected.follow_up_on.to_string(),
+        })?;
+        audit::record_with_detail(
+            &tx,
+            actor,
+            audit::Action::Update,
+            ("referrals", Some(id.0)),
+            &format!("fields={}", changed.join(",")),
+            &at,
+        )?;
+        ReferralCorrection::Corrected(changed)
+    };
+    tx.commit()?;
+    Ok(done)
+}
+
 /// Books an accompaniment in one transaction.
 pub fn insert_accompaniment(
     db: &mut Database,

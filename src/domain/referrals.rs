@@ -37,7 +37,9 @@ code_enum!(
 );
 
 /// A referral's row id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct ReferralId(pub i64);
 
 /// An accompaniment's row id.

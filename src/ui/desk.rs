@@ -601,6 +601,14 @@ fn referral_row(ui: &mut Ui, desk: &Desk, referral: &Referral, commands: &mut Ve
             ));
         }
         referral_status(ui, referral.status, locale);
+        if referral.status == ReferralStatus::Issued
+            && ui
+                .small_button(t!("card.correct", locale = locale))
+                .on_hover_text(t!("card.correct_referral_hint", locale = locale))
+                .clicked()
+        {
+            commands.push(Command::CorrectReferral(referral.id));
+        }
         if ui
             .small_button(t!("card.print", locale = locale))
             .on_hover_text(t!("card.print_hint", locale = locale))

@@ -14,11 +14,12 @@ pub fn referral_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command
     let services = desk.services.clone();
     let destinations = desk.destinations.clone();
     let form = &mut desk.referral_form;
-    form_heading(
-        ui,
-        &t!("referral_form.title", locale = locale),
-        form.visitor.as_ref(),
-    );
+    let title = if form.correcting.is_some() {
+        "referral_form.correct_title"
+    } else {
+        "referral_form.title"
+    };
+    form_heading(ui, &t!(title, locale = locale), form.visitor.as_ref());
     if !form.may_share {
         ui.colored_label(
             theme::STATUS_MISSED,
