@@ -250,7 +250,9 @@ CREATE TABLE accompaniments (
     status_changed_at    TEXT,
     status_changed_by    INTEGER REFERENCES staff (id),
     booked_by            INTEGER NOT NULL REFERENCES staff (id),
-    booked_at            TEXT NOT NULL
+    booked_at            TEXT NOT NULL,
+    reissued_as          INTEGER REFERENCES accompaniments (id) -- corrected after its confirmation was
+                                                  -- printed: cancelled, counted as its replacement
 );
 CREATE INDEX accompaniments_by_time ON accompaniments (scheduled_at);
 CREATE INDEX accompaniments_by_visit ON accompaniments (visit_id);

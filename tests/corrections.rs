@@ -794,3 +794,136 @@ fn a_referral_is_corrected_from_the_card() {
         "not printed: in place"
     );
 }
+
+#[test]
+fn an_accompaniment_is_corrected_until_its_confirmation_is_printed_then_booked_again() {
+    use bureau_desk::db::figures;
+    use bureau_desk::db::referrals::AccompanimentCorrection;
+    use bureau_desk::domain::figures::Period;
+    use bureau_desk::domain::referrals::{AccompanimentDraft, AccompanimentStatus};
+    let october = Period::month(2026, 10).unwrap_or_else(|| panic!("a month"));
+    let mut db = ok(Database::open_in_memory());
+    let maria = ok(staff::insert(
+        &mut db,
+        "Мария",
+        Role::Coordinator,
+        "2026-10-01T09:00",
+    ))
+    .actor();
+    let (person, visit) = registered(&mut db, &maria);
+    let booking = |time: &str, purpose: &str| {
+        AccompanimentDraft {
+            visit: Some(visit),
+            organisation: Some(OrganisationId(1)),
+            purpose: purpose.into(),
+            date: "12.10.2026".into(),
+            time: time.into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_or_else(|e| panic!("{e:?}"))
+    };
+    let id = ok(referrals::insert_accompaniment(
+        &mut db,
+        &maria,
+        &booking("10:00", "регистрация"),
+        at(3, 9),
+    ));
+    let done = ok(referrals::correct_accompaniment(
+        &mut db,
+        &maria,
+        id,
+        &booking("11:30", "регистрация"),
+        at(3, 10),
+    ));
+    assert_eq!(
+        done,
+        AccompanimentCorrection::Corrected(vec!["scheduled_at"])
+    );
+    ok(referrals::accompaniment_slip(
+        &mut db,
+        &maria,
+        id,
+        at(3, 11),
+    ));
+    let AccompanimentCorrection::Reissued(new) = ok(referrals::correct_accompaniment(
+        &mut db,
+        &maria,
+        id,
+        &booking("11:30", "регистрация и адрес"),
+        at(3, 12),
+    )) else {
+        panic!("booked again");
+    };
+    let all = ok(referrals::accompaniments_for_visitor(&db, &maria, person));
+    assert_eq!(all.len(), 2);
+    let old = all
+        .iter()
+        .find(|a| a.id == id)
+        .unwrap_or_else(|| panic!("old"));
+    let renewed = all
+        .iter()
+        .find(|a| a.id == new)
+        .unwrap_or_else(|| panic!("new"));
+    assert_eq!(old.status, AccompanimentStatus::Cancelled);
+    assert_ne!(old.reference, renewed.reference);
+    assert_eq!(renewed.purpose, "регистрация и адрес");
+    assert_eq!(
+        ok(figures::compute(&db, &maria, october))
+            .accompaniments
+            .total,
+        1
+    );
+}
+
+#[test]
+fn an_accompaniment_is_corrected_from_the_card() {
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk_with_a_visit();
+    let h = &mut harness;
+    let visit = h
+        .state()
+        .desk
+        .card
+        .as_ref()
+        .and_then(|c| c.visits.first().map(|v| v.id))
+        .unwrap_or_else(|| panic!("a visit"));
+    h.state_mut()
+        .desk
+        .run(bureau_desk::app::Command::StartAccompaniment(visit));
+    h.run();
+    let destination = h.state().desk.destinations.first().map(|o| o.id);
+    {
+        let form = &mut h.state_mut().desk.accompaniment_form;
+        form.draft.organisation = destination;
+        form.draft.time = "10:00".into();
+    }
+    h.state_mut()
+        .desk
+        .run(bureau_desk::app::Command::SaveAccompaniment);
+    h.run();
+    h.get_all_by_label(&tr("card.correct"))
+        .last()
+        .unwrap_or_else(|| panic!("the accompaniment's button"))
+        .click();
+    h.run();
+    assert!(
+        h.query_by_label(&tr("accompaniment_form.correct_title"))
+            .is_some()
+    );
+    type_into(h, &tr("accompaniment_form.purpose"), "нова цел");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    h.run();
+    assert_eq!(h.state().desk.screen, Screen::Desk);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM accompaniments WHERE purpose = 'нова цел'"
+        ),
+        1
+    );
+    assert_eq!(count(&path, "SELECT count(*) FROM accompaniments"), 1);
+}

@@ -1,12 +1,14 @@
 //! Correcting the record: a registered person's card edited with the same form and checks as
-//! at registration. Consents are never edited: ticked or unticked, they become new records.
+//! at registration (consents are never edited: ticked or unticked, they become new records); a
+//! visit corrected or voided; a referral or accompaniment corrected, or reissued once printed.
 
 use super::{
-    Command, Desk, Notice, ReferralForm, Screen, SlipTarget, VisitForm, VisitorForm, drafts,
+    AccompanimentForm, Command, Desk, Notice, ReferralForm, Screen, SlipTarget, VisitForm,
+    VisitorForm, drafts,
 };
-use crate::db::referrals::{self, ReferralCorrection};
+use crate::db::referrals::{self, AccompanimentCorrection, ReferralCorrection};
 use crate::db::{self, organisations, visitors, visits};
-use crate::domain::referrals::{ReferralDraft, ReferralId};
+use crate::domain::referrals::{AccompanimentDraft, AccompanimentId, ReferralDraft, ReferralId};
 use crate::domain::{
     FieldError, ServiceLine, VisitDraft, VisitId, VisitorDraft, VisitorId, format_date,
 };
@@ -301,6 +303,77 @@ impl Desk {
         if print {
             self.try_run(Command::PrintSlip(SlipTarget::Referral(slip)))?;
         }
+        Ok(())
+    }
+
+    /// Opens a planned accompaniment of the card in the accompaniment form, prefilled, to
+    /// correct it. Unsaved work in the accompaniment form comes back first.
+    pub(super) fn start_accompaniment_correction(&mut self, id: AccompanimentId) -> db::Result<()> {
+        self.destinations = organisations::destinations(&self.db)?;
+        if drafts::accompaniment_form_has_work(&self.accompaniment_form) {
+            self.accompaniment_form.reopened = true;
+            self.accompaniment_form.for_someone_else =
+                self.accompaniment_form.correcting != Some(id);
+            self.screen = Screen::AccompanimentForm;
+            return Ok(());
+        }
+        let Some(booked) = self
+            .card
+            .as_ref()
+            .and_then(|card| card.accompaniments.iter().find(|a| a.id == id))
+            .cloned()
+        else {
+            return Ok(());
+        };
+        let (visitor, _) = self.card_for_visit(booked.visit);
+        self.accompaniment_form = AccompanimentForm {
+            draft: AccompanimentDraft {
+                visit: Some(booked.visit),
+                organisation: Some(booked.organisation),
+                purpose: booked.purpose.clone(),
+                date: format_date(booked.scheduled_at.date(), "bg"),
+                time: booked.scheduled_at.format("%H:%M").to_string(),
+                meeting_point: booked.meeting_point.clone(),
+                escort: booked.escort,
+                interpreter_language: booked.interpreter_language.clone().unwrap_or_default(),
+            },
+            visitor,
+            correcting: Some(id),
+            ..AccompanimentForm::default()
+        };
+        self.screen = Screen::AccompanimentForm;
+        Ok(())
+    }
+
+    /// Validates the corrected accompaniment like a new booking and stores it: in place until
+    /// its confirmation is printed, as a new booking (and a new confirmation to print) after.
+    pub(super) fn save_accompaniment_correction(&mut self) -> db::Result<()> {
+        let (Some(actor), Some(id)) = (self.actor(), self.accompaniment_form.correcting) else {
+            return Ok(());
+        };
+        let corrected = match self.accompaniment_form.draft.validate() {
+            Ok(corrected) => corrected,
+            Err(errors) => {
+                self.accompaniment_form.errors = errors;
+                return Ok(());
+            }
+        };
+        let now = self.now();
+        let done = referrals::correct_accompaniment(&mut self.db, &actor, id, &corrected, now)?;
+        self.discard_draft(db::drafts::DraftForm::Accompaniment)?;
+        let (notice, shown) = match done {
+            AccompanimentCorrection::Unchanged => ("notice.nothing_changed", id),
+            AccompanimentCorrection::Corrected(_) => ("notice.accompaniment_corrected", id),
+            AccompanimentCorrection::Reissued(new) => ("notice.accompaniment_reissued", new),
+        };
+        self.after_booking()?;
+        let reference = self
+            .card
+            .as_ref()
+            .and_then(|card| card.accompaniments.iter().find(|a| a.id == shown))
+            .map(|a| a.reference.clone())
+            .unwrap_or_default();
+        self.notice = Some(Notice::Saved(notice, reference));
         Ok(())
     }
 }

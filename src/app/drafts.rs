@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AccompanimentForm, Desk, Notice, ReferralForm, VisitForm, VisitorForm};
 use crate::db::{self, drafts, drafts::DraftForm};
-use crate::domain::referrals::{AccompanimentDraft, ReferralDraft, ReferralId};
+use crate::domain::referrals::{AccompanimentDraft, AccompanimentId, ReferralDraft, ReferralId};
 use crate::domain::{OrganisationId, VisitDraft, VisitId, VisitorDraft, VisitorId};
 
 /// How often the forms are compared with their kept drafts.
@@ -41,6 +41,9 @@ struct KeptReferral {
 struct KeptAccompaniment {
     draft: AccompanimentDraft,
     visitor: Option<(String, String)>,
+    /// The accompaniment being corrected, when the form corrects one.
+    #[serde(default)]
+    correcting: Option<AccompanimentId>,
 }
 
 /// The visit form as kept: what was typed and the heading it was for.
@@ -173,6 +176,7 @@ impl Desk {
             accompaniment_form_has_work(&self.accompaniment_form).then(|| KeptAccompaniment {
                 draft: self.accompaniment_form.draft.clone(),
                 visitor: self.accompaniment_form.visitor.clone(),
+                correcting: self.accompaniment_form.correcting,
             });
         if accompaniment != self.kept.accompaniment {
             let about = self.visitor_of_visit(self.accompaniment_form.draft.visit);
@@ -220,6 +224,7 @@ impl Desk {
             self.accompaniment_form = AccompanimentForm {
                 draft: kept.draft.clone(),
                 visitor: kept.visitor.clone(),
+                correcting: kept.correcting,
                 ..AccompanimentForm::default()
             };
             self.kept.accompaniment = Some(kept);

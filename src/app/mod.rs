@@ -199,6 +199,8 @@ pub enum Command {
     CorrectVisit(VisitId),
     /// Open this referral of the card in the referral form, to correct it.
     CorrectReferral(ReferralId),
+    /// Open this accompaniment of the card in the accompaniment form, to correct it.
+    CorrectAccompaniment(AccompanimentId),
     /// Validate and save the referral form.
     SaveReferral,
     /// Open the accompaniment form for a visit.
@@ -394,6 +396,8 @@ pub struct AccompanimentForm {
     /// The draft reopened is for another person or visit than the one just chosen: the form
     /// says so, so nothing is logged on the wrong card.
     pub for_someone_else: bool,
+    /// The planned accompaniment this form corrects (`None`: a new booking).
+    pub correcting: Option<AccompanimentId>,
 }
 
 /// The organisation form of the directory.
@@ -1102,8 +1106,9 @@ impl Desk {
                 if drafts::accompaniment_form_has_work(&self.accompaniment_form) =>
             {
                 self.accompaniment_form.reopened = true;
-                self.accompaniment_form.for_someone_else =
-                    self.accompaniment_form.draft.visit != Some(visit);
+                self.accompaniment_form.for_someone_else = self.accompaniment_form.draft.visit
+                    != Some(visit)
+                    || self.accompaniment_form.correcting.is_some();
                 self.destinations = organisations::destinations(&self.db)?;
                 self.screen = Screen::AccompanimentForm;
             }
@@ -1175,6 +1180,10 @@ impl Desk {
                 };
                 self.destinations = organisations::destinations(&self.db)?;
                 self.screen = Screen::AccompanimentForm;
+            }
+            Command::CorrectAccompaniment(id) => self.start_accompaniment_correction(id)?,
+            Command::SaveAccompaniment if self.accompaniment_form.correcting.is_some() => {
+                self.save_accompaniment_correction()?
             }
             Command::SaveAccompaniment => {
                 let Some(actor) = self.actor() else {

@@ -306,17 +306,17 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
     let accompaniments = AccompanimentFigures {
         total: one(
             conn,
-            "SELECT count(*) FROM accompaniments WHERE scheduled_at >= :from AND scheduled_at < :until",
+            "SELECT count(*) FROM accompaniments WHERE scheduled_at >= :from AND scheduled_at < :until AND reissued_as IS NULL",
             &b,
         )?,
         by_institution: counts(
             conn,
-            "SELECT o.name_en, count(*) FROM accompaniments a JOIN organisations o ON o.id = a.organisation_id WHERE a.scheduled_at >= :from AND a.scheduled_at < :until GROUP BY o.id",
+            "SELECT o.name_en, count(*) FROM accompaniments a JOIN organisations o ON o.id = a.organisation_id WHERE a.scheduled_at >= :from AND a.scheduled_at < :until AND a.reissued_as IS NULL GROUP BY o.id",
             &b,
         )?,
         by_outcome: counts(
             conn,
-            "SELECT status, count(*) FROM accompaniments WHERE scheduled_at >= :from AND scheduled_at < :until GROUP BY 1",
+            "SELECT status, count(*) FROM accompaniments WHERE scheduled_at >= :from AND scheduled_at < :until AND reissued_as IS NULL GROUP BY 1",
             &b,
         )?,
     };

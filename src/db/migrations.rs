@@ -162,7 +162,7 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
             Ok(())
         }
         // Version 7 corrects the record: who last changed a visitor, visits voided with a
-        // reason instead of deleted, and referrals reissued after their slip was printed.
+        // reason instead of deleted, and referrals and accompaniments reissued after their slip was printed.
         6 => {
             conn.execute_batch(
                 "ALTER TABLE visitors ADD COLUMN updated_by INTEGER REFERENCES staff (id);
@@ -171,7 +171,8 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
                  ALTER TABLE visits ADD COLUMN void_reason TEXT NOT NULL DEFAULT ''
                      CHECK (length(void_reason) <= 500);
                  CREATE VIEW counted_visits AS SELECT * FROM visits WHERE voided_at IS NULL;
-                 ALTER TABLE referrals ADD COLUMN reissued_as INTEGER REFERENCES referrals (id);",
+                 ALTER TABLE referrals ADD COLUMN reissued_as INTEGER REFERENCES referrals (id);
+                 ALTER TABLE accompaniments ADD COLUMN reissued_as INTEGER REFERENCES accompaniments (id);",
             )?;
             Ok(())
         }

@@ -310,13 +310,7 @@ pub fn correct_referral(
         return Ok(ReferralCorrection::Unchanged);
     }
     let at = format_stamp(now);
-    let printed: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM audit_log
-             WHERE action = 'print' AND entity = 'referrals' AND entity_id = ?1)",
-        [id.0],
-        |r| r.get(0),
-    )?;
-    let done = if printed {
+    let done = if slip_printed(&tx, "referrals", id.0)? {
         write_referral_status(&tx, id, ReferralStatus::Cancelled, actor.staff_id, now)?;
         let renewed = NewReferral {
             visit: before.visit,
@@ -327,29 +321,13 @@ pub fn correct_referral(
             "UPDATE referrals SET reissued_as = ?2 WHERE id = ?1",
             (id.0, new.0),
         )?;
-        let reference: String = tx.query_row(
-            "SELECT reference FROM referrals WHERE id = ?1",
-            [new.0],
-            |r| r.get(0),
-        )?;
-        audit::record_with_detail(
+        record_reissue(
             &tx,
             actor,
-            audit::Action::Update,
-            ("referrals", Some(id.0)),
-            &format!("reissued as {reference}"),
-            &at,
-        )?;
-        audit::record_with_detail(
-            &tx,
-            actor,
-            audit::Action::Create,
-            ("referrals", Some(new.0)),
-            &format!(
-                "reissue of {} fields={}",
-                before.reference,
-                changed.join(",")
-            ),
+            "referrals",
+            (id.0, &before.reference),
+            new.0,
+            &changed,
             &at,
         )?;
         ReferralCorrection::Reissued(new)
@@ -376,6 +354,169 @@ pub fn correct_referral(
             &at,
         )?;
         ReferralCorrection::Corrected(changed)
+    };
+    tx.commit()?;
+    Ok(done)
+}
+
+/// Whether the slip of this referral or accompaniment (`entity`) was ever printed or saved.
+fn slip_printed(conn: &Connection, entity: &str, id: i64) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit_log
+             WHERE action = 'print' AND entity = ?1 AND entity_id = ?2)",
+        (entity, id),
+        |r| r.get(0),
+    )?)
+}
+
+/// The two trail entries of a reissue: the printed one is reissued as the new reference, the
+/// new one is a reissue of the old with these fields changed.
+fn record_reissue(
+    tx: &Connection,
+    actor: &Actor,
+    entity: &str,
+    (old, old_reference): (i64, &str),
+    new: i64,
+    changed: &[&str],
+    at: &str,
+) -> Result<()> {
+    let reference: String = tx.query_row(
+        &format!("SELECT reference FROM {entity} WHERE id = ?1"),
+        [new],
+        |r| r.get(0),
+    )?;
+    audit::record_with_detail(
+        tx,
+        actor,
+        audit::Action::Update,
+        (entity, Some(old)),
+        &format!("reissued as {reference}"),
+        at,
+    )?;
+    audit::record_with_detail(
+        tx,
+        actor,
+        audit::Action::Create,
+        (entity, Some(new)),
+        &format!("reissue of {old_reference} fields={}", changed.join(",")),
+        at,
+    )
+}
+
+/// What correcting an accompaniment did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccompanimentCorrection {
+    /// Nothing differed; nothing was written.
+    Unchanged,
+    /// Its confirmation was never printed: corrected in place (these fields).
+    Corrected(Vec<&'static str>),
+    /// Its confirmation was printed: that one is cancelled and this one carries the correction.
+    Reissued(AccompanimentId),
+}
+
+/// Corrects a planned accompaniment's institution, purpose, time, meeting point, escort and
+/// interpreter: in place until its confirmation is printed, cancelled and booked again under a
+/// new reference after. One with an outcome already is not corrected.
+pub fn correct_accompaniment(
+    db: &mut Database,
+    actor: &Actor,
+    id: AccompanimentId,
+    corrected: &NewAccompaniment,
+    now: chrono::NaiveDateTime,
+) -> Result<AccompanimentCorrection> {
+    actor.require(Permission::Refer)?;
+    let tx = db.conn.transaction()?;
+    let before = tx
+        .query_row(
+            &format!(
+                "SELECT {ACCOMPANIMENT_COLS} FROM accompaniments a JOIN visits v ON v.id = a.visit_id
+                 LEFT JOIN visitors p ON p.id = v.visitor_id WHERE a.id = ?1 AND a.status = 'planned'"
+            ),
+            [id.0],
+            accompaniment_from_row,
+        )
+        .optional()?
+        .ok_or(Error::NotFound)?;
+    let changed: Vec<&'static str> = [
+        (
+            "organisation",
+            before.organisation != corrected.organisation,
+        ),
+        ("purpose", before.purpose != corrected.purpose),
+        (
+            "scheduled_at",
+            before.scheduled_at != corrected.scheduled_at,
+        ),
+        (
+            "meeting_point",
+            before.meeting_point != corrected.meeting_point,
+        ),
+        ("escort", before.escort != corrected.escort),
+        (
+            "interpreter_language",
+            before.interpreter_language != corrected.interpreter_language,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(field, changed)| changed.then_some(field))
+    .collect();
+    if changed.is_empty() {
+        return Ok(AccompanimentCorrection::Unchanged);
+    }
+    let at = format_stamp(now);
+    let done = if slip_printed(&tx, "accompaniments", id.0)? {
+        write_accompaniment_status(
+            &tx,
+            id,
+            AccompanimentStatus::Cancelled,
+            "",
+            actor.staff_id,
+            now,
+        )?;
+        let renewed = NewAccompaniment {
+            visit: before.visit,
+            ..corrected.clone()
+        };
+        let new = write_accompaniment(&tx, actor.staff_id, &renewed, now)?;
+        tx.execute(
+            "UPDATE accompaniments SET reissued_as = ?2 WHERE id = ?1",
+            (id.0, new.0),
+        )?;
+        record_reissue(
+            &tx,
+            actor,
+            "accompaniments",
+            (id.0, &before.reference),
+            new.0,
+            &changed,
+            &at,
+        )?;
+        AccompanimentCorrection::Reissued(new)
+    } else {
+        tx.prepare_cached(
+            "UPDATE accompaniments SET organisation_id = :organisation, purpose = :purpose,
+                 scheduled_at = :at, meeting_point = :meeting, escort_staff_id = :escort,
+                 interpreter_language = :language
+             WHERE id = :id",
+        )?
+        .execute(named_params! {
+            ":id": id.0,
+            ":organisation": corrected.organisation.0,
+            ":purpose": corrected.purpose,
+            ":at": format_stamp(corrected.scheduled_at),
+            ":meeting": corrected.meeting_point,
+            ":escort": corrected.escort.map(|s| s.0),
+            ":language": corrected.interpreter_language,
+        })?;
+        audit::record_with_detail(
+            &tx,
+            actor,
+            audit::Action::Update,
+            ("accompaniments", Some(id.0)),
+            &format!("fields={}", changed.join(",")),
+            &at,
+        )?;
+        AccompanimentCorrection::Corrected(changed)
     };
     tx.commit()?;
     Ok(done)

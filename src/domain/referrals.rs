@@ -43,7 +43,9 @@ code_enum!(
 pub struct ReferralId(pub i64);
 
 /// An accompaniment's row id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct AccompanimentId(pub i64);
 
 /// The printed reference of a referral: `R-2026-000123`.

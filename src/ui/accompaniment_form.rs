@@ -18,11 +18,12 @@ pub fn accompaniment_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Co
     let staff = desk.staff.clone();
     let desk_languages = desk.desk_languages.clone();
     let form = &mut desk.accompaniment_form;
-    form_heading(
-        ui,
-        &t!("accompaniment_form.title", locale = locale),
-        form.visitor.as_ref(),
-    );
+    let title = if form.correcting.is_some() {
+        "accompaniment_form.correct_title"
+    } else {
+        "accompaniment_form.title"
+    };
+    form_heading(ui, &t!(title, locale = locale), form.visitor.as_ref());
     let errors = form.errors.clone();
     if form.reopened {
         super::widgets::draft_banner(

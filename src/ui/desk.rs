@@ -648,6 +648,14 @@ fn accompaniment_card_row(
         ));
         ui.label(desk.organisation_name(booked.organisation));
         accompaniment_status(ui, booked.status, locale);
+        if booked.status == AccompanimentStatus::Planned
+            && ui
+                .small_button(t!("card.correct", locale = locale))
+                .on_hover_text(t!("card.correct_accompaniment_hint", locale = locale))
+                .clicked()
+        {
+            commands.push(Command::CorrectAccompaniment(booked.id));
+        }
         if ui
             .small_button(t!("card.print", locale = locale))
             .on_hover_text(t!("card.print_hint", locale = locale))
