@@ -410,6 +410,20 @@ fn a_voided_visit_leaves_every_figure_as_if_never_logged_and_stays_on_the_card_a
         (maria.staff_id, "logged twice")
     );
     assert!(ok(visits::on_day(&db, &maria, day(8))).is_empty());
+    // The person's own copy holds the voided visit too, marked, with the reason.
+    let copy = ok(bureau_desk::db::subject::gather(
+        &db,
+        &maria,
+        VisitorId(2),
+        "2026-10-09T13:00",
+    ));
+    assert_eq!(
+        copy.visits
+            .iter()
+            .map(|v| v.voided.as_deref())
+            .collect::<Vec<_>>(),
+        [None, Some("logged twice")]
+    );
     let desislava = ok(staff::insert(
         &mut db,
         "Десислава",

@@ -125,7 +125,7 @@ fn consents(conn: &Connection, visitor: VisitorId) -> Result<Vec<ConsentItem>> {
 fn visits(conn: &Connection, visitor: VisitorId) -> Result<Vec<VisitItem>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT v.id, v.visited_at, v.language, v.interpreter, v.duration_minutes, v.notes,
-                {FIRST_NAME}
+                {FIRST_NAME}, CASE WHEN v.voided_at IS NOT NULL THEN v.void_reason END
          FROM visits v JOIN staff s ON s.id = v.staff_id
          WHERE v.visitor_id = ?1 ORDER BY v.visited_at, v.id"
     ))?;
@@ -141,6 +141,7 @@ fn visits(conn: &Connection, visitor: VisitorId) -> Result<Vec<VisitItem>> {
                     services: Vec::new(),
                     notes: r.get(5)?,
                     recorded_by: r.get(6)?,
+                    voided: r.get(7)?,
                 },
             ))
         })?

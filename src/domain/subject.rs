@@ -99,6 +99,8 @@ pub struct VisitItem {
     pub notes: String,
     /// Who saw them (first name).
     pub recorded_by: String,
+    /// Why the visit was voided, when it was (logged in error: kept, counted nowhere).
+    pub voided: Option<String>,
 }
 
 /// One referral.

@@ -122,6 +122,9 @@ pub fn render(record: &SubjectRecord, language: &str) -> Result<Vec<u8>, SlipErr
                 lines.push(field(l, "subject.notes", &visit.notes));
             }
             lines.push(field(l, "subject.by", &visit.recorded_by));
+            if let Some(reason) = &visit.voided {
+                lines.push(field(l, "subject.voided", reason));
+            }
             lines
         });
         w.gap(4.0);
