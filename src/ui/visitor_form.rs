@@ -114,7 +114,8 @@ fn form_body(
             let latin_wrong = errors.iter().any(|e| e.field.ends_with("_latin"));
             let mut latin_changed = false;
             egui::CollapsingHeader::new(t!("visitor_form.latin_fold", locale = locale))
-                .id_salt("latin_fold")
+                // A correction's folds are its own: one opened there stays closed on a new form.
+                .id_salt(("latin_fold", correcting))
                 .default_open(latin_held)
                 .open(latin_wrong.then_some(true))
                 .show(ui, |ui| {
@@ -222,7 +223,7 @@ fn form_body(
                 .iter()
                 .any(|e| e.field == "nationality" || e.field == "languages");
             egui::CollapsingHeader::new(t!("visitor_form.more_fold", locale = locale))
-                .id_salt("more_fold")
+                .id_salt(("more_fold", correcting))
                 .default_open(more_held)
                 .open(more_wrong.then_some(true))
                 .show(ui, |ui| {
