@@ -264,9 +264,7 @@ fn the_card_corrects_its_record_with_ctrl_e_and_says_who_changed_it() {
         .last_change
         .clone()
         .unwrap_or_else(|| panic!("changed"));
-    let when = bureau_desk::domain::parse_stamp(&at)
-        .map(|at| bureau_desk::domain::format_date_time(at, "bg"))
-        .unwrap_or_default();
+    let when = bureau_desk::domain::format_stored_moment(&at, "bg");
     let who = h.state().desk.staff_name(by).to_owned();
     let said = bureau_desk::translate("bg", "card.changed", &[("when", &when), ("who", &who)]);
     assert!(h.query_by_label(&said).is_some(), "{said}");

@@ -217,6 +217,24 @@ fn append(
     Ok(())
 }
 
+/// Records that `actor` corrected a row, naming the fields changed (never their values).
+pub(super) fn record_changes(
+    conn: &Connection,
+    actor: &Actor,
+    row: (&str, i64),
+    changed: &[&str],
+    at: &str,
+) -> Result<()> {
+    record_with_detail(
+        conn,
+        actor,
+        Action::Update,
+        (row.0, Some(row.1)),
+        &format!("fields={}", changed.join(",")),
+        at,
+    )
+}
+
 /// Records that `actor` exported figures (no row: figures concern the whole file).
 pub fn record_export(db: &super::Database, actor: &Actor, at: &str) -> Result<()> {
     record(&db.conn, actor, Action::Export, "figures", None, at)

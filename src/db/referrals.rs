@@ -11,7 +11,8 @@ use crate::domain::referrals::{
 };
 use crate::domain::slips::{Place, SlipData, SlipKind};
 use crate::domain::{
-    Actor, OrganisationId, ServiceTypeId, StaffId, VisitId, VisitorId, format_stamp, parse_stamp,
+    Actor, OrganisationId, ServiceTypeId, StaffId, VisitId, VisitorId, changed_fields,
+    format_stamp, parse_stamp,
 };
 
 const REFERRAL_COLS: &str = "r.id, r.reference, r.visit_id, v.visitor_id, p.code, r.organisation_id, \
@@ -284,7 +285,7 @@ pub fn correct_referral(
         )
         .optional()?
         .ok_or(Error::NotFound)?;
-    let changed: Vec<&'static str> = [
+    let changed = changed_fields([
         (
             "organisation",
             before.organisation != corrected.organisation,
@@ -302,10 +303,7 @@ pub fn correct_referral(
             "follow_up",
             before.follow_up_on != Some(corrected.follow_up_on),
         ),
-    ]
-    .into_iter()
-    .filter_map(|(field, changed)| changed.then_some(field))
-    .collect();
+    ]);
     if changed.is_empty() {
         return Ok(ReferralCorrection::Unchanged);
     }
@@ -345,14 +343,7 @@ pub fn correct_referral(
             ":appointment": corrected.appointment_at.map(format_stamp),
             ":follow_up": corrected.follow_up_on.to_string(),
         })?;
-        audit::record_with_detail(
-            &tx,
-            actor,
-            audit::Action::Update,
-            ("referrals", Some(id.0)),
-            &format!("fields={}", changed.join(",")),
-            &at,
-        )?;
+        audit::record_changes(&tx, actor, ("referrals", id.0), &changed, &at)?;
         ReferralCorrection::Corrected(changed)
     };
     tx.commit()?;
@@ -437,7 +428,7 @@ pub fn correct_accompaniment(
         )
         .optional()?
         .ok_or(Error::NotFound)?;
-    let changed: Vec<&'static str> = [
+    let changed = changed_fields([
         (
             "organisation",
             before.organisation != corrected.organisation,
@@ -456,10 +447,7 @@ pub fn correct_accompaniment(
             "interpreter_language",
             before.interpreter_language != corrected.interpreter_language,
         ),
-    ]
-    .into_iter()
-    .filter_map(|(field, changed)| changed.then_some(field))
-    .collect();
+    ]);
     if changed.is_empty() {
         return Ok(AccompanimentCorrection::Unchanged);
     }
@@ -508,14 +496,7 @@ pub fn correct_accompaniment(
             ":escort": corrected.escort.map(|s| s.0),
             ":language": corrected.interpreter_language,
         })?;
-        audit::record_with_detail(
-            &tx,
-            actor,
-            audit::Action::Update,
-            ("accompaniments", Some(id.0)),
-            &format!("fields={}", changed.join(",")),
-            &at,
-        )?;
+        audit::record_changes(&tx, actor, ("accompaniments", id.0), &changed, &at)?;
         AccompanimentCorrection::Corrected(changed)
     };
     tx.commit()?;

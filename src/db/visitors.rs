@@ -68,12 +68,13 @@ pub fn update(
     actor.require(Permission::Register)?;
     actor.require(Permission::SeeCard)?;
     let stamp = crate::domain::format_stamp(now);
-    let before = find(db, actor, id, &stamp)?;
+    // Read and compared in the transaction that writes, so nothing slips in between.
+    let tx = db.conn.transaction()?;
+    let before = read(&tx, id)?;
     let changed = before.details.changed_fields(visitor);
     if changed.is_empty() {
         return Ok(changed);
     }
-    let tx = db.conn.transaction()?;
     let (birth_year, birth_date) = match &visitor.birth {
         Answer::Given(b) => (Some(b.year), b.date.map(|d| d.to_string())),
         _ => (None, None),
@@ -138,14 +139,7 @@ pub fn update(
         [id.0],
     )?;
     index(&tx, id.0, &before.code, visitor)?;
-    audit::record_with_detail(
-        &tx,
-        actor,
-        audit::Action::Update,
-        ("visitors", Some(id.0)),
-        &format!("fields={}", changed.join(",")),
-        &stamp,
-    )?;
+    audit::record_changes(&tx, actor, ("visitors", id.0), &changed, &stamp)?;
     tx.commit()?;
     Ok(changed)
 }
@@ -342,18 +336,30 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Visitor> {
 pub fn find(db: &mut Database, actor: &Actor, id: VisitorId, now: &str) -> Result<Visitor> {
     actor.require(Permission::SeeIdentity)?;
     let tx = db.conn.transaction()?;
-    let mut visitor = tx.query_row(
+    let visitor = read(&tx, id)?;
+    audit::record(&tx, actor, audit::Action::View, "visitors", Some(id.0), now)?;
+    tx.commit()?;
+    Ok(if actor.role.may(Permission::SeeCard) {
+        visitor
+    } else {
+        visitor.identity_only()
+    })
+}
+
+/// One visitor (not an erased one) with languages and consents in force, whole.
+fn read(conn: &Connection, id: VisitorId) -> Result<Visitor> {
+    let mut visitor = conn.query_row(
         &format!("SELECT {VISITOR_COLS} FROM visitors WHERE id = ?1 AND erased_at IS NULL"),
         [id.0],
         from_row,
     )?;
-    visitor.details.languages = tx
+    visitor.details.languages = conn
         .prepare_cached(
             "SELECT language FROM visitor_languages WHERE visitor_id = ?1 ORDER BY language",
         )?
         .query_map([id.0], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    visitor.details.consents = tx
+    visitor.details.consents = conn
         .prepare_cached(
             "SELECT scope, dated FROM consents_in_force WHERE visitor_id = ?1 ORDER BY scope",
         )?
@@ -368,13 +374,7 @@ pub fn find(db: &mut Database, actor: &Actor, id: VisitorId, now: &str) -> Resul
             Err(e) => Some(Err(e)),
         })
         .collect::<rusqlite::Result<_>>()?;
-    audit::record(&tx, actor, audit::Action::View, "visitors", Some(id.0), now)?;
-    tx.commit()?;
-    Ok(if actor.role.may(Permission::SeeCard) {
-        visitor
-    } else {
-        visitor.identity_only()
-    })
+    Ok(visitor)
 }
 
 /// Which way a candidate matched; a better tier ranks first.

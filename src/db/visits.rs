@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, Row, named_params};
 use super::{Database, Error, Result, audit};
 use crate::domain::access::Permission;
 use crate::domain::{
-    Actor, NewVisit, OrganisationId, ServiceTypeId, StaffId, Visit, VisitId, VisitService,
-    VisitorId, Voided, format_stamp, parse_stamp,
+    Actor, NewVisit, OrganisationId, ServiceLine, ServiceTypeId, StaffId, Visit, VisitId,
+    VisitService, VisitorId, Voided, changed_fields, format_stamp, parse_stamp,
 };
 
 /// Columns of `Visit`; `first` is derived: no earlier visit by the same visitor. An anonymous
@@ -123,7 +123,7 @@ pub fn correct(
     if !own_today {
         actor.require(Permission::CorrectAnyVisit)?;
     }
-    let mut before = tx
+    let before = tx
         .query_row(
             &format!(
                 "SELECT {VISIT_COLS} FROM visits v LEFT JOIN visitors p ON p.id = v.visitor_id
@@ -134,29 +134,18 @@ pub fn correct(
         )
         .optional()?
         .ok_or(Error::NotFound)?;
-    before.services = tx
-        .prepare_cached(
-            "SELECT service_type_id, provider_id FROM services_rendered WHERE visit_id = ?1 ORDER BY id",
-        )?
-        .query_map([visit.0], |r| {
-            Ok(VisitService {
-                service_type: ServiceTypeId(r.get(0)?),
-                provider: OrganisationId(r.get(1)?),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let lines = |services: &[VisitService]| -> Vec<(i64, i64)> {
-        services
-            .iter()
-            .map(|s| (s.service_type.0, s.provider.0))
-            .collect()
-    };
+    let before = with_services(&tx, vec![before])?.remove(0);
+    let lines: Vec<(i64, i64)> = before
+        .services
+        .iter()
+        .map(|s| (s.service_type.0, s.provider.0))
+        .collect();
     let new_lines: Vec<(i64, i64)> = corrected
         .services
         .iter()
         .map(|s| (s.service_type.0, s.provider.0))
         .collect();
-    let changed: Vec<&'static str> = [
+    let changed = changed_fields([
         ("at", before.at != corrected.at),
         ("staff", before.staff != corrected.staff),
         ("language", before.language != corrected.language),
@@ -166,11 +155,8 @@ pub fn correct(
             before.duration_minutes != corrected.duration_minutes,
         ),
         ("notes", before.notes != corrected.notes),
-        ("services", lines(&before.services) != new_lines),
-    ]
-    .into_iter()
-    .filter_map(|(field, changed)| changed.then_some(field))
-    .collect();
+        ("services", lines != new_lines),
+    ]);
     if changed.is_empty() {
         return Ok(changed);
     }
@@ -192,19 +178,12 @@ pub fn correct(
         "DELETE FROM services_rendered WHERE visit_id = ?1",
         [visit.0],
     )?;
-    let mut service = tx.prepare_cached(
-        "INSERT INTO services_rendered (visit_id, service_type_id, provider_id) VALUES (?1, ?2, ?3)",
-    )?;
-    for (service_type, provider) in &new_lines {
-        service.execute((visit.0, service_type, provider))?;
-    }
-    drop(service);
-    audit::record_with_detail(
+    write_services(&tx, visit.0, &corrected.services)?;
+    audit::record_changes(
         &tx,
         actor,
-        audit::Action::Update,
-        ("visits", Some(visit.0)),
-        &format!("fields={}", changed.join(",")),
+        ("visits", visit.0),
+        &changed,
         &format_stamp(now),
     )?;
     tx.commit()?;
@@ -248,17 +227,23 @@ pub(crate) fn insert_row(conn: &Connection, visit: &NewVisit, now: &str) -> Resu
         ":now": now,
     })?;
     let id = conn.last_insert_rowid();
-    let mut service = conn.prepare_cached(
-        "INSERT INTO services_rendered (visit_id, service_type_id, provider_id) VALUES (?1, ?2, ?3)",
-    )?;
-    for line in &visit.services {
-        service.execute((id, line.service_type.0, line.provider.0))?;
-    }
+    write_services(conn, id, &visit.services)?;
     Ok(VisitId(id))
 }
 
-fn with_services(db: &Database, mut visits: Vec<Visit>) -> Result<Vec<Visit>> {
-    let mut stmt = db.conn.prepare_cached(
+/// Writes the service lines of one visit; the caller owns the transaction.
+fn write_services(conn: &Connection, visit: i64, lines: &[ServiceLine]) -> Result<()> {
+    let mut service = conn.prepare_cached(
+        "INSERT INTO services_rendered (visit_id, service_type_id, provider_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for line in lines {
+        service.execute((visit, line.service_type.0, line.provider.0))?;
+    }
+    Ok(())
+}
+
+fn with_services(conn: &Connection, mut visits: Vec<Visit>) -> Result<Vec<Visit>> {
+    let mut stmt = conn.prepare_cached(
         "SELECT service_type_id, provider_id FROM services_rendered WHERE visit_id = ?1 ORDER BY id",
     )?;
     for visit in &mut visits {
@@ -284,7 +269,7 @@ pub fn for_visitor(db: &Database, actor: &Actor, visitor: VisitorId) -> Result<V
     let visits = stmt
         .query_map([visitor.0], from_row)?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(visible_to(actor, with_services(db, visits)?))
+    Ok(visible_to(actor, with_services(&db.conn, visits)?))
 }
 
 /// What of these visits the actor may see: everything, or for a partner only the visits with a
@@ -320,7 +305,7 @@ pub fn on_day(db: &Database, actor: &Actor, day: NaiveDate) -> Result<Vec<Visit>
     let visits = stmt
         .query_map([start, end], from_row)?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(visible_to(actor, with_services(db, visits)?))
+    Ok(visible_to(actor, with_services(&db.conn, visits)?))
 }
 
 /// The stamp a visit row gets as `created_at`.

@@ -327,6 +327,15 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
         .filter(|d| d.year_ce().1 >= 1000)
 }
 
+/// The names of the fields whose pair says they changed, in the order given: what a correction
+/// changed, for the audit trail.
+pub fn changed_fields(fields: impl IntoIterator<Item = (&'static str, bool)>) -> Vec<&'static str> {
+    fields
+        .into_iter()
+        .filter_map(|(field, changed)| changed.then_some(field))
+        .collect()
+}
+
 /// The stored form of a visit or appointment time, `YYYY-MM-DDTHH:MM`.
 pub fn format_stamp(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M").to_string()
@@ -351,6 +360,12 @@ pub fn format_date(date: NaiveDate, locale: &str) -> String {
 /// A moment in the UI language's usual form: `23.11.2026 09:05` in Bulgarian.
 pub fn format_date_time(at: NaiveDateTime, locale: &str) -> String {
     format!("{} {}", format_date(at.date(), locale), at.format("%H:%M"))
+}
+
+/// A stored moment (`YYYY-MM-DDTHH:MM[:SS]`) in the UI language's usual form; the text as
+/// stored when it cannot be read.
+pub fn format_stored_moment(stamp: &str, locale: &str) -> String {
+    parse_stamp(stamp).map_or_else(|| stamp.to_owned(), |at| format_date_time(at, locale))
 }
 
 use chrono::Datelike as _;

@@ -279,7 +279,7 @@ impl NewVisitor {
             l.sort();
             l
         };
-        [
+        super::changed_fields([
             ("given_name", self.given_name != other.given_name),
             ("family_name", self.family_name != other.family_name),
             (
@@ -305,10 +305,7 @@ impl NewVisitor {
             ("languages", languages(self) != languages(other)),
             ("phone", self.phone != other.phone),
             ("consents", scopes(self) != scopes(other)),
-        ]
-        .into_iter()
-        .filter_map(|(field, changed)| changed.then_some(field))
-        .collect()
+        ])
     }
 }
 

@@ -7,7 +7,7 @@ use rust_i18n::t;
 use super::theme;
 use crate::app::{Command, Desk};
 use crate::db::audit::Action;
-use crate::domain::{StaffId, format_date_time, parse_stamp};
+use crate::domain::{StaffId, format_stored_moment};
 
 /// Draws the audit screen.
 pub fn audit_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
@@ -108,9 +108,7 @@ pub fn audit_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
                 }
                 ui.end_row();
                 for entry in &desk.audit.entries {
-                    let when = parse_stamp(&entry.at)
-                        .map_or_else(|| entry.at.clone(), |at| format_date_time(at, locale));
-                    ui.label(when);
+                    ui.label(format_stored_moment(&entry.at, locale));
                     ui.label(match entry.staff_id {
                         Some(id) => desk.staff_name(StaffId(id)).to_owned(),
                         None => t!("audit.unknown_name", locale = locale).into_owned(),

@@ -445,9 +445,7 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
         card_details(ui, v, &country, &language, locale);
     }
     if let Some((at, by)) = &v.last_change {
-        let when = crate::domain::parse_stamp(at)
-            .map(|at| crate::domain::format_date_time(at, locale))
-            .unwrap_or_else(|| at.clone());
+        let when = crate::domain::format_stored_moment(at, locale);
         ui.label(
             RichText::new(t!(
                 "card.changed",
@@ -738,9 +736,7 @@ fn history_row(ui: &mut Ui, desk: &mut Desk, visit: &Visit, commands: &mut Vec<C
         name_label(ui, &visit.notes, theme::SMALL_SIZE);
     }
     if let Some(voided) = &visit.voided {
-        let when = crate::domain::parse_stamp(&voided.at)
-            .map(|at| crate::domain::format_date_time(at, locale))
-            .unwrap_or_else(|| voided.at.clone());
+        let when = crate::domain::format_stored_moment(&voided.at, locale);
         ui.label(
             RichText::new(t!(
                 "card.voided",
