@@ -116,8 +116,10 @@ CREATE TABLE visitors (
     updated_at         TEXT NOT NULL,
     erased_at          TEXT,                      -- set when the person was erased: names, birth, phone and
                                                   -- notes are gone, what reports count stays
-    updated_by         INTEGER REFERENCES staff (id) -- who last corrected the record (NULL: as registered);
+    updated_by         INTEGER REFERENCES staff (id), -- who last corrected the record (NULL: as registered);
                                                   -- when is updated_at
+    merged_into        INTEGER REFERENCES visitors (id) -- set on a second registration of a person merged
+                                                  -- into this record: its code is an alias, nothing counts it
 );
 CREATE INDEX visitors_by_household ON visitors (household_id) WHERE household_id IS NOT NULL;
 
@@ -162,7 +164,10 @@ CREATE TABLE consents (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX consents_by_visitor ON consents (visitor_id, scope);
-CREATE TRIGGER consents_refuse_update BEFORE UPDATE ON consents
+-- Only whose it is may change: when two registrations of one person are merged, and back when
+-- the merge is undone.
+CREATE TRIGGER consents_refuse_update
+BEFORE UPDATE OF id, scope, given, dated, recorded_by, recorded_at ON consents
 BEGIN SELECT RAISE(ABORT, 'a consent is changed by a new record'); END;
 CREATE TRIGGER consents_refuse_delete BEFORE DELETE ON consents
 BEGIN SELECT RAISE(ABORT, 'a consent is changed by a new record'); END;
@@ -280,6 +285,32 @@ CREATE TABLE programme_slots (
 );
 CREATE INDEX programme_slots_by_day ON programme_slots (day);
 
+-- Two registrations of one person made one. The kept record took the values chosen field by
+-- field; the other's visits (with their referrals and accompaniments), consents and drafts moved
+-- to it; the other's row stays, with `merged_into`, so its code is an alias search still finds.
+-- Undone (the same day), the kept record gets back `kept_before` and what moved goes back.
+CREATE TABLE merges (
+    id          INTEGER PRIMARY KEY,
+    kept_id     INTEGER NOT NULL REFERENCES visitors (id),
+    merged_id   INTEGER NOT NULL REFERENCES visitors (id), -- the record that became an alias
+    merged_at   TEXT NOT NULL,
+    merged_by   INTEGER NOT NULL REFERENCES staff (id),
+    kept_before TEXT NOT NULL,                     -- the kept record's fields and languages before (JSON);
+                                                   -- emptied when the person is erased
+    undone_at   TEXT,
+    undone_by   INTEGER REFERENCES staff (id)
+);
+CREATE INDEX merges_by_kept ON merges (kept_id);
+
+-- The rows a merge moved to the kept record, so that undoing it moves exactly those back.
+CREATE TABLE merge_moves (
+    merge_id INTEGER NOT NULL REFERENCES merges (id),
+    entity   TEXT NOT NULL CHECK (entity IN ('visits', 'consents', 'drafts', 'visitors')), -- 'visitors': an
+                                                   -- earlier alias of the merged record, now the kept's
+    row_id   INTEGER NOT NULL,
+    PRIMARY KEY (merge_id, entity, row_id)
+) WITHOUT ROWID;
+
 -- Forms typed and not yet saved, one per staff member and form, so typed work survives leaving
 -- the form, the lock, a closed window or a crash; removed when the form is saved or discarded,
 -- and after 30 days. `body` is the form as typed (JSON). A draft about a registered person (a
@@ -359,4 +390,4 @@ INSERT INTO settings (key, value) VALUES
 
 -- Marks the file as a bureau-desk database ('BDSK'), so other SQLite files are refused.
 PRAGMA application_id = 1111774027;
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;

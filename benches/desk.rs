@@ -523,6 +523,7 @@ fn main() {
                     latin_automatic: true,
                     country_of_origin: "IQ".into(),
                     birth_year: Some(1980 + (i % 30) as i32),
+                    found_as: None,
                     score: 1.0,
                 })
                 .collect();

@@ -260,6 +260,33 @@ fn check_row(role: Role) {
         may(Permission::CorrectAnyVisit),
         "void another's visit",
     );
+    // A second registration of the person, merged into the record and the merge undone.
+    let twice = VisitorDraft {
+        given_name: "Olena".into(),
+        ..Default::default()
+    }
+    .validate(today())
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let twice = ok(visitors::insert(&mut w.db, &w.admin, &twice, NOW)).id;
+    let may_merge = may(Permission::Merge) && may(Permission::SeeCard);
+    let merge =
+        match bureau_desk::db::merges::merge(&mut w.db, &actor, (w.visitor, twice), &[], now) {
+            Ok(merge) if may_merge => merge,
+            Err(Error::Forbidden(_)) if !may_merge => ok(bureau_desk::db::merges::merge(
+                &mut w.db,
+                &w.admin,
+                (w.visitor, twice),
+                &[],
+                now,
+            )),
+            Ok(_) => panic!("merge: allowed where it must be refused"),
+            Err(e) => panic!("merge: {e}"),
+        };
+    allowed(
+        bureau_desk::db::merges::undo(&mut w.db, &actor, merge, now),
+        may(Permission::UndoMerge),
+        "undo a merge",
+    );
     // Last: erasing alone (a desk worker needs a coordinator's confirmation).
     allowed(
         erasure::erase(&mut w.db, &actor, w.visitor, None, now),

@@ -351,3 +351,42 @@ fn a_version_6_file_upgrades_to_exactly_the_current_schema_with_corrections() {
         "rows kept as they were"
     );
 }
+
+#[test]
+fn a_version_7_file_upgrades_to_exactly_the_current_schema_with_merges() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let old = dir.path().join("v7.sqlite");
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(include_str!("fixtures/schema_v7.sql"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(
+        "INSERT INTO staff (id, display_name, role, created_at) VALUES (1, 'Мария', 'admin', '2025-01-01T09:00');
+         INSERT INTO visitors (id, code, given_name, created_at, created_by, updated_at) VALUES
+             (1, 'B-000001', 'Олена', '2025-01-01T09:00', 1, '2025-01-01T09:00'),
+             (2, 'B-000002', 'Olena', '2025-01-02T09:00', 1, '2025-01-02T09:00');
+         INSERT INTO consents (visitor_id, scope, dated, recorded_by, recorded_at)
+             VALUES (2, 'registration', '2025-01-02', 1, '2025-01-02T09:00');",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+    let fresh = dir.path().join("fresh.sqlite");
+    drop(Database::open(&fresh, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}")));
+    drop(Database::open(&old, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(shape(&old), shape(&fresh));
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    let aliases: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM visitors WHERE merged_into IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(-1);
+    assert_eq!(aliases, 0, "nobody is an alias after the upgrade");
+    // The upgraded trigger lets a consent move to the kept record, and still refuses an edit.
+    assert!(
+        conn.execute("UPDATE consents SET visitor_id = 1", [])
+            .is_ok()
+    );
+    assert!(conn.execute("UPDATE consents SET given = 0", []).is_err());
+    assert!(conn.execute("DELETE FROM consents", []).is_err());
+}

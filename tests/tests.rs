@@ -9,6 +9,7 @@ mod crash;
 mod figures;
 mod i18n;
 mod layout;
+mod merges;
 mod reliability;
 mod rights;
 mod slips;

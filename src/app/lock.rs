@@ -36,6 +36,7 @@ pub(super) struct Parked {
     visitor_form: VisitorForm,
     visitor_edit: Option<super::VisitorEdit>,
     void_form: super::VoidForm,
+    merge_form: Option<super::MergeForm>,
     visit_form: VisitForm,
     referral_form: ReferralForm,
     accompaniment_form: AccompanimentForm,
@@ -136,6 +137,7 @@ impl Desk {
             visitor_form: std::mem::take(&mut self.visitor_form),
             visitor_edit: self.visitor_edit.take(),
             void_form: std::mem::take(&mut self.void_form),
+            merge_form: self.merge_form.take(),
             visit_form: std::mem::take(&mut self.visit_form),
             referral_form: std::mem::take(&mut self.referral_form),
             accompaniment_form: std::mem::take(&mut self.accompaniment_form),
@@ -154,6 +156,7 @@ impl Desk {
         self.visitor_form = work.visitor_form;
         self.visitor_edit = work.visitor_edit;
         self.void_form = work.void_form;
+        self.merge_form = work.merge_form;
         self.visit_form = work.visit_form;
         self.referral_form = work.referral_form;
         self.accompaniment_form = work.accompaniment_form;

@@ -10,6 +10,7 @@ mod corrections;
 mod damaged;
 mod drafts;
 mod lock;
+mod merges;
 mod outcomes;
 mod reports;
 pub mod session;
@@ -19,6 +20,7 @@ pub use audit_trail::{AUDIT_LIMIT, AuditScreen};
 pub use backups::{BackupState, BackupsScreen};
 pub use corrections::{VisitorEdit, VoidForm};
 pub use lock::LockForm;
+pub use merges::MergeForm;
 pub use outcomes::UNDO_FOR;
 mod rights;
 pub use rights::{EraseForm, RightsForm};
@@ -77,6 +79,8 @@ pub enum Screen {
     Backups,
     /// The audit trail (coordinators and administrators).
     Audit,
+    /// Two registrations of one person side by side, to merge them.
+    Merge,
 }
 
 /// Which slip.
@@ -161,6 +165,12 @@ pub enum Command {
     NewVisitor,
     /// The name in the visitor form changed: look for people already registered.
     CheckDuplicates,
+    /// Compare two registrations side by side, to merge them (the open card first).
+    CompareVisitors(VisitorId, VisitorId),
+    /// Merge the two registrations compared, as chosen.
+    ConfirmMerge,
+    /// Undo a merge made today.
+    UndoMerge(crate::domain::MergeId),
     /// Validate and save the visitor form.
     SaveVisitor,
     /// Open the visit form, for a visitor or anonymous.
@@ -306,6 +316,11 @@ pub struct Card {
     /// Every consent given or withdrawn, oldest first (empty for a role that sees identities
     /// only).
     pub consents: Vec<ConsentRecord>,
+    /// Second registrations merged into this record, whose codes still find it.
+    pub aliases: Vec<crate::domain::merges::Alias>,
+    /// Other people registered with a like name, who may be the same person (only for a role
+    /// that may merge).
+    pub like_names: Vec<VisitorSummary>,
 }
 
 /// The new-visitor form.
@@ -548,6 +563,8 @@ pub struct Desk {
     pub visitor_edit: Option<VisitorEdit>,
     /// The reason being typed for voiding a visit.
     pub void_form: VoidForm,
+    /// Two registrations being compared to merge them.
+    pub merge_form: Option<MergeForm>,
     /// A file dialog the window should open (taken by the window).
     pub path_asked: Option<PathRequest>,
     /// The paper slips are printed on.
@@ -641,6 +658,7 @@ impl Desk {
             path_asked: None,
             visitor_edit: None,
             void_form: VoidForm::default(),
+            merge_form: None,
             slip_paper: Paper::from_setting(
                 &settings::get(&db, settings::SLIP_PAPER)?.unwrap_or_default(),
             ),
@@ -891,6 +909,8 @@ impl Desk {
                 self.record_search()?;
                 let stamp = self.stamp();
                 let visitor = visitors::find(&mut self.db, &actor, id, &stamp)?;
+                // An alias's code opens the record it was merged into.
+                let id = visitor.id;
                 let history = visits::for_visitor(&self.db, &actor, id)?;
                 let (issued, booked) = if actor.role.may(Permission::Refer) {
                     (
@@ -905,6 +925,7 @@ impl Desk {
                 } else {
                     Vec::new()
                 };
+                let visitor_name = (visitor.id, visitor.full_name(), visitor.latin_name());
                 let preferred = visitor.details.preferred_language.given().cloned();
                 self.slip_languages = default_slip_languages(preferred.as_deref());
                 if self.card.as_ref().map(|c| c.visitor.id) != Some(id) {
@@ -918,6 +939,8 @@ impl Desk {
                     referrals: issued,
                     accompaniments: booked,
                     consents: consent_history,
+                    aliases: crate::db::merges::aliases(&self.db, &actor, id)?,
+                    like_names: self.like_names(&actor, &visitor_name)?,
                 });
                 self.screen = Screen::Desk;
             }
@@ -972,6 +995,9 @@ impl Desk {
                 self.visitor_form.duplicate_asked = true;
             }
             Command::EditVisitor => self.edit_visitor()?,
+            Command::CompareVisitors(left, right) => self.compare_visitors(left, right)?,
+            Command::ConfirmMerge => self.confirm_merge()?,
+            Command::UndoMerge(merge) => self.undo_merge(merge)?,
             Command::SaveVisitorEdit => self.save_visitor_edit()?,
             Command::AskToVoid(visit) => {
                 self.void_form = VoidForm {
@@ -1115,6 +1141,7 @@ impl Desk {
             Command::Cancel | Command::OpenDesk => {
                 self.screen = Screen::Desk;
                 self.organisation_form = None;
+                self.merge_form = None;
                 self.focus_search = true;
                 self.refresh_day()?;
             }

@@ -81,7 +81,7 @@ pub(super) fn record_in(
     at: &str,
 ) -> Result<()> {
     tx.query_row(
-        "SELECT 1 FROM visitors WHERE id = ?1 AND erased_at IS NULL",
+        "SELECT 1 FROM visitors WHERE id = ?1 AND erased_at IS NULL AND merged_into IS NULL",
         [visitor.0],
         |_| Ok(()),
     )?;

@@ -50,8 +50,21 @@ pub fn erase(
     Ok(code)
 }
 
-/// The erasure itself; the caller owns the transaction.
+/// The erasure itself, with the second registrations merged into the person (their names are
+/// the person's too) and what a merge kept of the record to undo it; the caller owns the
+/// transaction.
 fn erase_in(conn: &Connection, visitor: VisitorId, at: &str) -> Result<String> {
+    let aliases: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM visitors WHERE merged_into = ?1 AND erased_at IS NULL")?
+        .query_map([visitor.0], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for alias in aliases {
+        erase_in(conn, VisitorId(alias), at)?;
+    }
+    conn.execute(
+        "UPDATE merges SET kept_before = '{}' WHERE kept_id = ?1 OR merged_id = ?1",
+        [visitor.0],
+    )?;
     let birth_year: Option<i32> = conn.query_row(
         "SELECT birth_year FROM visitors WHERE id = ?1 AND erased_at IS NULL",
         [visitor.0],
@@ -148,7 +161,7 @@ fn past_limit(conn: &Connection, before: NaiveDate) -> Result<Vec<(i64, NaiveDat
              SELECT p.id, substr(coalesce(
                  (SELECT max(v.visited_at) FROM visits v WHERE v.visitor_id = p.id),
                  p.created_at), 1, 10) AS last
-             FROM visitors p WHERE p.erased_at IS NULL)
+             FROM visitors p WHERE p.erased_at IS NULL AND p.merged_into IS NULL)
          WHERE last < ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([before.to_string()], |r| {

@@ -8,7 +8,7 @@ use super::{Result, audit, visitors};
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes; must match its `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Brings a file at `from` up to `SCHEMA_VERSION`, one version at a time, in one transaction:
 /// either every step lands or none does. Foreign keys are off while tables are rebuilt (SQLite's
@@ -173,6 +173,35 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
                  CREATE VIEW counted_visits AS SELECT * FROM visits WHERE voided_at IS NULL;
                  ALTER TABLE referrals ADD COLUMN reissued_as INTEGER REFERENCES referrals (id);
                  ALTER TABLE accompaniments ADD COLUMN reissued_as INTEGER REFERENCES accompaniments (id);",
+            )?;
+            Ok(())
+        }
+        // Version 8 merges two registrations of one person: the alias column, the merges and
+        // what each moved, and a consent whose owner (only) may change.
+        7 => {
+            conn.execute_batch(
+                "ALTER TABLE visitors ADD COLUMN merged_into INTEGER REFERENCES visitors (id);
+                 DROP TRIGGER consents_refuse_update;
+                 CREATE TRIGGER consents_refuse_update
+                 BEFORE UPDATE OF id, scope, given, dated, recorded_by, recorded_at ON consents
+                 BEGIN SELECT RAISE(ABORT, 'a consent is changed by a new record'); END;
+                 CREATE TABLE merges (
+                     id          INTEGER PRIMARY KEY,
+                     kept_id     INTEGER NOT NULL REFERENCES visitors (id),
+                     merged_id   INTEGER NOT NULL REFERENCES visitors (id),
+                     merged_at   TEXT NOT NULL,
+                     merged_by   INTEGER NOT NULL REFERENCES staff (id),
+                     kept_before TEXT NOT NULL,
+                     undone_at   TEXT,
+                     undone_by   INTEGER REFERENCES staff (id)
+                 );
+                 CREATE INDEX merges_by_kept ON merges (kept_id);
+                 CREATE TABLE merge_moves (
+                     merge_id INTEGER NOT NULL REFERENCES merges (id),
+                     entity   TEXT NOT NULL CHECK (entity IN ('visits', 'consents', 'drafts', 'visitors')),
+                     row_id   INTEGER NOT NULL,
+                     PRIMARY KEY (merge_id, entity, row_id)
+                 ) WITHOUT ROWID;",
             )?;
             Ok(())
         }

@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod erasure;
 pub mod feedback;
 pub mod figures;
+pub mod merges;
 pub mod migrations;
 pub mod organisations;
 pub mod referrals;
@@ -91,6 +92,9 @@ pub enum Error {
         "only json and csv exports list visits under pseudonyms; new pseudonyms are made only with one of them"
     )]
     NoPseudonymsToRotate,
+    /// A merge of two registrations, or its undoing, was refused.
+    #[error(transparent)]
+    Merge(#[from] crate::domain::merges::MergeRefusal),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -149,6 +153,7 @@ impl Error {
             Error::Forbidden(_) => "error.forbidden",
             Error::WrongPassword => "sign_in.wrong_password",
             Error::TooEarly => "error.too_early",
+            Error::Merge(refusal) => refusal.label_key(),
         }
     }
 }

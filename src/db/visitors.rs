@@ -75,12 +75,39 @@ pub fn update(
     if changed.is_empty() {
         return Ok(changed);
     }
+    write_details(&tx, actor, id, visitor, &stamp)?;
+    let held: Vec<ConsentScope> = before.details.consents.iter().map(|(c, _)| *c).collect();
+    for (scope, dated) in &visitor.consents {
+        if !held.contains(scope) {
+            consents::record_in(&tx, actor, id, (*scope, true), *dated, &stamp)?;
+        }
+    }
+    for scope in held {
+        if !visitor.consents.iter().any(|(c, _)| *c == scope) {
+            consents::record_in(&tx, actor, id, (scope, false), now.date(), &stamp)?;
+        }
+    }
+    reindex(&tx, id, &before.code, visitor)?;
+    audit::record_changes(&tx, actor, ("visitors", id.0), &changed, &stamp)?;
+    tx.commit()?;
+    Ok(changed)
+}
+
+/// Rewrites a record's fields and languages (not its consents, not its search keys); the
+/// caller owns the transaction. Shared by a correction and a merge.
+pub(super) fn write_details(
+    conn: &Connection,
+    actor: &Actor,
+    id: VisitorId,
+    visitor: &NewVisitor,
+    stamp: &str,
+) -> Result<()> {
     let (birth_year, birth_date) = match &visitor.birth {
         Answer::Given(b) => (Some(b.year), b.date.map(|d| d.to_string())),
         _ => (None, None),
     };
     let phone = visitor.phone.given().cloned().unwrap_or_default();
-    tx.prepare_cached(
+    conn.prepare_cached(
         "UPDATE visitors SET given_name = :given, family_name = :family,
              given_name_latin = :given_latin, family_name_latin = :family_latin, sex = :sex,
              birth_year = :birth_year, birth_date = :birth_date, birth_answer = :birth_answer,
@@ -111,37 +138,28 @@ pub fn update(
         ":now": stamp,
         ":staff": actor.staff_id.0,
     })?;
-    tx.execute(
+    conn.execute(
         "DELETE FROM visitor_languages WHERE visitor_id = ?1",
         [id.0],
     )?;
-    let mut language = tx.prepare_cached(
+    let mut language = conn.prepare_cached(
         "INSERT OR IGNORE INTO visitor_languages (visitor_id, language) VALUES (?1, ?2)",
     )?;
     for code in &visitor.languages {
         language.execute((id.0, code))?;
     }
     drop(language);
-    let held: Vec<ConsentScope> = before.details.consents.iter().map(|(c, _)| *c).collect();
-    for (scope, dated) in &visitor.consents {
-        if !held.contains(scope) {
-            consents::record_in(&tx, actor, id, (*scope, true), *dated, &stamp)?;
-        }
-    }
-    for scope in held {
-        if !visitor.consents.iter().any(|(c, _)| *c == scope) {
-            consents::record_in(&tx, actor, id, (scope, false), now.date(), &stamp)?;
-        }
-    }
-    tx.execute("DELETE FROM visitor_search WHERE rowid = ?1", [id.0])?;
-    tx.execute(
+    Ok(())
+}
+
+/// Writes a record's search keys anew; the caller owns the transaction.
+pub(super) fn reindex(conn: &Connection, id: VisitorId, code: &str, v: &NewVisitor) -> Result<()> {
+    conn.execute("DELETE FROM visitor_search WHERE rowid = ?1", [id.0])?;
+    conn.execute(
         "DELETE FROM visitor_name_words WHERE visitor_id = ?1",
         [id.0],
     )?;
-    index(&tx, id.0, &before.code, visitor)?;
-    audit::record_changes(&tx, actor, ("visitors", id.0), &changed, &stamp)?;
-    tx.commit()?;
-    Ok(changed)
+    index(conn, id.0, code, v)
 }
 
 /// Writes one visitor and everything that hangs on them; the caller owns the transaction.
@@ -336,6 +354,11 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Visitor> {
 pub fn find(db: &mut Database, actor: &Actor, id: VisitorId, now: &str) -> Result<Visitor> {
     actor.require(Permission::SeeIdentity)?;
     let tx = db.conn.transaction()?;
+    // A second registration merged into another record opens the record it was merged into.
+    let id = tx
+        .prepare_cached("SELECT coalesce(merged_into, id) FROM visitors WHERE id = ?1")?
+        .query_row([id.0], |r| r.get(0))
+        .map(VisitorId)?;
     let visitor = read(&tx, id)?;
     audit::record(&tx, actor, audit::Action::View, "visitors", Some(id.0), now)?;
     tx.commit()?;
@@ -346,10 +369,13 @@ pub fn find(db: &mut Database, actor: &Actor, id: VisitorId, now: &str) -> Resul
     })
 }
 
-/// One visitor (not an erased one) with languages and consents in force, whole.
-fn read(conn: &Connection, id: VisitorId) -> Result<Visitor> {
+/// One visitor (not an erased one, not an alias) with languages and consents in force, whole.
+pub(super) fn read(conn: &Connection, id: VisitorId) -> Result<Visitor> {
     let mut visitor = conn.query_row(
-        &format!("SELECT {VISITOR_COLS} FROM visitors WHERE id = ?1 AND erased_at IS NULL"),
+        &format!(
+            "SELECT {VISITOR_COLS} FROM visitors
+             WHERE id = ?1 AND erased_at IS NULL AND merged_into IS NULL"
+        ),
         [id.0],
         from_row,
     )?;
@@ -503,13 +529,38 @@ pub fn search(
         }
     }
     let mut hits = summaries(db, tiers.keys().copied())?;
-    for hit in &mut hits {
+    for (hit, _) in &mut hits {
         let tier = tiers.get(&hit.id.0).copied().unwrap_or(Tier::Skeleton);
         hit.score = f64::from(tier as u8) * 10.0 + similarity(query, hit);
     }
+    let mut hits = through_aliases(db, hits)?;
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
+    // A person found both by their own record and through an alias is listed once, best first.
+    let mut seen = std::collections::HashSet::new();
+    hits.retain(|hit| seen.insert(hit.id));
     hits.truncate(limit);
     Ok(hits)
+}
+
+/// Each hit on a second registration merged into another record becomes a hit on that record,
+/// scored as the alias matched and marked with the alias's code.
+fn through_aliases(
+    db: &Database,
+    hits: Vec<(VisitorSummary, Option<i64>)>,
+) -> Result<Vec<VisitorSummary>> {
+    let mut out = Vec::with_capacity(hits.len());
+    for (hit, kept) in hits {
+        let Some(kept) = kept else {
+            out.push(hit);
+            continue;
+        };
+        for (mut found, _) in summaries(db, std::iter::once(kept))? {
+            found.score = hit.score;
+            found.found_as = Some(hit.code.clone());
+            out.push(found);
+        }
+    }
+    Ok(out)
 }
 
 /// The naive baseline the benchmark compares `search` with: a plain `LIKE '%q%'` scan over the
@@ -588,15 +639,20 @@ fn prefix_words(db: &Database, prefix: &str) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-fn summaries(db: &Database, ids: impl Iterator<Item = i64>) -> Result<Vec<VisitorSummary>> {
+/// The search lines of these visitors, each with the record it was merged into, if it was.
+fn summaries(
+    db: &Database,
+    ids: impl Iterator<Item = i64>,
+) -> Result<Vec<(VisitorSummary, Option<i64>)>> {
     let mut stmt = db.conn.prepare_cached(&format!(
-        "SELECT {SUMMARY_COLS} FROM visitors WHERE id = ?1 AND erased_at IS NULL"
+        "SELECT {SUMMARY_COLS}, merged_into FROM visitors WHERE id = ?1 AND erased_at IS NULL"
     ))?;
     let mut out = Vec::new();
     for id in ids {
-        if let Some(hit) = stmt.query_row([id], summary_from_row).optional()? {
-            out.push(hit);
-        }
+        let row = stmt
+            .query_row([id], |r| Ok((summary_from_row(r)?, r.get("merged_into")?)))
+            .optional()?;
+        out.extend(row);
     }
     Ok(out)
 }
@@ -627,6 +683,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<VisitorSummary> {
         country_of_origin: row.get("country_of_origin")?,
         birth_year: row.get("birth_year")?,
         score: 0.0,
+        found_as: None,
     })
 }
 

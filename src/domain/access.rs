@@ -41,11 +41,15 @@ pub enum Permission {
     /// Correct or void any visit, at any time (anyone may void the visits they logged, and
     /// correct them on the day they logged them).
     CorrectAnyVisit,
+    /// Merge two registrations of one person into one record.
+    Merge,
+    /// Undo a merge, on the day it was made.
+    UndoMerge,
 }
 
 impl Permission {
     /// Every permission, in the order of the matrix.
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 18] = [
         Permission::SeeIdentity,
         Permission::SeeCard,
         Permission::Register,
@@ -62,6 +66,8 @@ impl Permission {
         Permission::Erase,
         Permission::Retention,
         Permission::CorrectAnyVisit,
+        Permission::Merge,
+        Permission::UndoMerge,
     ];
 }
 
@@ -76,7 +82,14 @@ impl Role {
             }
             Role::Desk => matches!(
                 permission,
-                SeeIdentity | SeeCard | Register | LogVisits | Refer | Feedback | SubjectAccess
+                SeeIdentity
+                    | SeeCard
+                    | Register
+                    | LogVisits
+                    | Refer
+                    | Feedback
+                    | SubjectAccess
+                    | Merge
             ),
             Role::Partner => matches!(permission, SeeIdentity | LogVisits),
             // Volunteers escort visitors: the identity on the card and the accompaniments.

@@ -36,6 +36,7 @@ pub mod bidi;
 pub mod directory;
 pub mod feedback;
 pub mod figures;
+pub mod merges;
 pub mod reference;
 pub mod referrals;
 pub mod slips;
@@ -73,6 +74,8 @@ id_type!(
     OrganisationId,
     /// A service type's row id.
     ServiceTypeId,
+    /// A merge's row id.
+    MergeId,
 );
 
 /// Who is acting: every library call that reads or writes personal data takes one, so roles and

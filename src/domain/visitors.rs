@@ -586,6 +586,9 @@ pub struct VisitorSummary {
     pub birth_year: Option<i32>,
     /// How well it matched the query; higher is better.
     pub score: f64,
+    /// The code of a second registration merged into this record, when the search found the
+    /// person through it ("B-000123 → B-000045").
+    pub found_as: Option<String>,
 }
 
 #[cfg(test)]

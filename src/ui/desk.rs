@@ -12,7 +12,7 @@ use crate::domain::reference::{countries, languages, name_of};
 use crate::domain::referrals::{Accompaniment, AccompanimentStatus, Referral, ReferralStatus};
 use crate::domain::slips::SLIP_LANGUAGES;
 use crate::domain::visitors::{Answer, ConsentScope, LegalStatus, Sex};
-use crate::domain::{Visit, Visitor, VisitorSummary, format_date};
+use crate::domain::{NewVisitor, Visit, Visitor, VisitorId, VisitorSummary, format_date};
 use crate::slip::Paper;
 
 /// Draws the desk screen.
@@ -67,9 +67,16 @@ fn search_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         .max_height(list_height)
         .auto_shrink([false, true])
         .show_rows(ui, theme::ROW_HEIGHT, rows, |ui, range| {
+            // With a card open, another person in the results can be compared with it.
+            let compare_with = desk
+                .card
+                .as_ref()
+                .filter(|_| desk.may(Permission::Merge))
+                .map(|card| card.visitor.id);
             for index in range {
                 if let Some(hit) = desk.results.get(index) {
-                    result_row(ui, hit, index == desk.selected, commands, &locale);
+                    let row = (hit, index == desk.selected);
+                    result_row(ui, row, compare_with, commands, &locale);
                 }
             }
         });
@@ -99,8 +106,8 @@ fn search_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
 
 fn result_row(
     ui: &mut Ui,
-    hit: &VisitorSummary,
-    selected: bool,
+    (hit, selected): (&VisitorSummary, bool),
+    compare_with: Option<VisitorId>,
     commands: &mut Vec<Command>,
     locale: &str,
 ) {
@@ -131,6 +138,19 @@ fn result_row(
             }
             if !known.is_empty() {
                 ui.label(RichText::new(known.join(" · ")).small().color(theme::MUTED));
+            }
+            // Found through a second registration merged into this one.
+            if let Some(alias) = &hit.found_as {
+                let found = t!("merge.found_as", locale = locale, alias = alias.as_str());
+                ui.label(RichText::new(found).small().color(theme::MUTED));
+            }
+            if let Some(card) = compare_with.filter(|card| *card != hit.id)
+                && ui
+                    .small_button(t!("merge.same_person", locale = locale))
+                    .on_hover_text(t!("merge.same_person_hint", locale = locale))
+                    .clicked()
+            {
+                commands.push(Command::CompareVisitors(card, hit.id));
             }
             code
         })
@@ -330,45 +350,68 @@ fn answer_text<T>(answer: &Answer<T>, given: impl Fn(&T) -> String, locale: &str
     }
 }
 
+/// One field of a record as the card shows it (a name part, an answer, or why it is empty).
+pub(super) fn field_text(d: &NewVisitor, field: &str, locale: &str) -> String {
+    let country = |c: &String| {
+        if c == "stateless" {
+            t!("form.stateless", locale = locale).into_owned()
+        } else {
+            name_of(countries(), c, locale)
+        }
+    };
+    match field {
+        "given_name" => d.given_name.clone(),
+        "family_name" => d.family_name.clone(),
+        "given_name_latin" => d.given_name_latin.clone(),
+        "family_name_latin" => d.family_name_latin.clone(),
+        "sex" => answer_text(
+            &d.sex,
+            |s: &Sex| t!(s.label_key(), locale = locale).into_owned(),
+            locale,
+        ),
+        "birth" => answer_text(
+            &d.birth,
+            |b| {
+                b.date
+                    .map_or_else(|| b.year.to_string(), |dt| format_date(dt, locale))
+            },
+            locale,
+        ),
+        "country_of_origin" => answer_text(&d.country_of_origin, country, locale),
+        "nationality" => answer_text(&d.nationality, country, locale),
+        "legal_status" => answer_text(
+            &d.legal_status,
+            |s: &LegalStatus| t!(s.label_key(), locale = locale).into_owned(),
+            locale,
+        ),
+        "preferred_language" => answer_text(
+            &d.preferred_language,
+            |c| name_of(languages(), c, locale),
+            locale,
+        ),
+        "phone" => answer_text(&d.phone, Clone::clone, locale),
+        "languages" => d
+            .languages
+            .iter()
+            .map(|c| name_of(languages(), c, locale))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    }
+}
+
 /// The card's lines beyond the identity: legal status, sex, birth, nationality, phone, consent.
 fn card_details(ui: &mut Ui, v: &Visitor, country: &str, language: &str, locale: &str) {
     let d = &v.details;
-    let status = answer_text(
-        &d.legal_status,
-        |s: &LegalStatus| t!(s.label_key(), locale = locale).into_owned(),
-        locale,
-    );
+    let status = field_text(d, "legal_status", locale);
     ui.label(format!(
         "{}: {country} · {}: {status} · {}: {language}",
         t!("visitor.country_of_origin", locale = locale),
         t!("visitor.legal_status", locale = locale),
         t!("visitor.preferred_language", locale = locale),
     ));
-    let sex = answer_text(
-        &d.sex,
-        |s: &Sex| t!(s.label_key(), locale = locale).into_owned(),
-        locale,
-    );
-    let birth = answer_text(
-        &d.birth,
-        |b| {
-            b.date
-                .map_or_else(|| b.year.to_string(), |dt| format_date(dt, locale))
-        },
-        locale,
-    );
-    let nationality = answer_text(
-        &d.nationality,
-        |c| {
-            if c == "stateless" {
-                t!("form.stateless", locale = locale).into_owned()
-            } else {
-                name_of(countries(), c, locale)
-            }
-        },
-        locale,
-    );
-    let phone = answer_text(&d.phone, Clone::clone, locale);
+    let [sex, birth, nationality, phone] =
+        ["sex", "birth", "nationality", "phone"].map(|field| field_text(d, field, locale));
     ui.label(format!(
         "{}: {sex} · {}: {birth} · {}: {nationality} · {}: {phone}",
         t!("visitor.sex", locale = locale),
@@ -456,6 +499,7 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
             .color(theme::MUTED),
         );
     }
+    merge_lines(ui, desk, card, commands, locale);
     ui.separator();
     let latest_visit = card.visits.first().map(|visit| visit.id);
     ui.horizontal_wrapped(|ui| {
@@ -533,6 +577,54 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
                 ui.add_space(4.0);
             }
         });
+}
+
+/// The card's second registrations ("B-000123 is an alias of B-000045", undone by a coordinator on the day),
+/// and the people of a like name it can be compared with.
+fn merge_lines(ui: &mut Ui, desk: &Desk, card: &Card, commands: &mut Vec<Command>, locale: &str) {
+    let today = desk.now().date();
+    for alias in &card.aliases {
+        ui.horizontal_wrapped(|ui| {
+            let when = crate::domain::format_stored_moment(&alias.merged_at, locale);
+            ui.label(
+                RichText::new(t!(
+                    "merge.alias",
+                    locale = locale,
+                    alias = alias.code.as_str(),
+                    code = card.visitor.code.as_str(),
+                    when = when,
+                    who = desk.staff_name(alias.merged_by)
+                ))
+                .color(theme::MUTED),
+            );
+            if desk.may(Permission::UndoMerge)
+                && alias.undoable_on(today)
+                && ui.small_button(t!("merge.undo", locale = locale)).clicked()
+            {
+                commands.push(Command::UndoMerge(alias.merge));
+            }
+        });
+    }
+    if card.like_names.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(t!("merge.like_names", locale = locale)).color(theme::MUTED));
+        for hit in &card.like_names {
+            ui.label(RichText::new(&hit.code).color(theme::CODE).monospace());
+            name_label(
+                ui,
+                format!("{} {}", hit.given_name, hit.family_name).trim(),
+                theme::BODY_SIZE,
+            );
+            if ui
+                .small_button(t!("merge.compare", locale = locale))
+                .clicked()
+            {
+                commands.push(Command::CompareVisitors(card.visitor.id, hit.id));
+            }
+        }
+    });
 }
 
 /// The two languages slips are printed in (the visitor's first), and where "save as" writes.

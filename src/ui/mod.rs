@@ -9,6 +9,7 @@ mod directory;
 mod feedback;
 pub mod file_dialog;
 mod lock;
+mod merge;
 mod referral_form;
 mod replace_question;
 mod reports;
@@ -195,6 +196,9 @@ impl BureauApp {
             Screen::Audit => {
                 egui::CentralPanel::default().show(ui, |ui| audit_ui(ui, desk, commands));
             }
+            Screen::Merge => {
+                egui::CentralPanel::default().show(ui, |ui| merge::merge_ui(ui, desk, commands));
+            }
             Screen::Staff => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| staff_ui(ui, desk, commands));
@@ -280,6 +284,11 @@ impl BureauApp {
                     if save {
                         push.push(Command::SaveVisitor);
                     } else if escape {
+                        push.push(Command::Cancel);
+                    }
+                }
+                Screen::Merge => {
+                    if escape {
                         push.push(Command::Cancel);
                     }
                 }
