@@ -92,6 +92,13 @@ fn screens(desk: &Desk) -> Vec<(&'static str, Vec<Command>)> {
                 Command::AskToVoid(Some(VisitId(1))),
             ],
         ),
+        (
+            "merge",
+            vec![
+                Command::OpenVisitor(someone),
+                Command::CompareVisitors(someone, VisitorId(2)),
+            ],
+        ),
         ("referral", vec![Command::StartReferral(VisitId(1))]),
         (
             "accompaniment",

@@ -219,6 +219,41 @@ fn a_merge_keeps_every_visit_and_referral_and_the_alias_code_still_finds_the_per
             .collect::<Vec<_>>(),
         [("B-000002", desk.staff_id)]
     );
+    // The person's own copy holds the second registration as it was registered.
+    let copy = ok(bureau_desk::db::subject::gather(
+        &db,
+        &desk,
+        first,
+        "2026-10-20T10:10",
+    ));
+    assert_eq!(
+        copy.also_registered_as
+            .iter()
+            .map(|i| (i.code.as_str(), i.given_name.as_str()))
+            .collect::<Vec<_>>(),
+        [("B-000002", "Nour")]
+    );
+    assert_eq!(copy.visits.len(), 3);
+    let by_alias = ok(bureau_desk::db::subject::gather(
+        &db,
+        &desk,
+        second,
+        "2026-10-20T10:10",
+    ));
+    assert_eq!(
+        by_alias.identity.code, "B-000001",
+        "the alias's code gives the whole person"
+    );
+    let pdf = bureau_desk::slip::subject::render(&copy, "en").unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let text = crate::slips::extract(&pdf, dir.path(), "copy");
+    // Long headings wrap: compared word by word.
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let heading = bureau_desk::translate("en", "subject.also_registered", &[]);
+    assert!(
+        text.contains(&heading) && text.contains("B-000002") && text.contains("Nour"),
+        "{text}"
+    );
     // The trail names the merge and the fields taken, never a value.
     let trail = ok(bureau_desk::db::audit::latest(&db, 10));
     let details: Vec<&str> = trail.iter().map(|e| e.detail.as_str()).collect();

@@ -22,7 +22,28 @@ pub fn gather(
 ) -> Result<SubjectRecord> {
     actor.require(Permission::SubjectAccess)?;
     let conn = &db.conn;
-    let identity = identity(conn, visitor)?;
+    // Asked by the code of a second registration merged into a record: the whole person.
+    let visitor = conn
+        .prepare_cached("SELECT coalesce(merged_into, id) FROM visitors WHERE id = ?1")?
+        .query_row([visitor.0], |r| r.get(0))
+        .map(VisitorId)?;
+    let identity = identity_of(conn, visitor)?;
+    let aliases: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM visitors WHERE merged_into = ?1 AND erased_at IS NULL ORDER BY id",
+        )?
+        .query_map([visitor.0], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let also_registered_as = aliases
+        .into_iter()
+        .map(|alias| identity_of(conn, VisitorId(alias)))
+        .collect::<Result<Vec<_>>>()?;
+    // The trail about each second registration is about the person too.
+    let mut trail = audit_items(conn, &identity.code)?;
+    for alias in &also_registered_as {
+        trail.extend(audit_items(conn, &alias.code)?);
+    }
+    trail.sort_by(|a, b| a.at.cmp(&b.at));
     let record = SubjectRecord {
         produced_at: now.to_owned(),
         bureau: (
@@ -33,8 +54,9 @@ pub fn gather(
         visits: visits(conn, visitor)?,
         referrals: referrals(conn, visitor)?,
         accompaniments: accompaniments(conn, visitor)?,
-        audit: audit_items(conn, &identity.code)?,
+        audit: trail,
         identity,
+        also_registered_as,
     };
     Ok(record)
 }
@@ -63,7 +85,7 @@ const FIRST_NAME: &str = "CASE WHEN instr(trim(s.display_name), ' ') > 0
      THEN substr(trim(s.display_name), 1, instr(trim(s.display_name), ' ') - 1)
      ELSE trim(s.display_name) END";
 
-fn identity(conn: &Connection, visitor: VisitorId) -> Result<Identity> {
+fn identity_of(conn: &Connection, visitor: VisitorId) -> Result<Identity> {
     let mut identity = conn.query_row(
         &format!(
             "SELECT p.code, p.given_name, p.family_name, p.given_name_latin, p.family_name_latin,

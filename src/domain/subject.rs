@@ -12,6 +12,8 @@ pub struct SubjectRecord {
     pub bureau: (String, String),
     /// Who the person is, as registered.
     pub identity: Identity,
+    /// Second registrations of the person merged into this record, as each was registered.
+    pub also_registered_as: Vec<Identity>,
     /// Every consent given or withdrawn, oldest first.
     pub consents: Vec<ConsentItem>,
     /// Every visit, oldest first.

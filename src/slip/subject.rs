@@ -67,6 +67,14 @@ pub fn render(record: &SubjectRecord, language: &str) -> Result<Vec<u8>, SlipErr
 
     heading(&mut w, "subject.identity");
     block(&mut w, BODY, &|l| identity_lines(&record.identity, l));
+    for alias in &record.also_registered_as {
+        heading(&mut w, "subject.also_registered");
+        block(&mut w, BODY, &|l| {
+            let mut lines = vec![field(l, "subject.code", &alias.code)];
+            lines.extend(identity_lines(alias, l));
+            lines
+        });
+    }
 
     heading(&mut w, "subject.consents");
     block(&mut w, BODY, &|l| {

@@ -56,6 +56,7 @@ fn comparison(ui: &mut Ui, form: &mut MergeForm, locale: &str) {
         .num_columns(3)
         .striped(true)
         .spacing([16.0, 6.0])
+        .min_col_width(240.0)
         .show(ui, |ui| {
             ui.label("");
             heading_cell(ui, &form.left, form.visits.0, locale);
@@ -137,9 +138,13 @@ fn choice(ui: &mut Ui, selected: bool, text: &str) -> bool {
         return ui.radio(selected, text).clicked();
     }
     ui.horizontal(|ui| {
-        let clicked = ui.radio(selected, "").clicked();
+        let radio = ui.radio(selected, "");
+        // The value is drawn beside it; screen readers and tests still read it on the button.
+        radio.widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::RadioButton, true, selected, text)
+        });
         name_label(ui, text, theme::BODY_SIZE);
-        clicked
+        radio.clicked()
     })
     .inner
 }
