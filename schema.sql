@@ -311,6 +311,18 @@ CREATE TABLE merge_moves (
     PRIMARY KEY (merge_id, entity, row_id)
 ) WITHOUT ROWID;
 
+-- Registers brought in from before the desk (`bureau-desk import`): each file once, known by the
+-- SHA-256 of its bytes, with what it added. The people and visits are rows like any other.
+CREATE TABLE imports (
+    id          INTEGER PRIMARY KEY,
+    file_hash   TEXT NOT NULL UNIQUE CHECK (length(file_hash) = 64),
+    imported_at TEXT NOT NULL,
+    imported_by INTEGER NOT NULL REFERENCES staff (id),
+    rows        INTEGER NOT NULL,                  -- rows read
+    people_new  INTEGER NOT NULL,                  -- people registered
+    visits      INTEGER NOT NULL                   -- visits logged
+);
+
 -- Forms typed and not yet saved, one per staff member and form, so typed work survives leaving
 -- the form, the lock, a closed window or a crash; removed when the form is saved or discarded,
 -- and after 30 days. `body` is the form as typed (JSON). A draft about a registered person (a
@@ -390,4 +402,4 @@ INSERT INTO settings (key, value) VALUES
 
 -- Marks the file as a bureau-desk database ('BDSK'), so other SQLite files are refused.
 PRAGMA application_id = 1111774027;
-PRAGMA user_version = 8;
+PRAGMA user_version = 9;

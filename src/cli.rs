@@ -269,6 +269,47 @@ pub enum CliCommand {
         #[arg(long)]
         apply: bool,
     },
+    /// Bring in the bureau's earlier register (CSV, XLSX or ODS; coordinators and
+    /// administrators): one row a visit or a person, Bulgarian or English headings. Prints what
+    /// it would bring in; without --dry-run brings it in, all or nothing, once per file.
+    Import {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The staff member signing in (password from the terminal or BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+        /// The register: .csv (any of ; , tab), .xlsx, .xls or .ods.
+        #[arg(value_name = "REGISTER")]
+        register: PathBuf,
+        /// Only count and check: nothing is written to the database.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also write the report as JSON here.
+        #[arg(long, value_name = "REPORT.json")]
+        report: Option<PathBuf>,
+        /// What a column holds, by its heading: date, given_name, family_name, name, country,
+        /// nationality, sex, birth, phone, service, organisation, notes, language,
+        /// legal_status or ignore.
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        map: Vec<String>,
+        /// What a value the import could not place stands for, e.g. `country:Сирия арабска=SY`
+        /// or `service:консулт.=information`.
+        #[arg(long = "value", value_name = "FIELD:VALUE=TARGET")]
+        values: Vec<String>,
+        /// Add the services and organisations the register names and the desk does not know.
+        #[arg(long)]
+        create_missing: bool,
+        /// The encoding of a CSV file (utf-8 or windows-1251), when not the one detected.
+        #[arg(long, value_name = "ENCODING")]
+        encoding: Option<String>,
+        /// One row a visit (visits) or a person (people), when not the one detected.
+        #[arg(long, value_name = "visits|people")]
+        rows: Option<String>,
+        /// Replace the file given with --report if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Search visitors as the desk does, best match first.
     Search {
         /// The database file.
@@ -550,6 +591,55 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             })?;
             writeln!(out, "{}", path.display()).map_err(|e| e.to_string())?;
             Ok(Outcome::Done)
+        }
+        Some(CliCommand::Import {
+            db,
+            staff,
+            register,
+            dry_run,
+            report,
+            map,
+            values,
+            create_missing,
+            encoding,
+            rows,
+            force,
+        }) => {
+            let choices = import_choices(&map, &values, rows.as_deref(), create_missing)?;
+            let encoding = match encoding.as_deref() {
+                None => None,
+                Some(name) => Some(crate::import::Encoding::from_name(name).ok_or_else(|| {
+                    format!("'{name}' is not an encoding here; use utf-8 or windows-1251")
+                })?),
+            };
+            if report.as_deref() == Some(register.as_path()) {
+                return Err("the report cannot be written over the register".to_owned());
+            }
+            let table =
+                crate::import::read_register(&register, encoding).map_err(|e| e.to_string())?;
+            let (mut database, actor) = signed_in(&db, staff.as_deref())?;
+            let outcome = db::imports::run(
+                &mut database,
+                &actor,
+                &table,
+                &choices,
+                dry_run,
+                chrono::Local::now().naive_local(),
+            )
+            .map_err(|e| e.to_string())?;
+            if let Some(path) = &report {
+                let own = database.own_files();
+                output::write_file(path, overwrite(force), &own, |w| {
+                    serde_json::to_writer_pretty(w, &outcome)
+                        .map_err(|e| OutputError::Writer(e.to_string()))
+                })
+                .map_err(|e| not_written(path, e.into()))?;
+            }
+            print_import(&outcome, dry_run, out).map_err(|e| e.to_string())?;
+            match &outcome.refused {
+                Some(refusal) => Err(format!("nothing was imported: {refusal}")),
+                None => Ok(Outcome::Done),
+            }
         }
         Some(CliCommand::Retention { db, staff, apply }) => {
             let (mut database, actor) = signed_in(&db, staff.as_deref())?;
@@ -958,6 +1048,120 @@ fn overwrite(force: bool) -> Overwrite {
     } else {
         Overwrite::Refuse
     }
+}
+
+/// The import's choices from the command line's words.
+fn import_choices(
+    map: &[String],
+    values: &[String],
+    rows: Option<&str>,
+    create_missing: bool,
+) -> Result<crate::import::Choices, String> {
+    use crate::domain::import::{Field, Shape};
+    let field = |code: &str| {
+        Field::from_code(code).ok_or_else(|| {
+            let all: Vec<&str> = Field::ALL.iter().map(|f| f.code()).collect();
+            format!("'{code}' is not a field; use one of {}", all.join(", "))
+        })
+    };
+    let map = map
+        .iter()
+        .map(|m| {
+            let (column, code) = m
+                .rsplit_once('=')
+                .ok_or_else(|| format!("--map {m}: write it as COLUMN=FIELD"))?;
+            Ok((column.trim().to_owned(), field(code)?))
+        })
+        .collect::<Result<_, String>>()?;
+    let values = values
+        .iter()
+        .map(|v| {
+            let (code, rest) = v
+                .split_once(':')
+                .ok_or_else(|| format!("--value {v}: write it as FIELD:VALUE=TARGET"))?;
+            let (value, target) = rest
+                .rsplit_once('=')
+                .ok_or_else(|| format!("--value {v}: write it as FIELD:VALUE=TARGET"))?;
+            Ok((field(code)?, value.to_owned(), target.to_owned()))
+        })
+        .collect::<Result<_, String>>()?;
+    let shape = match rows {
+        None => None,
+        Some("visits") => Some(Shape::Visits),
+        Some("people") => Some(Shape::People),
+        Some(other) => return Err(format!("--rows {other}: use visits or people")),
+    };
+    Ok(crate::import::Choices {
+        map,
+        shape,
+        create_missing,
+        values,
+    })
+}
+
+/// What an import brought in, or would: the counts, the rows left out, the values to place.
+fn print_import(
+    outcome: &db::imports::Outcome,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let r = &outcome.report;
+    let verb = if r.imported {
+        "imported"
+    } else if dry_run {
+        "would import"
+    } else {
+        "not imported"
+    };
+    writeln!(
+        out,
+        "{verb}: {} rows; people: {} new, {} already in the desk, {} to review; {} visits with {} services; {} rows rejected",
+        r.rows,
+        r.people_new,
+        r.people_existing,
+        r.people_to_review,
+        r.visits,
+        r.services,
+        r.rejected.len()
+    )?;
+    for column in &r.columns {
+        writeln!(
+            out,
+            "column '{}' → {} ({})",
+            column.heading,
+            column.field.code(),
+            column.samples.join(" | ")
+        )?;
+    }
+    for (month, visits) in &r.visits_by_month {
+        writeln!(out, "{month}: {visits} visits")?;
+    }
+    for rejected in &r.rejected {
+        writeln!(out, "line {}: {}", rejected.line, rejected.reason)?;
+    }
+    for value in &r.unplaced_values {
+        writeln!(
+            out,
+            "not placed: {} '{}' ({} rows) — --value {}:{}=…",
+            value.column,
+            value.value,
+            value.rows,
+            value.field.code(),
+            value.value
+        )?;
+    }
+    for lines in &r.review {
+        let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+        writeln!(
+            out,
+            "to review (may be one person): lines {}",
+            lines.join(", ")
+        )?;
+    }
+    for created in &r.created {
+        writeln!(out, "added {created}")?;
+    }
+    Ok(())
 }
 
 /// The sentence for an output that was not written.

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod fonts;
+pub mod import;
 pub mod keys;
 pub mod output;
 pub mod single_desk;

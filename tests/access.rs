@@ -287,6 +287,25 @@ fn check_row(role: Role) {
         may(Permission::UndoMerge),
         "undo a merge",
     );
+    let register = bureau_desk::import::Table {
+        hash: "0".repeat(64),
+        headings: vec!["Име".into()],
+        rows: vec![(2, vec!["Тест".into()])],
+        encoding: None,
+        delimiter: None,
+    };
+    allowed(
+        bureau_desk::db::imports::run(
+            &mut w.db,
+            &actor,
+            &register,
+            &bureau_desk::import::Choices::default(),
+            true,
+            now,
+        ),
+        may(Permission::Import),
+        "import a register (dry run)",
+    );
     // Last: erasing alone (a desk worker needs a coordinator's confirmation).
     allowed(
         erasure::erase(&mut w.db, &actor, w.visitor, None, now),

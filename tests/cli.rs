@@ -1058,3 +1058,110 @@ fn subject_access_and_retention_from_the_command_line() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!desk.status.success(), "administrators only");
 }
+
+#[test]
+fn a_register_is_imported_from_the_command_line_and_counted_by_the_export() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("bureau.sqlite");
+    let bureau_desk = || {
+        let mut command = bureau_desk();
+        command.env("BUREAU_DESK_PASSWORD", "кафе в девет сутринта");
+        command
+    };
+    let made = bureau_desk()
+        .args(["init", "--admin", "Admin", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let register = dir.path().join("register.csv");
+    std::fs::write(
+        &register,
+        "\u{feff}Дата;Име;Фамилия;Държава;Услуга;Бележки\n\
+         03.04.2025;Иван;Петров;Сирия;Правна помощ;\"бележка\nна два реда\"\n\
+         04.04.2025 г.;Olena;Kovalenko;UA;Информация и консултация;\n\
+         ;Без;Дата;;Правна помощ;\n\
+         05.04.2025;Olena;Kovalenko;UA;непозната услуга;\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let report = dir.path().join("report.json");
+    let import = |extra: &[&str]| {
+        bureau_desk()
+            .args(["import", "--staff", "Admin", "--db"])
+            .arg(&db)
+            .arg(&register)
+            .args(extra)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let dry = import(&["--dry-run", "--report", report.to_str().unwrap_or_default()]);
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+    for key in [
+        "rows",
+        "people_new",
+        "people_existing",
+        "people_to_review",
+        "visits",
+        "services",
+        "rejected",
+        "unplaced_values",
+        "visits_by_month",
+    ] {
+        assert!(json.get(key).is_some(), "the report has {key}: {json}");
+    }
+    assert_eq!(json["rows"], 4);
+    assert_eq!(json["rejected"][0]["line"], 5);
+    assert_eq!(json["rejected"][0]["reason"], "no date");
+    assert_eq!(json["unplaced_values"][0]["value"], "непозната услуга");
+    // The unplaced service blocks the import, and the report is not replaced without --force.
+    let blocked = import(&["--report", report.to_str().unwrap_or_default()]);
+    assert!(!blocked.status.success());
+    assert!(String::from_utf8_lossy(&blocked.stderr).contains("--force"));
+    let blocked = import(&[]);
+    assert!(!blocked.status.success());
+    assert!(
+        String::from_utf8_lossy(&blocked.stderr).contains("could not be placed"),
+        "{}",
+        String::from_utf8_lossy(&blocked.stderr)
+    );
+    let done = import(&["--value", "service:непозната услуга=information"]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(String::from_utf8_lossy(&done.stdout).starts_with("imported: 4 rows"));
+    let again = import(&["--value", "service:непозната услуга=information"]);
+    assert!(!again.status.success(), "the same file twice");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("imported already"));
+
+    let figures = dir.path().join("april.json");
+    let export = bureau_desk()
+        .args(["export", "--staff", "Admin", "--db"])
+        .arg(&db)
+        .args(["--month", "2025-04", "--format", "json", "--out"])
+        .arg(&figures)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let text = std::fs::read_to_string(&figures).unwrap_or_else(|e| panic!("{e}"));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let figures = json.get("figures").unwrap_or(&json);
+    assert_eq!(figures["visits"], 3, "{text}");
+    assert_eq!(figures["unique_visitors"], 2, "{text}");
+}

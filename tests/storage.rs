@@ -353,7 +353,7 @@ fn a_version_6_file_upgrades_to_exactly_the_current_schema_with_corrections() {
 }
 
 #[test]
-fn a_version_7_file_upgrades_to_exactly_the_current_schema_with_merges() {
+fn a_version_7_file_upgrades_to_exactly_the_current_schema_with_merges_and_imports() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let old = dir.path().join("v7.sqlite");
     let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));

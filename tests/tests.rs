@@ -8,6 +8,7 @@ mod corrections;
 mod crash;
 mod figures;
 mod i18n;
+mod import;
 mod layout;
 mod merges;
 mod reliability;

@@ -8,7 +8,7 @@ use super::{Result, audit, visitors};
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes; must match its `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// Brings a file at `from` up to `SCHEMA_VERSION`, one version at a time, in one transaction:
 /// either every step lands or none does. Foreign keys are off while tables are rebuilt (SQLite's
@@ -202,6 +202,21 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
                      row_id   INTEGER NOT NULL,
                      PRIMARY KEY (merge_id, entity, row_id)
                  ) WITHOUT ROWID;",
+            )?;
+            Ok(())
+        }
+        // Version 9 brings in earlier registers: each file imported once.
+        8 => {
+            conn.execute_batch(
+                "CREATE TABLE imports (
+                     id          INTEGER PRIMARY KEY,
+                     file_hash   TEXT NOT NULL UNIQUE CHECK (length(file_hash) = 64),
+                     imported_at TEXT NOT NULL,
+                     imported_by INTEGER NOT NULL REFERENCES staff (id),
+                     rows        INTEGER NOT NULL,
+                     people_new  INTEGER NOT NULL,
+                     visits      INTEGER NOT NULL
+                 );",
             )?;
             Ok(())
         }

@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod erasure;
 pub mod feedback;
 pub mod figures;
+pub mod imports;
 pub mod merges;
 pub mod migrations;
 pub mod organisations;

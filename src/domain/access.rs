@@ -45,11 +45,13 @@ pub enum Permission {
     Merge,
     /// Undo a merge, on the day it was made.
     UndoMerge,
+    /// Bring in an earlier register.
+    Import,
 }
 
 impl Permission {
     /// Every permission, in the order of the matrix.
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::SeeIdentity,
         Permission::SeeCard,
         Permission::Register,
@@ -68,6 +70,7 @@ impl Permission {
         Permission::CorrectAnyVisit,
         Permission::Merge,
         Permission::UndoMerge,
+        Permission::Import,
     ];
 }
 

@@ -36,6 +36,7 @@ pub mod bidi;
 pub mod directory;
 pub mod feedback;
 pub mod figures;
+pub mod import;
 pub mod merges;
 pub mod reference;
 pub mod referrals;
