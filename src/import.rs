@@ -12,7 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::domain::import::{
-    Column, Field, Lists, PersonRows, Registered, Rejected, RowRead, Shape, Unplaced,
+    Column, Field, Lists, PersonRows, Registered, Rejected, RowProblem, RowRead, Shape, Unplaced,
     field_of_heading, group_people, read_rows,
 };
 use crate::domain::visitors::{Answer, Birth, NewVisitor};
@@ -230,7 +230,7 @@ pub struct Choices {
 }
 
 /// Adds the values placed by hand to `lists`, each checked against what its field takes.
-/// Returns the first that names nothing the desk knows.
+/// Returns the first target that names nothing the desk knows.
 pub fn place_values(lists: &mut Lists, values: &[(Field, String, String)]) -> Result<(), String> {
     use crate::domain::import::{
         find_known, parse_country, parse_language, parse_legal_status, parse_sex,
@@ -392,10 +392,7 @@ pub fn plan(
     let unplaced_lines = !report.unplaced_values.is_empty();
     for row in no_service {
         if !unplaced_lines {
-            rejected.push(Rejected {
-                line: row.line,
-                reason: "no service".to_owned(),
-            });
+            rejected.push(Rejected::new(row.line, vec![RowProblem::NoService]));
         }
     }
     for person in group_people(&rows, registered) {

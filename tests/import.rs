@@ -336,3 +336,92 @@ fn an_xlsx_register_with_real_dates_and_names_in_two_scripts_is_one_person() {
         "the phone typed as a number kept its digits"
     );
 }
+
+#[test]
+fn the_import_screen_reads_checks_places_a_value_and_imports_with_its_progress() {
+    use crate::ui::{Setup, count, desk, tr, type_into};
+    use egui_kittest::kittest::Queryable;
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk();
+    let register = _dir.path().join("регистър.csv");
+    write_cp1251(
+        &register,
+        "Дата;Име;Фамилия;Държава;Услуга\r\n03.11.2026;Иван;Петров;Сирия;Правна помощ\r\n04.11.2026;Ivan;Petrov;Сирия арабска;Правна помощ\r\n;Без;Дата;;Правна помощ\r\n",
+    );
+    let h = &mut harness;
+    h.run();
+    h.get_by_label(&tr("app.tab_reports")).click();
+    h.run();
+    h.get_by_label(&tr("import.open")).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, bureau_desk::app::Screen::Import);
+    type_into(h, &tr("import.file"), &register.display().to_string());
+    h.get_by_label(&tr("import.read")).click();
+    h.run();
+    let report = h
+        .state()
+        .desk
+        .import
+        .outcome
+        .clone()
+        .unwrap_or_else(|| panic!("the dry run"))
+        .report;
+    assert_eq!((report.rows, report.rejected.len()), (3, 1));
+    let left_out = bureau_desk::translate(
+        "bg",
+        "import.line",
+        &[
+            ("line", "4"),
+            (
+                "why",
+                &bureau_desk::translate("bg", "import.problem.no_date", &[]),
+            ),
+        ],
+    );
+    assert!(h.query_by_label(&left_out).is_some(), "{left_out}");
+    // The unplaced country is typed in; the dry run then finds one man in two scripts.
+    let stands_for =
+        bureau_desk::translate("bg", "import.stands_for", &[("value", "Сирия арабска")]);
+    type_into(h, &stands_for, "SY");
+    h.get_by_label(&tr("import.check")).click();
+    h.run();
+    let outcome = h
+        .state()
+        .desk
+        .import
+        .outcome
+        .clone()
+        .unwrap_or_else(|| panic!("checked"));
+    assert_eq!(outcome.refused, None);
+    assert_eq!((outcome.report.people_new, outcome.report.visits), (1, 2));
+    assert_eq!(
+        count(&path, "SELECT count(*) FROM visitors"),
+        0,
+        "nothing written yet"
+    );
+    h.get_by_label(&tr("import.start")).click();
+    for _ in 0..100 {
+        h.run();
+        if !h.state().desk.import.running() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    h.run();
+    assert!(
+        h.state()
+            .desk
+            .import
+            .outcome
+            .as_ref()
+            .is_some_and(|o| o.report.imported),
+        "{:?}",
+        h.state().desk.import.outcome
+    );
+    assert_eq!(count(&path, "SELECT count(*) FROM visitors"), 1);
+    assert_eq!(count(&path, "SELECT count(*) FROM visits"), 2);
+    assert_eq!(count(&path, "SELECT count(*) FROM imports"), 1);
+}

@@ -56,6 +56,27 @@ fn desks(dir: &std::path::Path) -> Vec<(&'static str, Desk)> {
     vec![("empty", empty), ("busy", busy)]
 }
 
+/// A small register for the import screen, at the same path on every machine (it is on
+/// screen), written whole by a rename so two tests never read it half-written.
+fn register() -> std::path::PathBuf {
+    let path = std::env::temp_dir().join("bureau-desk-register.csv");
+    let part =
+        tempfile::NamedTempFile::new_in(std::env::temp_dir()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        part.path(),
+        "Дата;Име;Фамилия;Държава;Пол;Година на раждане;Услуга;Организация;Бележки\n\
+         03.11.2025;Иван;Петров;Сирия;М;1985;Правна помощ;БЧК;първа среща\n\
+         03.11.2025 г.;Ivan;Petrov;SY;m;;Информация и консултация;;\n\
+         17.11.25;Мария;Иванова;Украйна;ж;1990;Информация и консултация;;\n\
+         17.11.25;Мария;Иванова;Украйна;ж;1971;Информация и консултация;;\n\
+         ;Без;Дата;;;;Правна помощ;;\n\
+         20.11.2025;Ахмед;Хасан;Сирия арабска;М;;Правна помощ;;\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    part.persist(&path).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
 /// The commands that bring each screen up, from the desk; on a busy desk also a card, and a
 /// visit with three service lines from the catalogue's longest providers.
 fn screens(desk: &Desk) -> Vec<(&'static str, Vec<Command>)> {
@@ -99,6 +120,7 @@ fn screens(desk: &Desk) -> Vec<(&'static str, Vec<Command>)> {
                 Command::CompareVisitors(someone, VisitorId(2)),
             ],
         ),
+        ("import", vec![Command::SetImportPath(register())]),
         ("referral", vec![Command::StartReferral(VisitId(1))]),
         (
             "accompaniment",

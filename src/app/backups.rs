@@ -105,13 +105,16 @@ impl Desk {
     }
 
     /// Work the desk does between the person's actions: keeps changed forms as drafts, starts a
-    /// due backup, takes in one that ended, clears day-old slips. Cheap; the window calls it every frame.
+    /// due backup, takes in one that ended, clears day-old slips, takes in an import that ended. Cheap; the window calls it every frame.
     pub fn tick(&mut self) {
         if let Err(error) = self.keep_drafts(false) {
             self.notice = Some(Notice::Failed(error.label_key()));
         }
         self.backup_if_due();
         self.sweep_slips_if_due();
+        if let Err(error) = self.poll_import() {
+            self.notice = Some(Notice::Failed(error.label_key()));
+        }
     }
 
     /// Takes in the result of the backup that was running.

@@ -12,6 +12,7 @@ mod drafts;
 mod lock;
 mod merges;
 mod outcomes;
+mod register_import;
 mod reports;
 pub mod session;
 
@@ -22,6 +23,7 @@ pub use corrections::{VisitorEdit, VoidForm};
 pub use lock::LockForm;
 pub use merges::MergeForm;
 pub use outcomes::UNDO_FOR;
+pub use register_import::ImportScreen;
 mod rights;
 pub use rights::{EraseForm, RightsForm};
 mod slips;
@@ -81,6 +83,8 @@ pub enum Screen {
     Audit,
     /// Two registrations of one person side by side, to merge them.
     Merge,
+    /// Bringing in an earlier register (coordinators and administrators).
+    Import,
 }
 
 /// Which slip.
@@ -99,6 +103,8 @@ pub enum PathFor {
     ExportFolder,
     /// Where to save this slip.
     Slip(SlipTarget),
+    /// The register to import.
+    Register,
 }
 
 /// A file dialog the desk wants opened: for what, in which folder, with which file name.
@@ -171,6 +177,16 @@ pub enum Command {
     ConfirmMerge,
     /// Undo a merge made today.
     UndoMerge(crate::domain::MergeId),
+    /// Open the import screen.
+    OpenImport,
+    /// The register chosen in the file dialog: read it and make the dry run.
+    SetImportPath(PathBuf),
+    /// Read the register at the path typed, and make the dry run.
+    ReadImport,
+    /// Make the dry run again with the choices as they now are.
+    CheckImport,
+    /// Import the register.
+    StartImport,
     /// Validate and save the visitor form.
     SaveVisitor,
     /// Open the visit form, for a visitor or anonymous.
@@ -565,6 +581,8 @@ pub struct Desk {
     pub void_form: VoidForm,
     /// Two registrations being compared to merge them.
     pub merge_form: Option<MergeForm>,
+    /// The import screen.
+    pub import: ImportScreen,
     /// A file dialog the window should open (taken by the window).
     pub path_asked: Option<PathRequest>,
     /// The paper slips are printed on.
@@ -659,6 +677,7 @@ impl Desk {
             visitor_edit: None,
             void_form: VoidForm::default(),
             merge_form: None,
+            import: ImportScreen::default(),
             slip_paper: Paper::from_setting(
                 &settings::get(&db, settings::SLIP_PAPER)?.unwrap_or_default(),
             ),
@@ -845,6 +864,14 @@ impl Desk {
             }
             Command::OpenStaff => self.open_staff()?,
             Command::OpenAudit => self.open_audit()?,
+            Command::OpenImport => self.open_import()?,
+            Command::SetImportPath(path) => {
+                self.import.path = path.display().to_string();
+                self.read_import()?;
+            }
+            Command::ReadImport => self.read_import()?,
+            Command::CheckImport => self.check_import()?,
+            Command::StartImport => self.start_import()?,
             Command::FilterAudit => self.filter_audit()?,
             Command::ExportAudit => self.export_audit()?,
             Command::OpenBackups => self.open_backups()?,

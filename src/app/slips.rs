@@ -84,7 +84,7 @@ impl Desk {
     /// slip's reference as its file name.
     pub(super) fn ask_for_path(&mut self, purpose: PathFor) {
         let file_name = match purpose {
-            PathFor::ExportFolder => None,
+            PathFor::ExportFolder | PathFor::Register => None,
             PathFor::Slip(target) => self.slip_reference(target).map(|r| format!("{r}.pdf")),
         };
         self.path_asked = Some(PathRequest {

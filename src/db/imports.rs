@@ -2,6 +2,8 @@
 //! file's hash recorded, in one transaction — all or nothing. A file already imported, or with
 //! values nobody has placed yet, is refused with the report saying why.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -26,7 +28,7 @@ pub enum Refusal {
     Unplaced(usize),
     /// No row makes a person.
     NothingToImport,
-    /// A value placed by hand names nothing the desk knows.
+    /// A value placed by hand names nothing the desk knows (the target typed).
     BadValue(String),
 }
 
@@ -39,7 +41,9 @@ impl std::fmt::Display for Refusal {
                 "{n} values could not be placed: map them (--map for a column) or add the missing services and organisations (--create-missing)"
             ),
             Refusal::NothingToImport => write!(f, "no row of the register makes a person"),
-            Refusal::BadValue(why) => f.write_str(why),
+            Refusal::BadValue(target) => {
+                write!(f, "'{target}' is not a value the desk knows for that field")
+            }
         }
     }
 }
@@ -54,6 +58,23 @@ pub struct Outcome {
     pub refused: Option<Refusal>,
 }
 
+/// How far a running import is: people written of all, for a progress bar on another thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    done: AtomicUsize,
+    total: AtomicUsize,
+}
+
+impl Progress {
+    /// (people written, people to write).
+    pub fn get(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+}
+
 /// Brings in a register (coordinators and administrators). A dry run writes nothing; a real
 /// one writes everything the report counts in one transaction, or nothing.
 pub fn run(
@@ -63,6 +84,27 @@ pub fn run(
     choices: &Choices,
     dry_run: bool,
     now: NaiveDateTime,
+) -> Result<Outcome> {
+    run_with_progress(
+        db,
+        actor,
+        table,
+        choices,
+        dry_run,
+        now,
+        &Progress::default(),
+    )
+}
+
+/// `run`, counting the people written in `progress` as it goes.
+pub fn run_with_progress(
+    db: &mut Database,
+    actor: &Actor,
+    table: &Table,
+    choices: &Choices,
+    dry_run: bool,
+    now: NaiveDateTime,
+    progress: &Progress,
 ) -> Result<Outcome> {
     actor.require(Permission::Import)?;
     let stamp = format_stamp(now);
@@ -130,7 +172,8 @@ pub fn run(
         report.visits as i64,
     ))?;
     let import = tx.last_insert_rowid();
-    write_people(&tx, actor, &people, import, &stamp)?;
+    progress.total.store(people.len(), Ordering::Relaxed);
+    write_people(&tx, actor, &people, (import, progress), &stamp)?;
     audit::record_with_detail(
         &tx,
         actor,
@@ -155,7 +198,7 @@ fn write_people(
     conn: &Connection,
     actor: &Actor,
     people: &[PlannedPerson],
-    import: i64,
+    (import, progress): (i64, &Progress),
     stamp: &str,
 ) -> Result<()> {
     let mut next: i64 =
@@ -200,6 +243,7 @@ fn write_people(
             };
             visits::insert_row(conn, &new, stamp)?;
         }
+        progress.done.fetch_add(1, Ordering::Relaxed);
     }
     Ok(())
 }

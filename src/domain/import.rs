@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::reference::{self, Entry};
 use super::text::{fold, phone_digits, skeleton, to_latin, words};
-use super::visitors::{LegalStatus, Sex};
+use super::visitors::{LegalStatus, MAX_NAME, Sex};
 
 /// What a column of the register holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -537,6 +537,68 @@ pub struct Unplaced {
     pub rows: usize,
 }
 
+/// Why a row was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowProblem {
+    /// Neither a given nor a family name.
+    NoName,
+    /// A name part longer than the desk keeps.
+    NameTooLong,
+    /// A visit row without a day.
+    NoDate,
+    /// A visit row without a service.
+    NoService,
+    /// A day that could not be read (as typed).
+    BadDate(String),
+    /// A day after today.
+    FutureDate(String),
+    /// A birth that could not be read.
+    BadBirth(String),
+    /// A phone with too few digits.
+    BadPhone(String),
+}
+
+impl RowProblem {
+    /// The i18n key of its sentence (with `%{value}` for the value typed).
+    pub fn label_key(&self) -> &'static str {
+        match self {
+            RowProblem::NoName => "import.problem.no_name",
+            RowProblem::NameTooLong => "import.problem.name_too_long",
+            RowProblem::NoDate => "import.problem.no_date",
+            RowProblem::NoService => "import.problem.no_service",
+            RowProblem::BadDate(_) => "import.problem.bad_date",
+            RowProblem::FutureDate(_) => "import.problem.future_date",
+            RowProblem::BadBirth(_) => "import.problem.bad_birth",
+            RowProblem::BadPhone(_) => "import.problem.bad_phone",
+        }
+    }
+
+    /// The value typed, where the problem is about one.
+    pub fn value(&self) -> &str {
+        match self {
+            RowProblem::BadDate(v)
+            | RowProblem::FutureDate(v)
+            | RowProblem::BadBirth(v)
+            | RowProblem::BadPhone(v) => v,
+            _ => "",
+        }
+    }
+
+    /// In English words, for the command line and the JSON report.
+    fn reason(&self) -> String {
+        match self {
+            RowProblem::NoName => "no name".to_owned(),
+            RowProblem::NameTooLong => format!("a name longer than {MAX_NAME} characters"),
+            RowProblem::NoDate => "no date".to_owned(),
+            RowProblem::NoService => "no service".to_owned(),
+            RowProblem::BadDate(v) => format!("the date '{v}' could not be read"),
+            RowProblem::FutureDate(v) => format!("the date {v} is in the future"),
+            RowProblem::BadBirth(v) => format!("the birth '{v}' could not be read"),
+            RowProblem::BadPhone(v) => format!("the phone '{v}' has too few digits"),
+        }
+    }
+}
+
 /// A rejected row: its line and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rejected {
@@ -544,6 +606,24 @@ pub struct Rejected {
     pub line: usize,
     /// Why, in words.
     pub reason: String,
+    /// Why, each problem apart (the screen says them in its language).
+    #[serde(skip)]
+    pub problems: Vec<RowProblem>,
+}
+
+impl Rejected {
+    /// A row left out for these problems.
+    pub fn new(line: usize, problems: Vec<RowProblem>) -> Rejected {
+        Rejected {
+            line,
+            reason: problems
+                .iter()
+                .map(RowProblem::reason)
+                .collect::<Vec<_>>()
+                .join("; "),
+            problems,
+        }
+    }
 }
 
 /// What the import has to place values against.
@@ -600,7 +680,7 @@ pub fn read_rows(
             organisation: None,
             notes: String::new(),
         };
-        let mut problems: Vec<String> = Vec::new();
+        let mut problems: Vec<RowProblem> = Vec::new();
         for (column, cell) in columns.iter().zip(cells) {
             let value = cell.trim();
             if value.is_empty() {
@@ -616,10 +696,10 @@ pub fn read_rows(
                 Field::Ignore => {}
                 Field::Date => match parse_day(value) {
                     Some(day) if day > today => {
-                        problems.push(format!("the date {value} is in the future"))
+                        problems.push(RowProblem::FutureDate(value.to_owned()))
                     }
                     Some(day) => row.day = Some(day),
-                    None => problems.push(format!("the date '{value}' could not be read")),
+                    None => problems.push(RowProblem::BadDate(value.to_owned())),
                 },
                 Field::GivenName => row.name.0 = clean_name(value),
                 Field::FamilyName => row.name.1 = clean_name(value),
@@ -656,7 +736,7 @@ pub fn read_rows(
                         row.traits.birth_year = Some(birth.year);
                         row.birth = Some(birth);
                     }
-                    None => problems.push(format!("the birth '{value}' could not be read")),
+                    None => problems.push(RowProblem::BadBirth(value.to_owned())),
                 },
                 Field::Phone => {
                     let digits = phone_digits(value);
@@ -664,7 +744,7 @@ pub fn read_rows(
                         row.phone = value.to_owned();
                         row.traits.phone = Some(digits);
                     } else {
-                        problems.push(format!("the phone '{value}' has too few digits"));
+                        problems.push(RowProblem::BadPhone(value.to_owned()));
                     }
                 }
                 Field::Service => {
@@ -710,21 +790,21 @@ pub fn read_rows(
         }
         if row.name.0.is_empty() {
             if row.name.1.is_empty() {
-                problems.push("no name".to_owned());
+                problems.push(RowProblem::NoName);
             } else {
                 row.name = (std::mem::take(&mut row.name.1), String::new());
             }
         }
+        if row.name.0.chars().count() > MAX_NAME || row.name.1.chars().count() > MAX_NAME {
+            problems.push(RowProblem::NameTooLong);
+        }
         if shape == Shape::Visits && row.day.is_none() && problems.is_empty() {
-            problems.push("no date".to_owned());
+            problems.push(RowProblem::NoDate);
         }
         if problems.is_empty() {
             read.push(row);
         } else {
-            rejected.push(Rejected {
-                line: *line,
-                reason: problems.join("; "),
-            });
+            rejected.push(Rejected::new(*line, problems));
         }
     }
     let unplaced = unplaced

@@ -46,6 +46,11 @@ impl FileChooser for SystemDialog {
                     }
                     .pick_folder(),
                 ),
+                PathFor::Register => pollster::block_on(
+                    dialog
+                        .add_filter("CSV, XLSX, ODS", &["csv", "txt", "xlsx", "xls", "ods"])
+                        .pick_file(),
+                ),
                 PathFor::Slip(_) => pollster::block_on(
                     dialog
                         .add_filter("PDF", &["pdf"])

@@ -11,6 +11,7 @@ pub mod file_dialog;
 mod lock;
 mod merge;
 mod referral_form;
+mod register_import;
 mod replace_question;
 mod reports;
 mod rights;
@@ -95,6 +96,7 @@ impl BureauApp {
             self.commands.push(match purpose {
                 PathFor::ExportFolder => Command::SetExportFolder(path),
                 PathFor::Slip(target) => Command::SaveSlipAs(target, path),
+                PathFor::Register => Command::SetImportPath(path),
             });
         }
     }
@@ -107,6 +109,7 @@ impl BureauApp {
         let key = match request.purpose {
             PathFor::ExportFolder => "dialog.export_folder",
             PathFor::Slip(_) => "dialog.save_slip",
+            PathFor::Register => "dialog.register",
         };
         let title = t!(key, locale = &self.desk.locale).into_owned();
         self.chooser
@@ -199,6 +202,12 @@ impl BureauApp {
             Screen::Merge => {
                 egui::CentralPanel::default().show(ui, |ui| merge::merge_ui(ui, desk, commands));
             }
+            Screen::Import => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .show(ui, |ui| register_import::import_ui(ui, desk, commands));
+                });
+            }
             Screen::Staff => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| staff_ui(ui, desk, commands));
@@ -287,7 +296,7 @@ impl BureauApp {
                         push.push(Command::Cancel);
                     }
                 }
-                Screen::Merge => {
+                Screen::Merge | Screen::Import => {
                     if escape {
                         push.push(Command::Cancel);
                     }

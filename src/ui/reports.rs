@@ -15,7 +15,15 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.clone();
     let locale = locale.as_str();
     let today = desk.now().date();
-    ui.heading(t!("report.title", locale = locale));
+    ui.horizontal(|ui| {
+        ui.heading(t!("report.title", locale = locale));
+        // The register kept before the desk comes in here, and then counts in every figure.
+        if desk.may(crate::domain::access::Permission::Import)
+            && ui.button(t!("import.open", locale = locale)).clicked()
+        {
+            commands.push(Command::OpenImport);
+        }
+    });
     let reports = &mut desk.reports;
     ui.horizontal_wrapped(|ui| {
         let from = ui.label(t!("report.from", locale = locale));
