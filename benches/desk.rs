@@ -409,6 +409,12 @@ fn register_csv() -> String {
         "Шевченко",
         "نجار",
     ];
+    // A father's name tells the people of one given and family name apart.
+    const FATHER: [&str; 25] = [
+        "Omar", "Олег", "Karim", "Бахрам", "Said", "Тарас", "Nabil", "Рашид", "Jamal", "Хамид",
+        "Walid", "Самир", "Zaki", "Фарид", "Bilal", "Назар", "Rami", "Давуд", "Tarek", "Ибрахим",
+        "Mansur", "Гафур", "Latif", "Петро", "Sami",
+    ];
     const SERVICES: [&str; 4] = [
         "Правна помощ",
         "Информация и консултация",
@@ -434,9 +440,9 @@ fn register_csv() -> String {
             .and_then(|d| d.checked_add_days(chrono::Days::new(next(360))))
             .unwrap_or_default();
         out.push_str(&format!(
-            "{};{given};{family} {};Сирия;{};{birth};{};\"бележка {row}\"\r\n",
+            "{};{given} {};{family};Сирия;{};{birth};{};\"бележка {row}\"\r\n",
             day.format("%d.%m.%Y"),
-            person / 120,
+            FATHER[(person / 120) as usize],
             if person % 2 == 0 { "М" } else { "Ж" },
             SERVICES[next(4) as usize],
         ));

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 # cargo fuzz asks for nightly flags; the stable toolchain takes them with RUSTC_BOOTSTRAP.
 export RUSTC_BOOTSTRAP=1
-for target in search_query dates phones; do
+for target in search_query dates phones register; do
     echo "== $target, ${seconds}s"
     cargo fuzz run --sanitizer none "$target" -- -max_total_time="$seconds" -max_len=256 2>&1 |
         grep -E "^#[0-9]+.*DONE|Done [0-9]+ runs|ERROR|panicked" || true

@@ -135,7 +135,8 @@ fn detect_delimiter(text: &str) -> char {
         .map_or(';', |(d, _)| *d)
 }
 
-fn read_csv(bytes: &[u8], encoding: Option<Encoding>) -> Result<Table, ReadError> {
+/// Reads a CSV register from its bytes (what `read_register` does for a file not a spreadsheet).
+pub fn read_csv(bytes: &[u8], encoding: Option<Encoding>) -> Result<Table, ReadError> {
     let (text, encoding) = decode(bytes, encoding);
     let delimiter = detect_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
@@ -512,6 +513,24 @@ fn planned_person(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_bytes_read_as_a_register_and_planned_never_panic(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b';'), Just(b','), Just(b'\t'), Just(b'"'), Just(b'\n'), Just(b'\r'), any::<u8>()],
+                0..400,
+            )
+        ) {
+            if let Ok(table) = read_csv(&bytes, None) {
+                let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default();
+                let (_, report) = plan(&table, &Choices::default(), &Lists::default(), &[], (1, today));
+                prop_assert!(report.rejected.len() <= report.rows);
+                prop_assert!(report.rows <= table.rows.len());
+            }
+        }
+    }
 
     #[test]
     fn windows_1251_and_a_bom_are_told_apart_and_the_separator_found() {

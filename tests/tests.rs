@@ -11,6 +11,7 @@ mod i18n;
 mod import;
 mod layout;
 mod merges;
+mod names;
 mod reliability;
 mod rights;
 mod slips;
