@@ -7,19 +7,52 @@ use bureau_desk::domain::{Role, VisitorDraft};
 
 /// Each name with its common spellings: Latin, then Cyrillic, then Arabic script.
 pub(crate) const NAMES: &[&[&str]] = &[
-    &["Mohammed", "Muhammad", "Mohamed", "Mohammad", "Мохамед", "Мохаммед", "Мухаммад", "محمد"],
+    &[
+        "Mohammed",
+        "Muhammad",
+        "Mohamed",
+        "Mohammad",
+        "Мохамед",
+        "Мохаммед",
+        "Мухаммад",
+        "محمد",
+    ],
     &["Ahmad", "Ahmed", "Ахмад", "Ахмед", "أحمد", "احمد"],
     &["Ali", "Aly", "Али", "علي", "على"],
     &["Omar", "Umar", "Омар", "Умар", "عمر"],
     &["Hassan", "Hasan", "Хасан", "Хассан", "حسن"],
-    &["Hussein", "Husain", "Hussain", "Hosein", "Хусейн", "Хусеин", "حسين"],
+    &[
+        "Hussein",
+        "Husain",
+        "Hussain",
+        "Hosein",
+        "Хусейн",
+        "Хусеин",
+        "حسين",
+    ],
     &["Fatima", "Fatma", "Fatimah", "Фатима", "Фатма", "فاطمة"],
     &["Aisha", "Aysha", "Ayesha", "Айша", "Аиша", "عائشة"],
     &["Khaled", "Khalid", "Халед", "Халид", "خالد"],
-    &["Youssef", "Yousef", "Yusuf", "Yousif", "Юсуф", "Юсеф", "يوسف"],
-    &["Ibrahim", "Ebrahim", "Ибрахим", "Ебрахим", "إبراهيم", "ابراهيم"],
+    &[
+        "Youssef", "Yousef", "Yusuf", "Yousif", "Юсуф", "Юсеф", "يوسف",
+    ],
+    &[
+        "Ibrahim",
+        "Ebrahim",
+        "Ибрахим",
+        "Ебрахим",
+        "إبراهيم",
+        "ابراهيم",
+    ],
     &["Mahmoud", "Mahmud", "Махмуд", "محمود"],
-    &["Mustafa", "Mostafa", "Moustafa", "Мустафа", "Мостафа", "مصطفى"],
+    &[
+        "Mustafa",
+        "Mostafa",
+        "Moustafa",
+        "Мустафа",
+        "Мостафа",
+        "مصطفى",
+    ],
     &["Nour", "Noor", "Nur", "Нур", "نور"],
     &["Hayat", "Haiat", "Хаят", "Хайат", "حياة"],
     &["Younes", "Yunus", "Younis", "Юнус", "Юнес", "يونس"],
@@ -31,7 +64,14 @@ pub(crate) const NAMES: &[&[&str]] = &[
     &["Maryam", "Mariam", "Мариам", "Марям", "مريم"],
     &["Layla", "Leila", "Laila", "Лейла", "Лайла", "ليلى"],
     &["Rania", "Ranya", "Рания", "رانيا"],
-    &["Abdullah", "Abdallah", "Abdulla", "Абдулла", "Абдала", "عبدالله"],
+    &[
+        "Abdullah",
+        "Abdallah",
+        "Abdulla",
+        "Абдулла",
+        "Абдала",
+        "عبدالله",
+    ],
     &["Yasser", "Yasir", "Yaser", "Ясер", "Ясир", "ياسر"],
     &["Tariq", "Tarek", "Tarik", "Тарик", "Тарек", "طارق"],
     &["Bilal", "Belal", "Билал", "بلال"],
@@ -129,4 +169,13 @@ fn the_other_spellings_of_a_name_are_in_the_first_ten_results() {
         share(across, across_asked)
     );
     println!("missed: {}", missed.join(", "));
+    // The goals, on our own list (the held-out list is the steering side's).
+    assert!(
+        share(within, within_asked) >= 0.99,
+        "within a script: {missed:?}"
+    );
+    assert!(
+        share(across, across_asked) >= 0.97,
+        "across scripts: {missed:?}"
+    );
 }

@@ -390,3 +390,45 @@ fn a_version_7_file_upgrades_to_exactly_the_current_schema_with_merges_and_impor
     assert!(conn.execute("UPDATE consents SET given = 0", []).is_err());
     assert!(conn.execute("DELETE FROM consents", []).is_err());
 }
+
+#[test]
+fn a_version_9_file_gets_its_search_keys_written_anew() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("v9.sqlite");
+    {
+        let mut db =
+            Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+        let actor = staff::insert(&mut db, "Мария", Role::Desk, "2026-01-01T09:00")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .actor();
+        let nour = bureau_desk::domain::VisitorDraft {
+            given_name: "Nour".into(),
+            phone: "0888 123 456".into(),
+            ..Default::default()
+        }
+        .validate(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        visitors::insert(&mut db, &actor, &nour, "2026-01-01T09:00")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    // As a version 9 file would be: keys made the old way (here: none at all).
+    let conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(
+        "DELETE FROM visitor_search; DELETE FROM visitor_name_words; PRAGMA user_version = 9;",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+    let db = Database::open(&path, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+    let actor = staff::list(&db).unwrap_or_default()[0].actor();
+    for query in ["نور", "Нур", "0888123456", "B-000001", "no"] {
+        assert_eq!(
+            visitors::search(&db, &actor, query, 5)
+                .unwrap_or_default()
+                .iter()
+                .map(|h| h.code.as_str())
+                .collect::<Vec<_>>(),
+            ["B-000001"],
+            "{query}"
+        );
+    }
+}

@@ -28,36 +28,110 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// A consonant skeleton of one word, so that spellings across scripts meet: "Mohammed",
-/// "Мохамед" and "محمد" all give "mhmd". Arabic script writes no short vowels, so vowels are
-/// dropped everywhere; digraphs that transliterate one letter are folded to one letter.
+/// "Мохамед" and "محمد" all give "mhmd"; "Nour", "Нур" and "نور" give "nr". Arabic script
+/// writes no short vowels, so vowels are dropped everywhere, and so are the letters the other
+/// scripts write as vowels or leave out: in Arabic script alif, alif maqsura, hamza and its
+/// seats, ʿayn, final ta marbuta and ha, and waw and ya after the first letter; in every script
+/// the semivowels w/v and y (Walid, Валид, Уалид and وليد meet). Sounds spelt several ways are
+/// folded to one letter: j/g/dj/dzh/zh, kh/h, q/k/c, ch/sh/s, z/s, a doubled letter to one, a
+/// final h after a vowel (Fatimah, Sarah) and Ukrainian or Russian -ija to -ia.
 pub fn skeleton(word: &str) -> String {
-    let latin = to_latin(word);
-    let mut folded = latin
-        .replace("dzh", "j")
-        .replace("dj", "j")
-        .replace("zh", "j")
-        .replace("kh", "h")
-        .replace("gh", "g")
-        .replace("ph", "f")
-        .replace("th", "t")
-        .replace("ch", "c")
-        .replace("sh", "s")
-        .replace("ts", "c");
-    folded.retain(|c| c.is_ascii_alphabetic());
-    let mut out = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        let c = match c {
-            'a' | 'e' | 'i' | 'o' | 'u' | 'y' => continue,
-            'w' => 'v',
-            'q' | 'c' => 'k',
-            'z' => 's',
-            other => other,
+    // Arabic script is read letter by letter (ز then ه is "zh" only by accident); other
+    // scripts as a whole, where "kh" or "sh" spell one sound.
+    let single = if has_rtl(word) {
+        arabic_consonants(word)
+            .iter()
+            .map(|c| one_sound(&to_latin(&c.to_string())))
+            .collect::<String>()
+    } else {
+        let mut latin = to_latin(word);
+        latin.retain(|c| c.is_ascii_alphabetic());
+        if latin.ends_with("ija") {
+            latin.truncate(latin.len() - 3);
+            latin.push_str("ia");
+        }
+        if latin.len() > 2 && latin.ends_with('h') {
+            let before = latin.as_bytes()[latin.len() - 2];
+            if b"aeiouy".contains(&before) {
+                latin.pop();
+            }
+        }
+        // A doubled letter is one sound (Hassan, Mohammed); letters that meet only once the
+        // vowels between them are gone stay two (Layla is "ll", Ali is "l").
+        let mut single = String::with_capacity(latin.len());
+        for c in one_sound(&latin).chars() {
+            if !single.ends_with(c) {
+                single.push(c);
+            }
+        }
+        single
+    };
+    single
+        .chars()
+        .filter_map(|c| match c {
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | 'v' => None,
+            'q' | 'c' => Some('k'),
+            'g' => Some('j'),
+            'z' => Some('s'),
+            other => Some(other),
+        })
+        .collect()
+}
+
+/// Letters spelt with two that stand for one sound, as one letter.
+fn one_sound(latin: &str) -> String {
+    let mut out: String = latin.chars().filter(char::is_ascii_alphabetic).collect();
+    for (two, one) in [
+        ("dzh", "j"),
+        ("dj", "j"),
+        ("zh", "j"),
+        ("kh", "h"),
+        ("gh", "g"),
+        ("ph", "f"),
+        ("th", "t"),
+        ("dh", "d"),
+        ("ch", "s"),
+        ("sh", "s"),
+        ("ts", "c"),
+    ] {
+        out = out.replace(two, one);
+    }
+    out
+}
+
+/// The letters of an Arabic-script word that the other scripts write as consonants, a letter
+/// written twice in a row once (the shadda is not written; الله is).
+fn arabic_consonants(word: &str) -> Vec<char> {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    let last = letters.len().saturating_sub(1);
+    let mut out: Vec<char> = Vec::with_capacity(letters.len());
+    for (i, c) in letters.iter().enumerate() {
+        let kept = match c {
+            // alif, alif maqsura, alif madda, hamza and its seats, ʿayn, tatweel
+            'ا' | 'ى' | 'آ' | 'أ' | 'إ' | 'ٱ' | 'ء' | 'ؤ' | 'ئ' | 'ع' | 'ـ' => false,
+            // waw and ya (Arabic and Farsi) are long vowels after the first letter
+            'و' | 'ي' | 'ی' => i == 0,
+            'ة' => false,
+            'ه' | 'ە' => i != last,
+            _ => true,
         };
-        if !out.ends_with(c) {
-            out.push(c);
+        if kept && letters.get(i.wrapping_sub(1)) != Some(c) {
+            out.push(*c);
         }
     }
     out
+}
+
+/// The consonant keys a word is found by: its skeleton and, for an Arabic-script word ending in
+/// ta marbuta, the skeleton with the "t" it is sometimes read with (حياة is Hayat, فاطمة Fatima).
+pub fn skeleton_variants(word: &str) -> Vec<String> {
+    let key = skeleton(word);
+    let mut keys = vec![key.clone()];
+    if word.chars().rev().find(|c| c.is_alphabetic()) == Some('ة') {
+        keys.push(format!("{key}t"));
+    }
+    keys.retain(|k| !k.is_empty());
+    keys
 }
 
 /// Skeletons of every word of a text, space-separated.
