@@ -1150,12 +1150,13 @@ fn print_import(
             value.value
         )?;
     }
-    for lines in &r.review {
-        let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+    for review in &r.review {
+        let lines: Vec<String> = review.lines.iter().map(usize::to_string).collect();
         writeln!(
             out,
-            "to review (may be one person): lines {}",
-            lines.join(", ")
+            "to review (may be one person): lines {} {}",
+            lines.join(", "),
+            review.codes.join(" ")
         )?;
     }
     for created in &r.created {

@@ -298,6 +298,10 @@ pub fn columns(table: &Table, choices: &Choices) -> Vec<Column> {
 pub struct PlannedPerson {
     /// The person already in the desk, or `None` to register them.
     pub existing: Option<i64>,
+    /// The key their rows were grouped by.
+    pub key: String,
+    /// People in the desk of the same name they were not matched to.
+    pub like_registered: Vec<i64>,
     /// Their record, from their rows (registered people keep their own).
     pub details: NewVisitor,
     /// Their visits, one a day.
@@ -324,6 +328,22 @@ impl PlannedVisit {
     }
 }
 
+/// A person of the register who may be someone else of the register or the desk.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Review {
+    /// Their lines in the file.
+    pub lines: Vec<usize>,
+    /// Once imported: their bureau code first, then the codes of the people of the same name
+    /// to compare them with.
+    pub codes: Vec<String>,
+    /// The same as visitor ids, for the screen's "Compare…".
+    #[serde(skip)]
+    pub visitors: Vec<i64>,
+    /// Which planned person they are.
+    #[serde(skip)]
+    pub person: usize,
+}
+
 /// What an import would do, or did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
@@ -346,8 +366,8 @@ pub struct Report {
     /// People who may be someone else of the register or the desk: imported apart, listed to
     /// decide (merge on the card where they are one).
     pub people_to_review: usize,
-    /// The lines of each person to review.
-    pub review: Vec<Vec<usize>>,
+    /// Each person to review: their lines, and once imported the codes to compare.
+    pub review: Vec<Review>,
     /// Visits to log.
     pub visits: usize,
     /// Service lines of those visits.
@@ -400,9 +420,11 @@ pub fn plan(
         let planned = planned_person(&rows, &person, shape, bureau);
         if person.to_review {
             report.people_to_review += 1;
-            report
-                .review
-                .push(person.rows.iter().map(|i| rows[*i].line).collect());
+            report.review.push(Review {
+                lines: person.rows.iter().map(|i| rows[*i].line).collect(),
+                person: people.len(),
+                ..Review::default()
+            });
         }
         if planned.existing.is_some() {
             report.people_existing += 1;
@@ -505,6 +527,8 @@ fn planned_person(
     }
     PlannedPerson {
         existing: person.existing,
+        key: person.key.clone(),
+        like_registered: person.like_registered.clone(),
         details,
         visits,
     }

@@ -133,7 +133,11 @@ fn a_bulgarian_excel_register_is_grouped_into_people_and_visits_and_imported_all
             .collect::<Vec<_>>(),
         [("2025-03", 1), ("2025-04", 5)]
     );
-    assert_eq!(r.review, [vec![7], vec![8]], "the two women of one name");
+    assert_eq!(
+        r.review.iter().map(|x| x.lines.clone()).collect::<Vec<_>>(),
+        [vec![7], vec![8]],
+        "the two women of one name"
+    );
     assert_eq!(
         count(&db, &coordinator, "Петров"),
         0,
@@ -149,6 +153,14 @@ fn a_bulgarian_excel_register_is_grouped_into_people_and_visits_and_imported_all
         now(),
     ));
     assert!(done.report.imported);
+    // Once imported, each woman to review is listed with the other, by code, to compare.
+    let review: Vec<Vec<String>> = done.report.review.iter().map(|x| x.codes.clone()).collect();
+    assert_eq!(review.len(), 2);
+    assert_eq!(review[0].len(), 2);
+    assert_eq!(
+        (&review[0][0], &review[0][1]),
+        (&review[1][1], &review[1][0])
+    );
     let ivan = ok(visitors::search(&db, &coordinator, "Ivan Petrov", 5));
     assert_eq!(ivan.len(), 1, "one person in both scripts");
     let ivan = ok(visitors::find(
@@ -424,4 +436,53 @@ fn the_import_screen_reads_checks_places_a_value_and_imports_with_its_progress()
     assert_eq!(count(&path, "SELECT count(*) FROM visitors"), 1);
     assert_eq!(count(&path, "SELECT count(*) FROM visits"), 2);
     assert_eq!(count(&path, "SELECT count(*) FROM imports"), 1);
+}
+
+#[test]
+fn people_to_review_are_compared_from_the_import_screen_and_merged() {
+    use crate::ui::{Setup, count, desk, tr, type_into};
+    use egui_kittest::kittest::Queryable;
+    let Setup {
+        mut harness,
+        path,
+        _dir,
+    } = desk();
+    let register = _dir.path().join("r.csv");
+    ok(std::fs::write(
+        &register,
+        "Дата;Имена;Година на раждане;Услуга\n03.11.2026;Мария Иванова;1990;legal\n04.11.2026;Maria Ivanova;1991;legal\n",
+    ));
+    let h = &mut harness;
+    h.run();
+    h.state_mut()
+        .desk
+        .run(bureau_desk::app::Command::OpenImport);
+    h.run();
+    type_into(h, &tr("import.file"), &register.display().to_string());
+    h.get_by_label(&tr("import.read")).click();
+    h.run();
+    h.get_by_label(&tr("import.start")).click();
+    for _ in 0..100 {
+        h.run();
+        if !h.state().desk.import.running() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    h.run();
+    let compare = bureau_desk::translate(
+        "bg",
+        "import.compare",
+        &[("code", "B-000001"), ("other", "B-000002")],
+    );
+    h.get_by_label(&compare).click();
+    h.run();
+    assert_eq!(h.state().desk.screen, bureau_desk::app::Screen::Merge);
+    h.get_by_label(&tr("merge.confirm")).click();
+    h.run();
+    assert_eq!(
+        count(&path, "SELECT count(*) FROM visits WHERE visitor_id = 1"),
+        2,
+        "one person with both visits"
+    );
 }

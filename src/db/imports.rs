@@ -173,7 +173,25 @@ pub fn run_with_progress(
     ))?;
     let import = tx.last_insert_rowid();
     progress.total.store(people.len(), Ordering::Relaxed);
-    write_people(&tx, actor, &people, (import, progress), &stamp)?;
+    let ids = write_people(&tx, actor, &people, (import, progress), &stamp)?;
+    // Each person to review with the people of the same name they may be, by code.
+    for review in &mut report.review {
+        let Some(person) = people.get(review.person) else {
+            continue;
+        };
+        review.visitors = std::iter::once(ids[review.person])
+            .chain(
+                people
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, other)| *j != review.person && other.key == person.key)
+                    .map(|(j, _)| ids[j]),
+            )
+            .chain(person.like_registered.iter().copied())
+            .collect();
+        review.visitors.dedup();
+        review.codes = review.visitors.iter().map(|id| visitor_code(*id)).collect();
+    }
     audit::record_with_detail(
         &tx,
         actor,
@@ -200,11 +218,12 @@ fn write_people(
     people: &[PlannedPerson],
     (import, progress): (i64, &Progress),
     stamp: &str,
-) -> Result<()> {
+) -> Result<Vec<i64>> {
     let mut next: i64 =
         conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM visitors", [], |r| {
             r.get(0)
         })?;
+    let mut ids = Vec::with_capacity(people.len());
     for person in people {
         let id = match person.existing {
             Some(id) => id,
@@ -244,8 +263,9 @@ fn write_people(
             visits::insert_row(conn, &new, stamp)?;
         }
         progress.done.fetch_add(1, Ordering::Relaxed);
+        ids.push(id);
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// Adds the services and organisations the register names and the desk does not know: to the

@@ -860,6 +860,10 @@ pub struct PersonRows {
     /// Could be the same as another person of the register or the desk but something differs:
     /// imported apart, listed for the person to decide (and merge on the card if they are one).
     pub to_review: bool,
+    /// Their `person_key`.
+    pub key: String,
+    /// People in the desk of the same key they were not matched to (to compare with).
+    pub like_registered: Vec<i64>,
 }
 
 /// A person already in the desk, as the import matches them.
@@ -883,7 +887,7 @@ pub fn group_people(rows: &[RowRead], registered: &[Registered]) -> Vec<PersonRo
     for index in order {
         let row = &rows[index];
         let key = person_key(&format!("{} {}", row.name.0, row.name.1));
-        let people = by_key.entry(key).or_default();
+        let people = by_key.entry(key.clone()).or_default();
         match people
             .iter_mut()
             .find(|p| p.traits.agrees_with(&row.traits))
@@ -897,6 +901,8 @@ pub fn group_people(rows: &[RowRead], registered: &[Registered]) -> Vec<PersonRo
                 traits: row.traits.clone(),
                 existing: None,
                 to_review: false,
+                key,
+                like_registered: Vec::new(),
             }),
         }
     }
@@ -927,6 +933,11 @@ pub fn group_people(rows: &[RowRead], registered: &[Registered]) -> Vec<PersonRo
             };
             person.to_review =
                 several || agreeing.len() > 1 || (agreeing.is_empty() && !in_desk.is_empty());
+            person.like_registered = in_desk
+                .iter()
+                .map(|r| r.id)
+                .filter(|id| Some(*id) != person.existing)
+                .collect();
         }
         out.extend(people);
     }

@@ -117,13 +117,32 @@ pub fn import_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     if !r.review.is_empty() {
         ui.add_space(6.0);
         ui.strong(t!("import.review", locale = locale));
-        for lines in &r.review {
-            let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
-            ui.label(t!(
-                "import.lines",
-                locale = locale,
-                lines = lines.join(", ")
-            ));
+        for review in &r.review {
+            let lines: Vec<String> = review.lines.iter().map(usize::to_string).collect();
+            ui.horizontal_wrapped(|ui| {
+                ui.label(t!(
+                    "import.lines",
+                    locale = locale,
+                    lines = lines.join(", ")
+                ));
+                // Once imported, each can be compared with the people of the same name.
+                if let Some((first, others)) = review.visitors.split_first() {
+                    for (other, code) in others.iter().zip(review.codes.iter().skip(1)) {
+                        let label = t!(
+                            "import.compare",
+                            locale = locale,
+                            code = review.codes[0].as_str(),
+                            other = code.as_str()
+                        );
+                        if ui.small_button(label).clicked() {
+                            commands.push(Command::CompareVisitors(
+                                crate::domain::VisitorId(*first),
+                                crate::domain::VisitorId(*other),
+                            ));
+                        }
+                    }
+                }
+            });
         }
     }
     if !r.visits_by_month.is_empty() {
