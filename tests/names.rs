@@ -133,12 +133,31 @@ pub(crate) fn recall() -> (usize, usize, usize, usize, Vec<String>) {
     }
     let (mut within, mut within_asked, mut across, mut across_asked) = (0, 0, 0, 0);
     let mut missed = Vec::new();
+    let mut ordered = 0;
     for (_, group, query) in &ids {
         let hits: Vec<_> = visitors::search(&db, &actor, query, 10)
             .unwrap_or_default()
             .into_iter()
             .map(|h| h.id)
             .collect();
+        // Every other spelling found comes before any spelling of another name.
+        let groups: Vec<usize> = hits
+            .iter()
+            .filter_map(|h| ids.iter().find(|(id, _, _)| id == h).map(|(_, g, _)| *g))
+            .collect();
+        let first_other = groups
+            .iter()
+            .position(|g| g != group)
+            .unwrap_or(groups.len());
+        if groups[first_other..].iter().all(|g| g != group) {
+            ordered += 1;
+        } else if std::env::var("NAMES_DEBUG").is_ok() {
+            let names: Vec<&str> = hits
+                .iter()
+                .filter_map(|h| ids.iter().find(|(id, _, _)| id == h).map(|(_, _, n)| *n))
+                .collect();
+            println!("order {query}: {names:?}");
+        }
         for (id, other_group, other) in &ids {
             if other_group != group || other == query {
                 continue;
@@ -156,6 +175,10 @@ pub(crate) fn recall() -> (usize, usize, usize, usize, Vec<String>) {
             }
         }
     }
+    println!(
+        "queries whose other spellings all rank above any other name: {ordered}/{}",
+        ids.len()
+    );
     (within, within_asked, across, across_asked, missed)
 }
 

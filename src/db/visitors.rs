@@ -606,6 +606,13 @@ pub fn search(
     let mut hits = summaries(db, tiers.keys().copied())?;
     for (hit, _) in &mut hits {
         let tier = tiers.get(&hit.id.0).copied().unwrap_or(Tier::Skeleton);
+        // Another spelling of the very name typed ranks with the names as written, above a
+        // name that only contains the letters typed (Aly and علي above Khalid for "Ali").
+        let tier = if same_key(query, hit) {
+            tier.max(Tier::Native)
+        } else {
+            tier
+        };
         hit.score = f64::from(tier as u8) * 10.0 + similarity(query, hit);
     }
     let mut hits = through_aliases(db, hits)?;
@@ -788,16 +795,28 @@ fn similarity(query: &str, hit: &VisitorSummary) -> f64 {
         })
         .fold(0.0, f64::max);
     let same_script = script(&q) == script(&written);
-    // Another spelling of the same name (the same consonant key) ranks above a name that only
-    // looks like it.
-    let keys: Vec<Vec<String>> = words(&q).map(|w| skeleton_variants(&w)).collect();
-    let same_key = !keys.is_empty()
+    // A name that starts with what was typed so far, or another spelling of the very name typed,
+    // ranks above one that is only alike; the same script only breaks ties, so another spelling
+    // in another script ranks above a different name in the same script.
+    let typed_so_far = words(&q).all(|typed| {
+        words(&written)
+            .chain(words(&hit.latin_name))
+            .any(|w| w.starts_with(&typed) || to_latin(&w).starts_with(&to_latin(&typed)))
+    });
+    let bonus = |yes: bool, weight: f64| if yes { weight } else { 0.0 };
+    best * 0.6 + bonus(same_script, 0.05) + bonus(typed_so_far || same_key(query, hit), 0.3)
+}
+
+/// Every word of the query has the consonant key of a word of the hit's names.
+fn same_key(query: &str, hit: &VisitorSummary) -> bool {
+    let keys: Vec<Vec<String>> = words(query).map(|w| skeleton_variants(&w)).collect();
+    let written = format!("{} {}", hit.given_name, hit.family_name);
+    !keys.is_empty()
         && keys.iter().all(|variants| {
             words(&written)
                 .chain(words(&hit.latin_name))
                 .any(|w| skeleton_variants(&w).iter().any(|k| variants.contains(k)))
-        });
-    best * 0.6 + if same_script { 0.4 } else { 0.0 } + if same_key { 0.5 } else { 0.0 }
+        })
 }
 
 #[derive(PartialEq)]
