@@ -604,16 +604,18 @@ pub fn search(
         }
     }
     let mut hits = summaries(db, tiers.keys().copied())?;
+    let typed = Typed::new(query);
     for (hit, _) in &mut hits {
         let tier = tiers.get(&hit.id.0).copied().unwrap_or(Tier::Skeleton);
+        let (same_key, similarity) = compare(&typed, hit);
         // Another spelling of the very name typed ranks with the names as written, above a
         // name that only contains the letters typed (Aly and علي above Khalid for "Ali").
-        let tier = if same_key(query, hit) {
+        let tier = if same_key {
             tier.max(Tier::Native)
         } else {
             tier
         };
-        hit.score = f64::from(tier as u8) * 10.0 + similarity(query, hit);
+        hit.score = f64::from(tier as u8) * 10.0 + similarity;
     }
     let mut hits = through_aliases(db, hits)?;
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
@@ -780,43 +782,79 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<VisitorSummary> {
     })
 }
 
-/// 0..1 within a tier: how close the query is to the best-matching name word, plus a bonus
-/// when the name is written in the query's script.
-fn similarity(query: &str, hit: &VisitorSummary) -> f64 {
-    let q = fold(query);
-    let q_latin = to_latin(&q);
-    let written = format!("{} {}", hit.given_name, hit.family_name);
-    let best = words(&written)
-        .chain(words(&hit.latin_name))
-        .map(|w| {
-            let native = strsim::jaro_winkler(&q, &w);
-            let latin = strsim::jaro_winkler(&q_latin, &to_latin(&w));
-            native.max(latin)
-        })
-        .fold(0.0, f64::max);
-    let same_script = script(&q) == script(&written);
-    // A name that starts with what was typed so far, or another spelling of the very name typed,
-    // ranks above one that is only alike; the same script only breaks ties, so another spelling
-    // in another script ranks above a different name in the same script.
-    let typed_so_far = words(&q).all(|typed| {
-        words(&written)
-            .chain(words(&hit.latin_name))
-            .any(|w| w.starts_with(&typed) || to_latin(&w).starts_with(&to_latin(&typed)))
-    });
-    let bonus = |yes: bool, weight: f64| if yes { weight } else { 0.0 };
-    best * 0.6 + bonus(same_script, 0.05) + bonus(typed_so_far || same_key(query, hit), 0.3)
+/// The query as every hit is compared with it, worked out once per search.
+struct Typed {
+    /// Folded.
+    folded: String,
+    /// Transliterated.
+    latin: String,
+    /// Its words, folded, each with its transliteration.
+    words: Vec<(String, String)>,
+    /// The consonant keys of each word.
+    keys: Vec<Vec<String>>,
 }
 
-/// Every word of the query has the consonant key of a word of the hit's names.
-fn same_key(query: &str, hit: &VisitorSummary) -> bool {
-    let keys: Vec<Vec<String>> = words(query).map(|w| skeleton_variants(&w)).collect();
+impl Typed {
+    fn new(query: &str) -> Typed {
+        let folded = fold(query);
+        let words: Vec<(String, String)> = words(&folded)
+            .map(|w| {
+                let latin = to_latin(&w);
+                (w, latin)
+            })
+            .collect();
+        let keys = if is_number_like(query) {
+            Vec::new()
+        } else {
+            words.iter().map(|(w, _)| skeleton_variants(w)).collect()
+        };
+        Typed {
+            latin: to_latin(&folded),
+            folded,
+            words,
+            keys,
+        }
+    }
+}
+
+/// How a hit compares with the query: whether every word typed has the consonant key of one of
+/// its name words (another spelling of the very name), and 0..1 within a tier: how close the
+/// query is to its best-matching name word, with a lift for a name that starts with what was
+/// typed so far or has its key. The same script only breaks ties, so another spelling in
+/// another script ranks above a different name in the same script.
+fn compare(typed: &Typed, hit: &VisitorSummary) -> (bool, f64) {
     let written = format!("{} {}", hit.given_name, hit.family_name);
-    !keys.is_empty()
-        && keys.iter().all(|variants| {
-            words(&written)
-                .chain(words(&hit.latin_name))
-                .any(|w| skeleton_variants(&w).iter().any(|k| variants.contains(k)))
+    let names: Vec<(String, String)> = words(&written)
+        .chain(words(&hit.latin_name))
+        .map(|w| {
+            let latin = to_latin(&w);
+            (w, latin)
         })
+        .collect();
+    let best = names
+        .iter()
+        .map(|(w, latin)| {
+            strsim::jaro_winkler(&typed.folded, w).max(strsim::jaro_winkler(&typed.latin, latin))
+        })
+        .fold(0.0, f64::max);
+    let same_key = !typed.keys.is_empty() && {
+        let name_keys: Vec<Vec<String>> = names.iter().map(|(w, _)| skeleton_variants(w)).collect();
+        typed.keys.iter().all(|variants| {
+            name_keys
+                .iter()
+                .any(|keys| keys.iter().any(|k| variants.contains(k)))
+        })
+    };
+    let typed_so_far = !typed.words.is_empty()
+        && typed.words.iter().all(|(word, latin)| {
+            names
+                .iter()
+                .any(|(w, l)| w.starts_with(word.as_str()) || l.starts_with(latin.as_str()))
+        });
+    let same_script = script(&typed.folded) == script(&written);
+    let bonus = |yes: bool, weight: f64| if yes { weight } else { 0.0 };
+    let similarity = best * 0.6 + bonus(same_script, 0.05) + bonus(typed_so_far || same_key, 0.3);
+    (same_key, similarity)
 }
 
 #[derive(PartialEq)]
