@@ -190,11 +190,19 @@ pub enum CliCommand {
         /// The file to write (a folder for csv).
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
-        /// Show counts below 5 as "<5" in the spreadsheet (on unless "false").
+        /// Hide counts from 1 to 4, and as many more as it takes that none can be worked out, in
+        /// the xlsx, csv and pdf (on unless "false"); json keeps every count and lists them.
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
         mask_small_counts: bool,
-        /// List the visits under a new pseudonym key (json and csv): once the export is written,
-        /// no pseudonym matches an earlier export.
+        /// Also list the period's visits one by one under pseudonyms (json and csv), with rare
+        /// countries of origin as "other" and the month instead of the day.
+        #[arg(long)]
+        records: bool,
+        /// With --records: give each visit's day instead of its month.
+        #[arg(long)]
+        exact_dates: bool,
+        /// List the visits under a new pseudonym key (with --records): once the export is
+        /// written, no pseudonym matches an earlier export.
         #[arg(long)]
         rotate_pseudonyms: bool,
         /// Replace the file (or csv folder) given with --out if it exists.
@@ -404,6 +412,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             format,
             out: path,
             mask_small_counts,
+            records,
+            exact_dates,
             rotate_pseudonyms,
             force,
             lang,
@@ -415,8 +425,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             let format = export::Format::parse(&format).ok_or_else(|| {
                 format!("'{format}' is not an export format; use xlsx, csv, json or pdf")
             })?;
-            if rotate_pseudonyms && !format.lists_records() {
+            if rotate_pseudonyms && !(format.lists_records() && records) {
                 return Err(db::Error::NoPseudonymsToRotate.to_string());
+            }
+            if exact_dates && !records {
+                return Err("--exact-dates goes with --records, the list of visits".to_owned());
             }
             let period = match (month, from, to) {
                 (Some(month), _, _) => Period::parse_month(&month)
@@ -439,7 +452,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             let options = export::Options {
                 mask_small_counts,
                 locale: lang,
+                records,
+                exact_dates,
                 rotate_pseudonyms,
+                generated_at: None,
             };
             export::write(
                 &database,

@@ -333,7 +333,14 @@ fn exports_from_the_command_line() {
             .args(["export", "--staff", "Admin", "--db"])
             .arg(&db)
             .args([
-                "--month", &month, "--format", format, "--lang", "bg", "--out",
+                "--month",
+                &month,
+                "--format",
+                format,
+                "--lang",
+                "bg",
+                "--records",
+                "--out",
             ])
             .arg(&path)
             .output()
@@ -370,6 +377,7 @@ fn exports_from_the_command_line() {
             &month,
             "--format",
             "json",
+            "--records",
             "--rotate-pseudonyms",
             "--out",
         ])

@@ -470,6 +470,8 @@ fn exports_agree_with_each_other_and_name_nobody() {
     let plain = Options {
         mask_small_counts: false,
         locale: "en".into(),
+        records: true,
+        exact_dates: true,
         ..Options::default()
     };
 
@@ -539,7 +541,7 @@ fn exports_agree_with_each_other_and_name_nobody() {
         sheet
             .rows()
             .find(|r| r.first().is_some_and(|c| *c == label))
-            .and_then(|r| r.get(1))
+            .and_then(|r| r.get(2))
             .and_then(|c| c.to_string().parse().ok())
     };
     assert_eq!(
@@ -682,25 +684,25 @@ fn exports_agree_with_each_other_and_name_nobody() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let mut book = open_workbook_auto(&masked_path).unwrap_or_else(|e| panic!("{e}"));
-    // The counts: every column after the first (the first holds labels, marks 1–5 among them).
-    let cells: Vec<String> = book
-        .worksheets()
-        .into_iter()
-        .flat_map(|(_, range)| {
-            range
-                .rows()
-                .skip(2)
-                .flat_map(|r| r.iter().skip(1).map(|c| c.to_string()).collect::<Vec<_>>())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    assert!(cells.iter().any(|c| c == "<5"));
-    assert!(
-        !cells
-            .iter()
-            .any(|c| ["1", "2", "3", "4"].contains(&c.as_str())),
-        "no bare small counts"
-    );
+    // The counts: every column after the label and the code (marks 1–5 are labels).
+    let mut hidden = 0;
+    for (name, range) in book.worksheets() {
+        for row in range.rows().skip(2) {
+            let label = row.first().map(|c| c.to_string()).unwrap_or_default();
+            if label.is_empty() || label.contains(':') {
+                continue; // the notes under the summary
+            }
+            for cell in row.iter().skip(2) {
+                let text = cell.to_string();
+                assert!(
+                    !["1", "2", "3", "4"].contains(&text.as_str()),
+                    "no bare small count: {name}, {label}"
+                );
+                hidden += usize::from(matches!(cell, calamine::Data::Empty));
+            }
+        }
+    }
+    assert!(hidden > 0, "hidden counts are blank cells");
 }
 
 #[test]
@@ -746,33 +748,88 @@ fn the_printable_report_reads_back_in_bulgarian_with_small_counts_masked() {
         .output()
         .unwrap_or_else(|e| panic!("pdftotext: {e}"));
     let text = String::from_utf8_lossy(&out.stdout);
+    // The key numbers, in Bulgarian and written the Bulgarian way; a hidden one says so.
+    let hidden = bureau_desk::translate("bg", "report.hidden", &[]);
     let line = |key: &str, n: u64| {
         format!(
-            "{}: {}",
+            "{}: ",
             bureau_desk::translate("bg", &format!("report.key.{key}"), &[]),
-            bureau_desk::domain::figures::shown(n, true)
-        )
+        ) + &if (1..5).contains(&n) {
+            hidden.clone()
+        } else {
+            bureau_desk::domain::report::format_count(n, "bg")
+        }
     };
-    for expected in [
-        line("unique_visitors", f.unique_visitors),
-        line("visits", f.visits),
-        line("services_total", f.services_total),
-        line("new_visitors", f.new_visitors),
+    for (key, n) in [
+        ("unique_visitors", f.unique_visitors),
+        ("visits", f.visits),
+        ("services_total", f.services_total),
+        ("new_visitors", f.new_visitors),
+        ("anonymous_visits", f.anonymous_visits),
     ] {
+        let expected = line(key, n);
+        let label = expected.split(':').next().unwrap_or_default().to_owned();
         assert!(
-            text.lines().any(|l| l.trim() == expected),
+            text.lines().any(|l| l.trim() == expected)
+                || text
+                    .lines()
+                    .any(|l| l.trim() == format!("{label}: {hidden}")),
             "{expected}\n{text}"
         );
+    }
+    if let Some(mean) = f.satisfaction.overall.mean {
+        let dot = format!("{mean:.2}");
+        let comma = dot.replace('.', ",");
+        assert!(
+            text.contains(&comma) || !text.contains(&dot),
+            "a mean is written {comma} in Bulgarian"
+        );
+    }
+    // Every table of the JSON has its table in the PDF, under its Bulgarian heading.
+    for table in export::tables(&f) {
+        let heading = bureau_desk::translate("bg", &format!("report.table.{}", table.name), &[]);
+        if table.name != "summary" {
+            assert!(text.contains(&heading), "{heading}\n{text}");
+        }
     }
     assert!(
         text.contains("Услуги по вид") && text.contains("Информация и консултация"),
         "{text}"
     );
-    if (1..5).contains(&f.anonymous_visits) {
-        assert!(
-            text.contains(&line("anonymous_visits", f.anonymous_visits)) && text.contains("<5")
-        );
-    }
+    assert!(text.contains(&hidden), "small counts are hidden: {text}");
+    assert!(
+        !text.contains("unknown") && !text.contains("<5"),
+        "no English left in the Bulgarian report"
+    );
+}
+
+#[test]
+fn an_empty_period_says_so_instead_of_empty_headings() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("empty.sqlite");
+    let db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    let actor = actor(&db);
+    let f = figures::compute(
+        &db,
+        &actor,
+        Period::month(2026, 10).unwrap_or_else(|| panic!("month")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let report = export::printed_report(
+        &f,
+        &Options {
+            mask_small_counts: true,
+            locale: "en".into(),
+            ..Options::default()
+        },
+        "Bureau",
+        &[],
+    );
+    assert!(report.sections.is_empty());
+    assert_eq!(
+        report.nothing_recorded.as_deref(),
+        Some(bureau_desk::translate("en", "report.nothing_recorded", &[]).as_str())
+    );
 }
 
 #[test]
@@ -869,4 +926,341 @@ fn cells_that_look_like_formulas_are_text_in_csv_and_xlsx() {
             .count();
     }
     assert!(as_text > 0, "the names are string cells, shown as typed");
+}
+
+/// A demo register of 300 people and its figures for October 2026.
+fn october_of_a_small_bureau(dir: &std::path::Path) -> (Database, Actor, Figures) {
+    let path = dir.join("demo.sqlite");
+    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
+    demo::generate(
+        &mut db,
+        DemoOptions {
+            visitors: 300,
+            seed: 5,
+            today: day(2026, 11, 23),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let actor = actor(&db);
+    let f = figures::compute(
+        &db,
+        &actor,
+        Period::month(2026, 10).unwrap_or_else(|| panic!("month")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    (db, actor, f)
+}
+
+#[test]
+fn the_spreadsheet_hides_small_counts_so_that_no_sheet_gives_them_back() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (db, actor, f) = october_of_a_small_bureau(dir.path());
+    let path = dir.path().join("october.xlsx");
+    let options = Options {
+        mask_small_counts: true,
+        locale: "bg".into(),
+        ..Options::default()
+    };
+    export::write_to(
+        &db,
+        &actor,
+        &f,
+        Format::Xlsx,
+        &path,
+        &options,
+        Overwrite::Refuse,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // The library's own check on the tables it wrote from.
+    let tables = export::tables(&f);
+    let hidden = export::disclosure::hidden_cells(&tables);
+    assert!(
+        !hidden.is_empty(),
+        "a small bureau's month has small counts"
+    );
+    assert_eq!(export::disclosure::working_out(&tables, &hidden), None);
+
+    // A reader's check on the file: in every breakdown sheet whose total the summary shows,
+    // either nothing is blank, or at least two cells are and what they add up to (the total
+    // less what is shown) is more than one a cell, so that no blank is fixed.
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut book = open_workbook_auto(&path).unwrap_or_else(|e| panic!("{e}"));
+    let title = |table: &str| bureau_desk::translate("bg", &format!("report.table.{table}"), &[]);
+    let summary = book
+        .worksheet_range(&title("summary"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let total_of = |code: &str| -> Option<f64> {
+        summary
+            .rows()
+            .find(|r| r.get(1).is_some_and(|c| *c == code))
+            .and_then(|r| match r.get(2) {
+                Some(Data::Float(x)) => Some(*x),
+                Some(Data::Int(x)) => Some(*x as f64),
+                _ => None,
+            })
+    };
+    let mut checked = 0;
+    for (table, total) in [
+        ("services_by_type", "services_total"),
+        ("countries_of_origin", "unique_visitors"),
+        ("nationality", "unique_visitors"),
+        ("sex", "unique_visitors"),
+        ("age_bands", "unique_visitors"),
+        ("legal_status", "unique_visitors"),
+        ("languages", "unique_visitors"),
+        ("visits_by_language", "visits"),
+        ("consultations", "visits"),
+        ("duration_bands", "visits"),
+    ] {
+        let Some(total) = total_of(total) else {
+            continue;
+        };
+        let sheet = book
+            .worksheet_range(&title(table))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (mut shown, mut blanks) = (0.0, 0);
+        for row in sheet.rows().skip(2) {
+            match row.get(2) {
+                Some(Data::Float(x)) => shown += x,
+                Some(Data::Int(x)) => shown += *x as f64,
+                Some(Data::Empty) | None => blanks += 1,
+                Some(other) => panic!("{table}: a count is {other:?}"),
+            }
+        }
+        if blanks > 0 {
+            assert!(blanks >= 2, "{table}: one blank is the total less the rest");
+            assert!(
+                total - shown > f64::from(blanks),
+                "{table}: {blanks} blanks adding up to {} can only be ones",
+                total - shown
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "some sheet hides counts");
+}
+
+#[test]
+fn labels_follow_the_chosen_language_with_the_code_beside_them() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (db, actor, f) = october_of_a_small_bureau(dir.path());
+    use calamine::{Reader, open_workbook_auto};
+    for locale in ["bg", "en"] {
+        let path = dir.path().join(format!("{locale}.xlsx"));
+        let options = Options {
+            mask_small_counts: false,
+            locale: locale.into(),
+            ..Options::default()
+        };
+        export::write_to(
+            &db,
+            &actor,
+            &f,
+            Format::Xlsx,
+            &path,
+            &options,
+            Overwrite::Refuse,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut book = open_workbook_auto(&path).unwrap_or_else(|e| panic!("{e}"));
+        let title =
+            |table: &str| bureau_desk::translate(locale, &format!("report.table.{table}"), &[]);
+        let label_of = |book: &mut calamine::Sheets<_>, table: &str, code: &str| -> String {
+            book.worksheet_range(&title(table))
+                .unwrap_or_else(|e| panic!("{table}: {e}"))
+                .rows()
+                .find(|r| r.get(1).is_some_and(|c| *c == code))
+                .and_then(|r| r.first().map(ToString::to_string))
+                .unwrap_or_default()
+        };
+        // The same code, two meanings: a service and a legal status.
+        for (table, code, key) in [
+            (
+                "services_by_type",
+                "humanitarian",
+                "slip.services.humanitarian",
+            ),
+            ("legal_status", "humanitarian", "legal_status.humanitarian"),
+            ("countries_of_origin", "SY", ""),
+        ] {
+            if !f
+                .services_by_type
+                .iter()
+                .chain(&f.legal_status)
+                .chain(&f.countries_of_origin)
+                .any(|c| c.key == code)
+            {
+                continue;
+            }
+            let label = label_of(&mut book, table, code);
+            if key.is_empty() {
+                assert_eq!(
+                    label,
+                    if locale == "bg" {
+                        "Сирия"
+                    } else {
+                        "Syria"
+                    }
+                );
+            } else {
+                assert_eq!(label, bureau_desk::translate(locale, key, &[]), "{table}");
+            }
+        }
+        // An organisation in the workbook's language.
+        let provider = f
+            .services_by_provider
+            .first()
+            .map(|c| c.key.clone())
+            .unwrap_or_default();
+        let named = bureau_desk::db::organisations::list(&db)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|o| o.details.name_en == provider)
+            .map(|o| o.name(locale).to_owned())
+            .unwrap_or_default();
+        assert_eq!(
+            label_of(&mut book, "services_by_provider", &provider),
+            named
+        );
+        let bands = book
+            .worksheet_range(&title("age_bands"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let unknown = bands
+            .rows()
+            .find(|r| r.get(1).is_some_and(|c| *c == "unknown"))
+            .and_then(|r| r.first().map(ToString::to_string))
+            .unwrap_or_default();
+        assert_eq!(
+            unknown,
+            bureau_desk::translate(locale, "report.key.unknown", &[])
+        );
+    }
+}
+
+#[test]
+fn the_csv_folder_says_its_period_and_labels_and_hides_like_the_spreadsheet() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (db, actor, f) = october_of_a_small_bureau(dir.path());
+    let read = |folder: &std::path::Path, file: &str| -> Vec<csv::StringRecord> {
+        csv::Reader::from_path(folder.join(file))
+            .unwrap_or_else(|e| panic!("{file}: {e}"))
+            .records()
+            .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+            .collect()
+    };
+    let mut labels = Vec::new();
+    for locale in ["bg", "en"] {
+        let folder = dir.path().join(format!("csv-{locale}"));
+        let options = Options {
+            mask_small_counts: true,
+            locale: locale.into(),
+            ..Options::default()
+        };
+        export::write_to(
+            &db,
+            &actor,
+            &f,
+            Format::Csv,
+            &folder,
+            &options,
+            Overwrite::Refuse,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let period = read(&folder, "period.csv");
+        assert_eq!(&period[0][0], "2026-10-01");
+        assert_eq!(&period[0][1], "2026-10-31");
+        assert_eq!(&period[0][3], locale);
+        assert_eq!(
+            &period[0][4],
+            bureau_desk::translate(locale, "report.hidden_note", &[])
+        );
+        let countries = read(&folder, "countries_of_origin.csv");
+        labels.push(countries[0][1].to_owned());
+        // A hidden count is an empty field named in the row's `hidden` column.
+        let hidden: Vec<_> = countries.iter().filter(|r| r[2].is_empty()).collect();
+        assert!(hidden.iter().all(|r| &r[3] == "count"));
+        let small = f
+            .countries_of_origin
+            .iter()
+            .any(|c| (1..5).contains(&c.count));
+        assert_eq!(!hidden.is_empty(), small);
+        assert!(
+            !folder.join("records.csv").exists(),
+            "records only when asked"
+        );
+    }
+    assert_ne!(labels[0], labels[1], "--lang changes the labels");
+}
+
+#[test]
+fn records_are_asked_for_and_single_nobody_out_by_a_rare_country_or_a_day() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (db, actor, f) = october_of_a_small_bureau(dir.path());
+    let json = |name: &str, options: &Options| -> serde_json::Value {
+        let path = dir.path().join(name);
+        export::write_to(
+            &db,
+            &actor,
+            &f,
+            Format::Json,
+            &path,
+            options,
+            Overwrite::Refuse,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let plain = Options {
+        locale: "en".into(),
+        mask_small_counts: true,
+        ..Options::default()
+    };
+    let figures_only = json("figures.json", &plain);
+    assert!(figures_only.get("records").is_none());
+    assert!(
+        figures_only["hidden_in_published_tables"]
+            .as_array()
+            .is_some_and(|cells| !cells.is_empty()),
+        "the JSON lists what the other formats hide"
+    );
+    let with_records = json(
+        "records.json",
+        &Options {
+            records: true,
+            ..plain.clone()
+        },
+    );
+    let records = with_records["records"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(records.len() as u64, f.visits);
+    let rare: Vec<&str> = f
+        .countries_of_origin
+        .iter()
+        .filter(|c| c.count < 5)
+        .map(|c| c.key.as_str())
+        .collect();
+    assert!(!rare.is_empty(), "the month has a rare country");
+    for record in &records {
+        assert_eq!(record["date"].as_str(), Some("2026-10"));
+        let country = record["country_of_origin"].as_str().unwrap_or_default();
+        assert!(!rare.contains(&country), "{country} names a rare country");
+    }
+    let exact = json(
+        "exact.json",
+        &Options {
+            records: true,
+            exact_dates: true,
+            ..plain
+        },
+    );
+    assert!(
+        exact["records"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|r| r["date"].as_str().is_some_and(|d| d.len() == 10))
+    );
 }

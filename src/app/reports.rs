@@ -45,7 +45,7 @@ impl Desk {
         let options = export::Options {
             mask_small_counts: self.reports.mask_small_counts,
             locale: self.locale.clone(),
-            rotate_pseudonyms: false,
+            ..export::Options::default()
         };
         let now = self.now();
         export::write(

@@ -90,7 +90,7 @@ pub enum Error {
     Forbidden(crate::domain::access::Permission),
     /// A new pseudonym key was asked for an export that lists no visits under pseudonyms.
     #[error(
-        "only json and csv exports list visits under pseudonyms; new pseudonyms are made only with one of them"
+        "only json and csv exports list visits under pseudonyms, and only with --records; new pseudonyms are made only with one of them"
     )]
     NoPseudonymsToRotate,
     /// A merge of two registrations, or its undoing, was refused.

@@ -328,16 +328,6 @@ pub fn duration_band(minutes: Option<u32>) -> &'static str {
     }
 }
 
-/// Shows a count for printing: below 5 (and above 0) as "<5" when `mask_small` is on, so that
-/// no one can be singled out in a small table.
-pub fn shown(count: u64, mask_small: bool) -> String {
-    if mask_small && (1..5).contains(&count) {
-        "<5".to_owned()
-    } else {
-        count.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,7 +402,7 @@ mod tests {
     }
 
     #[test]
-    fn bands_and_small_counts() {
+    fn bands() {
         let on = day(2026, 11, 30);
         assert_eq!(age_band(Some(2010), on), "0-17");
         assert_eq!(age_band(Some(2008), on), "18-34");
@@ -420,15 +410,6 @@ mod tests {
         assert_eq!(age_band(None, on), "unknown");
         assert_eq!(duration_band(Some(14)), "<15");
         assert_eq!(duration_band(Some(60)), "60+");
-        assert_eq!(
-            (
-                shown(0, true),
-                shown(3, true),
-                shown(5, true),
-                shown(3, false)
-            ),
-            ("0".into(), "<5".into(), "5".into(), "3".into())
-        );
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub mod import;
 pub mod merges;
 pub mod reference;
 pub mod referrals;
+pub mod report;
 pub mod slips;
 pub mod subject;
 pub mod text;

@@ -1,6 +1,8 @@
 //! Exports of the figures: JSON (one document), CSV (one file per table), XLSX (a summary
-//! sheet and one sheet per table) and a printable PDF report with charts. Figures only; where visits are listed one by one (the
-//! `records` table), people appear under pseudonyms.
+//! sheet and one sheet per table) and a printable PDF report with charts. Figures only; where
+//! visits are listed one by one (the `records` table, asked for), people appear under
+//! pseudonyms. The export labels every code in the chosen language and hides small counts
+//! ([`disclosure`]); the PDF renderer is handed a plain [`Report`] to lay out.
 
 use std::path::Path;
 
@@ -8,12 +10,21 @@ use chrono::NaiveDateTime;
 use rust_i18n::t;
 use serde::Serialize;
 
+use std::collections::{BTreeSet, HashMap};
+
 use crate::db::{self, Database, audit, figures};
-use crate::domain::figures::{Count, Figures, Period, shown};
+use crate::domain::directory::Organisation;
+use crate::domain::figures::{Count, Figures, Period};
 use crate::domain::reference::{countries, languages, name_of};
+use crate::domain::report::{
+    Bar, BarChart, Grid, Line, MonthColumns, MonthlyChart, Report, Section, format_count,
+    format_mean,
+};
 use crate::domain::{Actor, format_stamp};
 use crate::output::{self, OutputError, Overwrite};
+use disclosure::CellRef;
 
+pub mod disclosure;
 pub mod subject;
 
 /// Export formats.
@@ -60,13 +71,30 @@ impl Format {
 /// How to export.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Show counts below 5 as "<5" in the XLSX and PDF (JSON and CSV keep plain integers).
+    /// Hide counts from 1 to 4, and as many more as it takes that none of them can be worked
+    /// out ([`disclosure`]), in the spreadsheet, the CSV tables and the report. The JSON
+    /// document keeps every count for the evaluator's own recomputation and lists the cells the
+    /// others hide.
     pub mask_small_counts: bool,
-    /// Language of the spreadsheet's headers ("bg" or "en").
+    /// Language of the labels and headings ("bg" or "en").
     pub locale: String,
-    /// List the visits under a new pseudonym key (JSON and CSV only); the new key replaces the
+    /// Also list the period's visits one by one under pseudonyms (JSON and CSV only), with rare
+    /// countries of origin as "other" and the month instead of the day.
+    pub records: bool,
+    /// With `records`: give each visit's day instead of its month.
+    pub exact_dates: bool,
+    /// List the visits under a new pseudonym key (with `records`); the new key replaces the
     /// old one only when the export was written, so no pseudonym matches an earlier export.
     pub rotate_pseudonyms: bool,
+    /// When the export is made, as written in it; now when not given.
+    pub generated_at: Option<NaiveDateTime>,
+}
+
+impl Options {
+    fn generated_at(&self) -> NaiveDateTime {
+        self.generated_at
+            .unwrap_or_else(|| chrono::Local::now().naive_local())
+    }
 }
 
 /// One value of a table.
@@ -218,7 +246,11 @@ pub fn tables(f: &Figures) -> Vec<Table> {
 struct JsonDocument<'a> {
     #[serde(flatten)]
     figures: &'a Figures,
-    records: &'a [figures::Record],
+    /// The cells the spreadsheet, CSV and report hide, as `table`/`key`/`column`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hidden_in_published_tables: Option<Vec<HiddenCell>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    records: Option<&'a [figures::Record]>,
 }
 
 fn period_of(f: &Figures) -> Period {
@@ -226,6 +258,120 @@ fn period_of(f: &Figures) -> Period {
         from: chrono::NaiveDate::MIN,
         to: chrono::NaiveDate::MIN,
     })
+}
+
+/// A cell the published tables hide, named for the JSON document.
+#[derive(Serialize)]
+struct HiddenCell {
+    table: &'static str,
+    key: String,
+    column: &'static str,
+}
+
+/// The tables of the figures with the cells to hide in them (none unless asked), and the
+/// organisations' names in the export's language.
+struct Published {
+    tables: Vec<Table>,
+    hidden: BTreeSet<CellRef>,
+    /// English name (the figures' key) → name in the export's language.
+    organisations: HashMap<String, String>,
+}
+
+/// The tables whose codes are organisations' English names.
+const ORGANISATION_TABLES: [&str; 3] = [
+    "services_by_provider",
+    "referrals_by_destination",
+    "accompaniments_by_institution",
+];
+
+impl Published {
+    fn of(f: &Figures, options: &Options, organisations: &[Organisation]) -> Published {
+        let tables = tables(f);
+        let hidden = if options.mask_small_counts {
+            disclosure::hidden_cells(&tables)
+        } else {
+            BTreeSet::new()
+        };
+        let organisations = organisations
+            .iter()
+            .map(|o| {
+                (
+                    o.details.name_en.clone(),
+                    o.name(&options.locale).to_owned(),
+                )
+            })
+            .collect();
+        Published {
+            tables,
+            hidden,
+            organisations,
+        }
+    }
+
+    /// A row's code in words in `locale`: a summary key, a month, an organisation, a code of a
+    /// breakdown.
+    fn label(&self, locale: &str, table: &str, cell: &Cell) -> String {
+        match (table, cell) {
+            ("summary" | "participants", Cell::Text(key)) => {
+                t!(format!("report.key.{key}"), locale = locale).into_owned()
+            }
+            ("monthly", Cell::Text(month)) => short_month(month, locale),
+            (table, Cell::Text(name)) if ORGANISATION_TABLES.contains(&table) => self
+                .organisations
+                .get(name)
+                .filter(|n| !n.is_empty())
+                .cloned()
+                .unwrap_or_else(|| name.clone()),
+            (table, Cell::Text(code)) => code_label(locale, table, code),
+            (_, other) => cell_text(other),
+        }
+    }
+
+    fn is_hidden(&self, table: usize, row: usize, column: usize) -> bool {
+        self.hidden.contains(&CellRef { table, row, column })
+    }
+
+    /// The hidden cells, named.
+    fn named(&self) -> Vec<HiddenCell> {
+        self.hidden
+            .iter()
+            .map(|c| {
+                let table = &self.tables[c.table];
+                HiddenCell {
+                    table: table.name,
+                    key: match table.rows[c.row].first() {
+                        Some(Cell::Text(key)) => key.clone(),
+                        _ => String::new(),
+                    },
+                    column: table.columns.get(c.column).copied().unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The visits of the period as records for the evaluator: countries of origin with fewer than
+/// five people in the period become "other", and the day becomes the month unless asked.
+pub fn coarsened(
+    mut records: Vec<figures::Record>,
+    f: &Figures,
+    exact_dates: bool,
+) -> Vec<figures::Record> {
+    let rare = |country: &str| {
+        f.countries_of_origin
+            .iter()
+            .find(|c| c.key == country)
+            .is_none_or(|c| c.count < disclosure::SMALLEST_SHOWN)
+    };
+    for record in &mut records {
+        if !record.person.is_empty() && rare(&record.country_of_origin) {
+            record.country_of_origin = "other".to_owned();
+        }
+        if !exact_dates {
+            record.date.truncate(7);
+        }
+    }
+    records
 }
 
 /// Writes the figures like `write_to` and records the export in the audit trail.
@@ -323,80 +469,44 @@ pub fn write_to(
     options: &Options,
     overwrite: Overwrite,
 ) -> db::Result<()> {
-    let period = period_of(f);
     let own = db.own_files();
-    if options.rotate_pseudonyms && !format.lists_records() {
+    if options.rotate_pseudonyms && !(format.lists_records() && options.records) {
         return Err(db::Error::NoPseudonymsToRotate);
     }
     let new_key = options.rotate_pseudonyms.then(figures::fresh_pseudonym_key);
-    let key = match &new_key {
-        Some(key) => key.to_vec(),
-        None => figures::pseudonym_key(db)?,
+    let records = if options.records && format.lists_records() {
+        let key = match &new_key {
+            Some(key) => key.to_vec(),
+            None => figures::pseudonym_key(db)?,
+        };
+        let records = figures::records(db, actor, period_of(f), &key)?;
+        Some(coarsened(records, f, options.exact_dates))
+    } else {
+        None
     };
+    let published = Published::of(f, options, &db::organisations::list(db)?);
     match format {
         Format::Json => {
-            let records = figures::records(db, actor, period, &key)?;
             output::write_file(path, overwrite, &own, |w| {
                 serde_json::to_writer_pretty(
                     w,
                     &JsonDocument {
                         figures: f,
-                        records: &records,
+                        hidden_in_published_tables: options
+                            .mask_small_counts
+                            .then(|| published.named()),
+                        records: records.as_deref(),
                     },
                 )
                 .map_err(|e| OutputError::Writer(e.to_string()))
             })?;
         }
         Format::Csv => {
-            let mut files = Vec::new();
-            for table in tables(f) {
-                let rows = table
-                    .rows
-                    .iter()
-                    .map(|row| row.iter().map(cell_text).collect())
-                    .collect();
-                files.push((
-                    format!("{}.csv", table.name),
-                    csv_bytes(&table.columns, rows)?,
-                ));
-            }
-            let records = figures::records(db, actor, period, &key)?;
-            let columns = [
-                "person",
-                "date",
-                "consultation",
-                "language",
-                "interpreter",
-                "duration",
-                "services",
-                "country_of_origin",
-                "sex",
-                "age_band",
-                "legal_status",
-            ];
-            let rows = records
-                .into_iter()
-                .map(|r| {
-                    vec![
-                        r.person,
-                        r.date,
-                        r.consultation,
-                        r.language,
-                        r.interpreter.to_string(),
-                        r.duration,
-                        r.services,
-                        r.country_of_origin,
-                        r.sex,
-                        r.age_band,
-                        r.legal_status,
-                    ]
-                })
-                .collect();
-            files.push(("records.csv".to_owned(), csv_bytes(&columns, rows)?));
+            let files = csv_files(f, &published, options, records)?;
             output::write_folder(path, &files, overwrite, &own)?;
         }
         Format::Xlsx => {
-            let bytes = xlsx_bytes(f, options)?;
+            let bytes = xlsx_bytes(f, &published, options)?;
             output::write_file(path, overwrite, &own, |w| Ok(w.write_all(&bytes)?))?;
         }
         Format::Pdf => {
@@ -406,9 +516,9 @@ pub fn write_to(
             } else {
                 bureau.name_en
             };
+            let report = printed(f, &published, options, &name);
             let pdf =
-                crate::slip::report::render(f, &options.locale, &name, options.mask_small_counts)
-                    .map_err(|e| db::Error::Slip(e.to_string()))?;
+                crate::slip::report::render(&report).map_err(|e| db::Error::Slip(e.to_string()))?;
             output::write_file(path, overwrite, &own, |w| Ok(w.write_all(&pdf)?))?;
         }
     }
@@ -416,6 +526,231 @@ pub fn write_to(
         figures::store_pseudonym_key(db, &key)?;
     }
     Ok(())
+}
+
+/// The printed report of the figures in `options.locale`, small counts hidden when asked, and
+/// organisations named as in `organisations` (else by their English names).
+pub fn printed_report(
+    f: &Figures,
+    options: &Options,
+    bureau: &str,
+    organisations: &[Organisation],
+) -> Report {
+    printed(
+        f,
+        &Published::of(f, options, organisations),
+        options,
+        bureau,
+    )
+}
+
+/// Breakdowns whose set of rows is open (countries, services, organisations…): the report shows
+/// the largest and folds the rest, and every hidden count, into "other".
+const FOLDED_AFTER: [(&str, usize); 10] = [
+    ("services_by_type", 15),
+    ("services_by_provider", 10),
+    ("countries_of_origin", 10),
+    ("nationality", 10),
+    ("legal_status", 10),
+    ("languages", 10),
+    ("visits_by_language", 10),
+    ("referrals_by_destination", 10),
+    ("referrals_by_service", 10),
+    ("accompaniments_by_institution", 10),
+];
+
+fn printed(f: &Figures, published: &Published, options: &Options, bureau: &str) -> Report {
+    let locale = if options.locale == "bg" { "bg" } else { "en" };
+    let tr = |key: &str| t!(key, locale = locale).into_owned();
+    let hidden_word = tr("report.hidden");
+    let period = period_of(f);
+    let period_text = format!(
+        "{} – {}",
+        crate::domain::format_date(period.from, locale),
+        crate::domain::format_date(period.to, locale)
+    );
+    let tables = &published.tables;
+    let count_text = |t: usize, r: usize, c: usize, n: u64| {
+        if published.is_hidden(t, r, c) {
+            hidden_word.clone()
+        } else {
+            format_count(n, locale)
+        }
+    };
+    let summary_index = tables.iter().position(|t| t.name == "summary");
+    let summary = summary_index
+        .map(|t| {
+            tables[t]
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(r, row)| Line {
+                    label: match row.first() {
+                        Some(Cell::Text(key)) => tr(&format!("report.key.{key}")),
+                        _ => String::new(),
+                    },
+                    value: match row.get(1) {
+                        Some(Cell::Count(n)) => count_text(t, r, 1, *n),
+                        Some(Cell::Number(_)) if published.is_hidden(t, r, 1) => {
+                            hidden_word.clone()
+                        }
+                        Some(Cell::Number(x)) => format_mean(*x, locale),
+                        _ => "–".to_owned(),
+                    },
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let nothing = f.visits == 0
+        && f.referrals.total == 0
+        && f.accompaniments.total == 0
+        && f.satisfaction.responses == 0;
+    // The monthly chart and the participants come first, after the key numbers.
+    let (mut first, mut sections) = (Vec::new(), Vec::new());
+    let mut folded_any = false;
+    let header = |table: &Table| -> Vec<String> {
+        table
+            .columns
+            .iter()
+            .map(|c| tr(&format!("report.column.{c}")))
+            .collect()
+    };
+    for (t, table) in tables.iter().enumerate() {
+        if nothing {
+            break;
+        }
+        match table.name {
+            "summary" => {}
+            "monthly" => {
+                let value =
+                    |r: usize, c: usize, n: u64| (!published.is_hidden(t, r, c)).then_some(n);
+                if f.monthly.len() >= 2 {
+                    first.push(Section::Monthly(MonthlyChart {
+                        title: tr("report.visits_per_month"),
+                        legend: [tr("report.key.visits"), tr("report.key.unique_visitors")],
+                        months: f
+                            .monthly
+                            .iter()
+                            .enumerate()
+                            .map(|(r, m)| MonthColumns {
+                                label: short_month(&m.month, locale),
+                                visits_text: count_text(t, r, 3, m.visits),
+                                visits: value(r, 3, m.visits),
+                                people: value(r, 1, m.unique_visitors),
+                            })
+                            .collect(),
+                    }));
+                }
+                sections.push(Section::Grid(Grid {
+                    title: tr("report.table.monthly"),
+                    header: header(table),
+                    rows: table
+                        .rows
+                        .iter()
+                        .enumerate()
+                        .map(|(r, row)| {
+                            row.iter()
+                                .enumerate()
+                                .map(|(c, cell)| match cell {
+                                    Cell::Text(month) => short_month(month, locale),
+                                    Cell::Count(n) => count_text(t, r, c, *n),
+                                    Cell::Number(x) => format_mean(*x, locale),
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                }));
+            }
+            "participants" => first.push(Section::Grid(Grid {
+                title: tr("report.table.participants"),
+                header: vec![String::new(), tr("report.column.count")],
+                rows: table
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(r, row)| match (row.first(), row.get(1)) {
+                        (Some(Cell::Text(key)), Some(Cell::Count(n))) => {
+                            vec![tr(&format!("report.key.{key}")), count_text(t, r, 1, *n)]
+                        }
+                        _ => Vec::new(),
+                    })
+                    .collect(),
+            })),
+            name => {
+                let limit = FOLDED_AFTER
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, limit)| *limit);
+                let total_shown = disclosure::total_of(tables, t)
+                    .is_none_or(|(tt, tr_, tc)| !published.is_hidden(tt, tr_, tc));
+                let mut bars = Vec::new();
+                let (mut other, mut folded) = (0u64, 0usize);
+                for (r, row) in table.rows.iter().enumerate() {
+                    let (Some(code @ Cell::Text(_)), Some(Cell::Count(n))) =
+                        (row.first(), row.get(1))
+                    else {
+                        continue;
+                    };
+                    let hidden = published.is_hidden(t, r, 1);
+                    match limit {
+                        Some(limit) if hidden || bars.len() >= limit => {
+                            other += n;
+                            folded += 1;
+                        }
+                        _ => bars.push(Bar {
+                            label: published.label(locale, name, code),
+                            value: count_text(t, r, 1, *n),
+                            length: (!hidden).then_some(*n),
+                        }),
+                    }
+                }
+                if folded > 0 {
+                    folded_any = true;
+                    bars.push(Bar {
+                        label: tr("report.other"),
+                        value: if total_shown {
+                            format_count(other, locale)
+                        } else {
+                            hidden_word.clone()
+                        },
+                        length: total_shown.then_some(other),
+                    });
+                }
+                sections.push(Section::Bars(BarChart {
+                    title: tr(&format!("report.table.{name}")),
+                    bars,
+                }));
+            }
+        }
+    }
+    first.append(&mut sections);
+    let sections = first;
+    let mut notes = Vec::new();
+    if options.mask_small_counts {
+        notes.push(tr("report.hidden_note"));
+    }
+    if folded_any {
+        notes.push(tr("report.other_note"));
+    }
+    Report {
+        document_title: format!("{} {period_text}", tr("report.title")),
+        bureau: bureau.to_owned(),
+        title: tr("report.title"),
+        period: period_text,
+        summary,
+        nothing_recorded: nothing.then(|| tr("report.nothing_recorded")),
+        sections,
+        notes,
+    }
+}
+
+/// A month `YYYY-MM` as the language writes it, short: `03.2026` in Bulgarian, `2026-03` in
+/// English.
+fn short_month(month: &str, locale: &str) -> String {
+    match (locale, month.split_once('-')) {
+        ("bg", Some((year, month))) => format!("{month}.{year}"),
+        _ => month.to_owned(),
+    }
 }
 
 fn cell_text(cell: &Cell) -> String {
@@ -458,19 +793,21 @@ fn csv_bytes(columns: &[&str], rows: Vec<Vec<String>>) -> db::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn xlsx_bytes(f: &Figures, options: &Options) -> db::Result<Vec<u8>> {
-    use rust_xlsxwriter::{Format as CellFormat, FormatAlign, Workbook};
-    let locale = options.locale.as_str();
+fn xlsx_bytes(f: &Figures, published: &Published, options: &Options) -> db::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Color, Format as CellFormat, FormatAlign, Note, Workbook};
+    let locale = if options.locale == "bg" { "bg" } else { "en" };
+    let tr = |key: &str| t!(key, locale = locale).into_owned();
     let xlsx = |e: rust_xlsxwriter::XlsxError| db::Error::Io(std::io::Error::other(e.to_string()));
     let mut book = Workbook::new();
     let bold = CellFormat::new().set_bold();
     let rtl = CellFormat::new()
         .set_align(FormatAlign::Right)
         .set_reading_direction(2);
+    let hidden_format = CellFormat::new().set_background_color(Color::RGB(0xD9D9D9));
     let period = period_of(f);
-    for table in tables(f) {
+    for (t, table) in published.tables.iter().enumerate() {
         let sheet = book.add_worksheet();
-        let title = t!(format!("report.table.{}", table.name), locale = locale).into_owned();
+        let title = tr(&format!("report.table.{}", table.name));
         // Sheet names: at most 31 characters, no []:*?/\.
         let sheet_name: String = title
             .chars()
@@ -478,15 +815,25 @@ fn xlsx_bytes(f: &Figures, options: &Options) -> db::Result<Vec<u8>> {
             .take(31)
             .collect();
         sheet.set_name(&sheet_name).map_err(xlsx)?;
-        if table.name == "summary" {
-            sheet.set_right_to_left(false);
-        }
-        let heading = format!("{title} · {} – {}", period.from, period.to);
+        let heading = format!(
+            "{title} · {} – {}",
+            crate::domain::format_date(period.from, locale),
+            crate::domain::format_date(period.to, locale)
+        );
         sheet
             .write_string_with_format(0, 0, &heading, &bold)
             .map_err(xlsx)?;
-        for (col, key) in table.columns.iter().enumerate() {
-            let header = t!(format!("report.column.{key}"), locale = locale).into_owned();
+        // The label in words first, the code for machines beside it, then the numbers.
+        let headers = std::iter::once(tr("report.column.label"))
+            .chain(std::iter::once(tr("report.column.code")))
+            .chain(
+                table
+                    .columns
+                    .iter()
+                    .skip(1)
+                    .map(|key| tr(&format!("report.column.{key}"))),
+            );
+        for (col, header) in headers.enumerate() {
             sheet
                 .write_string_with_format(1, col as u16, &header, &bold)
                 .map_err(xlsx)?;
@@ -496,34 +843,148 @@ fn xlsx_bytes(f: &Figures, options: &Options) -> db::Result<Vec<u8>> {
         }
         sheet.set_freeze_panes(2, 0).map_err(xlsx)?;
         for (r, row) in table.rows.iter().enumerate() {
-            let r = r as u32 + 2;
-            for (c, cell) in row.iter().enumerate() {
-                let c = c as u16;
-                match cell {
-                    Cell::Text(text) if crate::domain::text::has_rtl(text) => {
-                        sheet
-                            .write_string_with_format(r, c, text, &rtl)
-                            .map_err(xlsx)?;
-                    }
-                    Cell::Text(text) => {
-                        sheet
-                            .write_string(r, c, label(text, locale))
-                            .map_err(xlsx)?;
-                    }
-                    Cell::Count(n) if options.mask_small_counts && (1..5).contains(n) => {
-                        sheet.write_string(r, c, shown(*n, true)).map_err(xlsx)?;
-                    }
-                    Cell::Count(n) => {
-                        sheet.write_number(r, c, *n as f64).map_err(xlsx)?;
-                    }
-                    Cell::Number(x) => {
-                        sheet.write_number(r, c, *x).map_err(xlsx)?;
-                    }
+            let line = r as u32 + 2;
+            if let Some(code) = row.first() {
+                let label = published.label(locale, table.name, code);
+                if crate::domain::text::has_rtl(&label) {
+                    sheet
+                        .write_string_with_format(line, 0, &label, &rtl)
+                        .map_err(xlsx)?;
+                } else {
+                    sheet.write_string(line, 0, &label).map_err(xlsx)?;
                 }
+                sheet.write_string(line, 1, cell_text(code)).map_err(xlsx)?;
+            }
+            for (c, cell) in row.iter().enumerate().skip(1) {
+                let column = c as u16 + 1;
+                if published.is_hidden(t, r, c) {
+                    // A blank (so that sums skip it honestly) marked in grey with a note.
+                    sheet
+                        .write_blank(line, column, &hidden_format)
+                        .map_err(xlsx)?;
+                    sheet
+                        .insert_note(line, column, &Note::new(tr("report.hidden_cell")))
+                        .map_err(xlsx)?;
+                    continue;
+                }
+                match cell {
+                    Cell::Text(text) => sheet.write_string(line, column, text).map(|_| ()),
+                    Cell::Count(n) => sheet.write_number(line, column, *n as f64).map(|_| ()),
+                    Cell::Number(x) => sheet.write_number(line, column, *x).map(|_| ()),
+                }
+                .map_err(xlsx)?;
+            }
+        }
+        if table.name == "summary" {
+            let line = table.rows.len() as u32 + 3;
+            let mut notes = vec![format!(
+                "{}: {}",
+                tr("report.generated"),
+                format_stamp(options.generated_at())
+            )];
+            if options.mask_small_counts {
+                notes.push(tr("report.hidden_note"));
+            }
+            for (line, note) in (line..).zip(notes) {
+                sheet.write_string(line, 0, &note).map_err(xlsx)?;
             }
         }
     }
     book.save_to_buffer().map_err(xlsx)
+}
+
+/// The CSV files of an export: `period.csv` (the period, when it was made, in which language,
+/// the hiding rule), one file per table with the code, its label and the numbers, hidden
+/// cells empty and named in a `hidden` column, and `records.csv` when asked.
+fn csv_files(
+    f: &Figures,
+    published: &Published,
+    options: &Options,
+    records: Option<Vec<figures::Record>>,
+) -> db::Result<Vec<(String, Vec<u8>)>> {
+    let locale = if options.locale == "bg" { "bg" } else { "en" };
+    let period = period_of(f);
+    let rule = if options.mask_small_counts {
+        t!("report.hidden_note", locale = locale).into_owned()
+    } else {
+        t!("report.nothing_hidden", locale = locale).into_owned()
+    };
+    let mut files = vec![(
+        "period.csv".to_owned(),
+        csv_bytes(
+            &["from", "to", "generated_at", "language", "hidden_counts"],
+            vec![vec![
+                period.from.to_string(),
+                period.to.to_string(),
+                format_stamp(options.generated_at()),
+                locale.to_owned(),
+                rule,
+            ]],
+        )?,
+    )];
+    for (t, table) in published.tables.iter().enumerate() {
+        let mut columns = vec![table.columns[0], "label"];
+        columns.extend(table.columns.iter().skip(1));
+        columns.push("hidden");
+        let rows = table
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                let mut fields = Vec::with_capacity(row.len() + 2);
+                let mut hidden = Vec::new();
+                for (c, cell) in row.iter().enumerate() {
+                    if c == 0 {
+                        fields.push(cell_text(cell));
+                        fields.push(published.label(locale, table.name, cell));
+                    } else if published.is_hidden(t, r, c) {
+                        fields.push(String::new());
+                        hidden.push(table.columns.get(c).copied().unwrap_or_default());
+                    } else {
+                        fields.push(cell_text(cell));
+                    }
+                }
+                fields.push(hidden.join(";"));
+                fields
+            })
+            .collect();
+        files.push((format!("{}.csv", table.name), csv_bytes(&columns, rows)?));
+    }
+    if let Some(records) = records {
+        let columns = [
+            "person",
+            "date",
+            "consultation",
+            "language",
+            "interpreter",
+            "duration",
+            "services",
+            "country_of_origin",
+            "sex",
+            "age_band",
+            "legal_status",
+        ];
+        let rows = records
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.person,
+                    r.date,
+                    r.consultation,
+                    r.language,
+                    r.interpreter.to_string(),
+                    r.duration,
+                    r.services,
+                    r.country_of_origin,
+                    r.sex,
+                    r.age_band,
+                    r.legal_status,
+                ]
+            })
+            .collect();
+        files.push(("records.csv".to_owned(), csv_bytes(&columns, rows)?));
+    }
+    Ok(files)
 }
 
 /// A code of a figures table in words, in `locale`: a service, country, language, status or
@@ -549,25 +1010,6 @@ pub fn code_label(locale: &str, table: &str, code: &str) -> String {
     .or_else(|| try_key(format!("answer.{code}")))
     .or_else(|| try_key(format!("report.key.{code}")))
     .unwrap_or_else(|| code.to_owned())
-}
-
-/// A readable label for a code in the spreadsheet: a known figure, answer code or status gets
-/// its translation; countries, languages and names stay as they are.
-fn label(code: &str, locale: &str) -> String {
-    for section in [
-        "report.key",
-        "answer",
-        "sex",
-        "legal_status",
-        "referral_status",
-        "accompaniment_status",
-    ] {
-        let key = format!("{section}.{code}");
-        if let Some(text) = crate::_rust_i18n_try_translate(locale, key) {
-            return text.into_owned();
-        }
-    }
-    code.to_owned()
 }
 
 #[cfg(test)]
