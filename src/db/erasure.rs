@@ -10,7 +10,7 @@ use rusqlite::Connection;
 
 use super::{Database, Result, audit};
 use crate::domain::access::Permission;
-use crate::domain::figures::age_band;
+use crate::domain::figures::{Birth, age_band};
 use crate::domain::{Actor, VisitorId, format_stamp};
 
 /// What the given name of an erased person becomes (the column may not be empty).
@@ -65,11 +65,17 @@ fn erase_in(conn: &Connection, visitor: VisitorId, at: &str) -> Result<String> {
         "UPDATE merges SET kept_before = '{}' WHERE kept_id = ?1 OR merged_id = ?1",
         [visitor.0],
     )?;
-    let birth_year: Option<i32> = conn.query_row(
-        "SELECT birth_year FROM visitors WHERE id = ?1 AND erased_at IS NULL",
-        [visitor.0],
-        |r| r.get(0),
-    )?;
+    let (birth_year, birth_date, birth_answer): (Option<i32>, Option<String>, String) = conn
+        .query_row(
+            "SELECT birth_year, birth_date, birth_answer FROM visitors WHERE id = ?1 AND erased_at IS NULL",
+            [visitor.0],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+    let birth = Birth {
+        year: birth_year,
+        date: super::figures::parse_day(birth_date),
+        answer: &birth_answer,
+    };
     // The age band each visit is counted in, kept before the birth year goes.
     let visits: Vec<(i64, String)> = conn
         .prepare_cached("SELECT id, visited_at FROM visits WHERE visitor_id = ?1")?
@@ -83,7 +89,7 @@ fn erase_in(conn: &Connection, visitor: VisitorId, at: &str) -> Result<String> {
             .get(..10)
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             .unwrap_or_default();
-        keep.execute((id, age_band(birth_year, day)))?;
+        keep.execute((id, age_band(&birth, day)))?;
     }
     conn.execute(
         "UPDATE referrals SET reason = ''

@@ -10,8 +10,8 @@ use rusqlite::{Connection, named_params};
 use super::{Database, Result};
 use crate::domain::access::Permission;
 use crate::domain::figures::{
-    AGE_BANDS, AccompanimentFigures, Count, DURATION_BANDS, Figures, MonthFigures, Participants,
-    Period, Ratings, ReferralFigures, Satisfaction, age_band, duration_band,
+    AGE_BANDS, AccompanimentFigures, Birth, Count, DURATION_BANDS, Figures, MonthFigures,
+    Participants, Period, Ratings, ReferralFigures, Satisfaction, age_band, duration_band,
 };
 use crate::domain::{Actor, format_stamp};
 
@@ -68,12 +68,25 @@ fn counts(conn: &Connection, sql: &str, b: &Bounds) -> Result<Vec<Count>> {
 
 /// Orders a breakdown by a fixed list of keys (bands), keeping zeros.
 fn in_order(tally: &HashMap<String, u64>, keys: &[&str]) -> Vec<Count> {
-    keys.iter()
+    let mut counts: Vec<Count> = keys
+        .iter()
         .map(|k| Count {
             key: (*k).to_owned(),
             count: tally.get(*k).copied().unwrap_or(0),
         })
-        .collect()
+        .collect();
+    // Anything else (a band kept at an erasure before the answers were told apart), after.
+    let mut others: Vec<Count> = tally
+        .iter()
+        .filter(|(k, _)| !keys.contains(&k.as_str()))
+        .map(|(key, count)| Count {
+            key: key.clone(),
+            count: *count,
+        })
+        .collect();
+    others.sort_by(|a, b| a.key.cmp(&b.key));
+    counts.append(&mut others);
+    counts
 }
 
 fn ratings(conn: &Connection, column: &str, period: Period) -> Result<Ratings> {
@@ -166,7 +179,8 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
                     CASE WHEN p.erased_at IS NOT NULL THEN
                         (SELECT e.age_band FROM counted_visits e WHERE e.visitor_id = s.id
                          AND e.visited_at >= :from AND e.visited_at < :until
-                         ORDER BY e.visited_at DESC LIMIT 1) END
+                         ORDER BY e.visited_at DESC LIMIT 1) END,
+                    p.birth_date, p.birth_answer
              FROM ({PERIOD_PEOPLE}) s JOIN visitors p ON p.id = s.id"
         ))?;
         let mut rows = stmt.query(params)?;
@@ -175,10 +189,18 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
             bump(&mut countries, &r.get::<_, String>(0)?);
             bump(&mut nationality, &r.get::<_, String>(1)?);
             bump(&mut sex, &r.get::<_, String>(2)?);
-            // An erased person's birth year is gone: the band kept on their last visit counts.
+            // An erased person's birth is gone: the band kept on their last visit counts.
             match r.get::<_, Option<String>>(7)? {
                 Some(kept) => bump(&mut ages, &kept),
-                None => bump(&mut ages, age_band(r.get(3)?, period.to)),
+                None => {
+                    let answer: String = r.get(9)?;
+                    let birth = Birth {
+                        year: r.get(3)?,
+                        date: parse_day(r.get(8)?),
+                        answer: &answer,
+                    };
+                    bump(&mut ages, age_band(&birth, period.to));
+                }
             }
             bump(&mut status, &r.get::<_, String>(4)?);
             bump(&mut languages, &r.get::<_, String>(5)?);
@@ -251,7 +273,7 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
     let mut served: HashMap<String, std::collections::HashSet<i64>> = HashMap::new();
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT v.visitor_id, v.visited_at, t.code, o.name_en FROM ({PERIOD_VISITS}) v
+            "SELECT v.visitor_id, v.visited_at, t.code, o.name_en, o.id FROM ({PERIOD_VISITS}) v
              JOIN services_rendered s ON s.visit_id = v.id
              JOIN service_types t ON t.id = s.service_type_id JOIN organisations o ON o.id = s.provider_id"
         ))?;
@@ -260,7 +282,9 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
             services_total += 1;
             let code: String = r.get(2)?;
             bump(&mut by_type, &code);
-            bump(&mut by_provider, &r.get::<_, String>(3)?);
+            // By organisation, not by name: two organisations may share a name.
+            let (provider, name): (i64, String) = (r.get(4)?, r.get(3)?);
+            by_provider.entry(provider).or_insert((name, 0)).1 += 1;
             if let Some(m) =
                 month_row(&month_of(&r.get::<_, String>(1)?)).and_then(|i| monthly.get_mut(i))
             {
@@ -335,7 +359,12 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
         visits,
         services_total,
         services_by_type: ranked(by_type),
-        services_by_provider: ranked(by_provider),
+        services_by_provider: largest_first(
+            by_provider
+                .into_values()
+                .map(|(key, count)| Count { key, count })
+                .collect(),
+        ),
         countries_of_origin: ranked(countries),
         nationality: ranked(nationality),
         sex: ranked(sex),
@@ -385,6 +414,11 @@ pub struct Record {
 
 /// The setting that holds the secret key of the pseudonyms.
 const PSEUDONYM_KEY: &str = "export.pseudonym_key";
+
+/// A stored day (`YYYY-MM-DD`), if there is one.
+pub(crate) fn parse_day(stored: Option<String>) -> Option<chrono::NaiveDate> {
+    stored.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+}
 
 /// The secret key of the pseudonyms, made on first use and kept until rotated.
 pub fn pseudonym_key(db: &Database) -> Result<Vec<u8>> {
@@ -438,7 +472,7 @@ pub fn records(db: &Database, actor: &Actor, period: Period, key: &[u8]) -> Resu
                 p.country_of_origin, p.sex, p.birth_year, p.legal_status,
                 EXISTS (SELECT 1 FROM counted_visits e WHERE e.visitor_id = v.visitor_id
                         AND (e.visited_at < v.visited_at OR (e.visited_at = v.visited_at AND e.id < v.id))),
-                v.age_band
+                v.age_band, p.birth_date, p.birth_answer
          FROM ({PERIOD_VISITS}) v LEFT JOIN visitors p ON p.id = v.visitor_id ORDER BY v.visited_at, v.id"
     ))?;
     let rows = stmt
@@ -465,7 +499,15 @@ pub fn records(db: &Database, actor: &Actor, period: Period, key: &[u8]) -> Resu
                 age_band: match (visitor, r.get::<_, Option<String>>(11)?) {
                     (None, _) => String::new(),
                     (Some(_), Some(kept)) => kept,
-                    (Some(_), None) => age_band(r.get(8)?, day).to_owned(),
+                    (Some(_), None) => {
+                        let answer: Option<String> = r.get(13)?;
+                        let birth = Birth {
+                            year: r.get(8)?,
+                            date: parse_day(r.get(12)?),
+                            answer: answer.as_deref().unwrap_or("not_asked"),
+                        };
+                        age_band(&birth, day).to_owned()
+                    }
                 },
                 legal_status: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
             })

@@ -299,13 +299,48 @@ pub struct Figures {
     pub monthly: Vec<MonthFigures>,
 }
 
-/// Age bands of the evaluation.
-pub const AGE_BANDS: [&str; 6] = ["0-17", "18-34", "35-49", "50-64", "65+", "unknown"];
+/// Age bands of the evaluation, then why a person's age is not known (the answer codes, apart).
+pub const AGE_BANDS: [&str; 8] = [
+    "0-17",
+    "18-34",
+    "35-49",
+    "50-64",
+    "65+",
+    "not_asked",
+    "doesnt_know",
+    "refused",
+];
 
-/// The age band of someone born in `birth_year`, at `on`.
-pub fn age_band(birth_year: Option<i32>, on: NaiveDate) -> &'static str {
-    match birth_year.map(|y| on.year() - y) {
-        None => "unknown",
+/// What the desk knows of a person's birth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Birth<'a> {
+    /// The year, when given.
+    pub year: Option<i32>,
+    /// The day, when known.
+    pub date: Option<NaiveDate>,
+    /// `given`, or why not: `not_asked`, `doesnt_know`, `refused`.
+    pub answer: &'a str,
+}
+
+/// The age band of someone at `on`: their age in whole years from their birth date when it is
+/// known, else from their birth year (the age they reach in `on`'s year); without either, why
+/// (`not_asked`, `doesnt_know`, `refused`).
+pub fn age_band(birth: &Birth<'_>, on: NaiveDate) -> &'static str {
+    let age = match (birth.date, birth.year) {
+        (Some(date), _) => Some(
+            on.year()
+                - date.year()
+                - i32::from((on.month(), on.day()) < (date.month(), date.day())),
+        ),
+        (None, Some(year)) => Some(on.year() - year),
+        (None, None) => None,
+    };
+    match age {
+        None => match birth.answer {
+            "doesnt_know" => "doesnt_know",
+            "refused" => "refused",
+            _ => "not_asked",
+        },
         Some(age) if age < 18 => "0-17",
         Some(age) if age < 35 => "18-34",
         Some(age) if age < 50 => "35-49",
@@ -404,10 +439,29 @@ mod tests {
     #[test]
     fn bands() {
         let on = day(2026, 11, 30);
-        assert_eq!(age_band(Some(2010), on), "0-17");
-        assert_eq!(age_band(Some(2008), on), "18-34");
-        assert_eq!(age_band(Some(1961), on), "65+");
-        assert_eq!(age_band(None, on), "unknown");
+        let year = |year| Birth {
+            year: Some(year),
+            date: None,
+            answer: "given",
+        };
+        assert_eq!(age_band(&year(2010), on), "0-17");
+        assert_eq!(age_band(&year(2008), on), "18-34");
+        assert_eq!(age_band(&year(1961), on), "65+");
+        // Born 1 December 2008: 17 on 30 November 2026, though 2026 − 2008 = 18.
+        let late_birthday = Birth {
+            date: Some(day(2008, 12, 1)),
+            ..year(2008)
+        };
+        assert_eq!(age_band(&late_birthday, on), "0-17");
+        assert_eq!(age_band(&late_birthday, day(2026, 12, 1)), "18-34");
+        for answer in ["not_asked", "doesnt_know", "refused"] {
+            let unknown = Birth {
+                year: None,
+                date: None,
+                answer,
+            };
+            assert_eq!(age_band(&unknown, on), answer);
+        }
         assert_eq!(duration_band(Some(14)), "<15");
         assert_eq!(duration_band(Some(60)), "60+");
     }

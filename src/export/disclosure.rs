@@ -179,6 +179,22 @@ impl System {
             (summary("anonymous_visits"), 1),
             (row_of("consultations", "anonymous"), -1),
         ]);
+        for (key, table, status) in [
+            ("referrals_issued", "referrals_by_outcome", "issued"),
+            ("referrals_cancelled", "referrals_by_outcome", "cancelled"),
+            (
+                "accompaniments_planned",
+                "accompaniments_by_outcome",
+                "planned",
+            ),
+            (
+                "accompaniments_cancelled",
+                "accompaniments_by_outcome",
+                "cancelled",
+            ),
+        ] {
+            linear(&[(summary(key), 1), (row_of(table, status), -1)]);
+        }
         // The months add up to the period; one month is the period.
         if let Some(t) = table_index("monthly") {
             let columns = &tables[t].columns;

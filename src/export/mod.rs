@@ -133,6 +133,14 @@ fn breakdown(name: &'static str, counts: &[Count]) -> Table {
 /// The key figures, one per row.
 pub fn summary(f: &Figures) -> Vec<(&'static str, Cell)> {
     let mean = |m: Option<f64>| m.map_or(Cell::Text(String::new()), Cell::Number);
+    let outcome = |counts: &[Count], status: &str| {
+        Cell::Count(
+            counts
+                .iter()
+                .find(|c| c.key == status)
+                .map_or(0, |c| c.count),
+        )
+    };
     vec![
         ("unique_visitors", Cell::Count(f.unique_visitors)),
         ("new_visitors", Cell::Count(f.new_visitors)),
@@ -141,7 +149,23 @@ pub fn summary(f: &Figures) -> Vec<(&'static str, Cell)> {
         ("visits", Cell::Count(f.visits)),
         ("services_total", Cell::Count(f.services_total)),
         ("referrals", Cell::Count(f.referrals.total)),
+        (
+            "referrals_issued",
+            outcome(&f.referrals.by_outcome, "issued"),
+        ),
+        (
+            "referrals_cancelled",
+            outcome(&f.referrals.by_outcome, "cancelled"),
+        ),
         ("accompaniments", Cell::Count(f.accompaniments.total)),
+        (
+            "accompaniments_planned",
+            outcome(&f.accompaniments.by_outcome, "planned"),
+        ),
+        (
+            "accompaniments_cancelled",
+            outcome(&f.accompaniments.by_outcome, "cancelled"),
+        ),
         (
             "satisfaction_responses",
             Cell::Count(f.satisfaction.responses),
@@ -152,6 +176,18 @@ pub fn summary(f: &Figures) -> Vec<(&'static str, Cell)> {
         ),
         ("satisfaction_staff_mean", mean(f.satisfaction.staff.mean)),
     ]
+}
+
+/// Whether a key figure of the summary is a part of the one before it (the open and cancelled
+/// referrals and accompaniments).
+pub fn is_part_of_a_total(key: &str) -> bool {
+    matches!(
+        key,
+        "referrals_issued"
+            | "referrals_cancelled"
+            | "accompaniments_planned"
+            | "accompaniments_cancelled"
+    )
 }
 
 /// Every table of the figures, in the order of `docs/figures.md`.

@@ -8,7 +8,7 @@ use rust_i18n::t;
 use super::theme;
 use crate::app::{Command, Desk, PathFor};
 use crate::domain::figures::{Count, Figures};
-use crate::export::{Cell, Format, code_label, summary};
+use crate::export::{self, Cell, Format, code_label, summary};
 
 /// Draws the reports screen.
 pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
@@ -154,7 +154,12 @@ fn key_figures(ui: &mut Ui, figures: &Figures, previous: Option<&Figures>, local
             ui.strong(t!("report.this_period", locale = locale));
             ui.strong(t!("report.previous_period", locale = locale));
             ui.end_row();
+            // The open and cancelled referrals and accompaniments are in their outcome tables
+            // below; the key figures keep to one screen.
             for (index, (key, value)) in summary(figures).into_iter().enumerate() {
+                if export::is_part_of_a_total(key) {
+                    continue;
+                }
                 ui.label(t!(format!("report.key.{key}"), locale = locale));
                 ui.label(RichText::new(cell(&value)).strong());
                 let old = before
