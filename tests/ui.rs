@@ -670,6 +670,33 @@ fn the_reports_screen_shows_the_figures_of_a_period() {
     h.run();
     let replaced = std::fs::read_to_string(&written).unwrap_or_default();
     assert!(replaced.contains("unique_visitors"), "{replaced}");
+    assert!(
+        !replaced.contains("\"records\""),
+        "visits are listed only when asked"
+    );
+    // Asked for: the visits one by one, under pseudonyms, by month.
+    h.get_by_label(&tr("report.records")).click();
+    h.run();
+    h.get_by_label("JSON").click();
+    h.run();
+    h.get_by_label(&tr("replace.replace")).click();
+    h.run();
+    let with_records: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&written).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    let visits = with_records["records"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        visits.len() as u64,
+        with_records["visits"].as_u64().unwrap_or_default()
+    );
+    assert!(
+        visits
+            .iter()
+            .all(|v| v["date"].as_str().is_some_and(|d| d.len() == 7))
+    );
 }
 
 #[test]

@@ -466,8 +466,11 @@ pub struct Reports {
     pub previous: Option<crate::domain::figures::Figures>,
     /// Why the period typed could not be read, if it could not.
     pub period_error: Option<crate::domain::figures::PeriodError>,
-    /// Show counts below 5 as "<5" in the PDF and XLSX exports (on by default).
+    /// Hide small counts in the PDF, XLSX and CSV exports (on by default).
     pub mask_small_counts: bool,
+    /// List the period's visits one by one under pseudonyms in the JSON and CSV exports (off
+    /// by default).
+    pub records: bool,
     /// The last export written.
     pub last_export: Option<PathBuf>,
     /// The folder exports go to, as typed (shown on the reports and audit screens): the one
@@ -691,6 +694,7 @@ impl Desk {
             feedback: FeedbackForm::default(),
             reports: Reports {
                 mask_small_counts: true,
+                records: false,
                 // The folder used last, or a folder of the desk's own in the documents.
                 folder: settings::get(&db, settings::EXPORT_FOLDER)?
                     .filter(|f| !f.trim().is_empty())

@@ -44,6 +44,7 @@ impl Desk {
         };
         let options = export::Options {
             mask_small_counts: self.reports.mask_small_counts,
+            records: self.reports.records,
             locale: self.locale.clone(),
             ..export::Options::default()
         };

@@ -89,6 +89,7 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             &mut reports.mask_small_counts,
             t!("report.mask_small", locale = locale),
         );
+        ui.checkbox(&mut reports.records, t!("report.records", locale = locale));
         if let Some(path) = &reports.last_export {
             ui.label(RichText::new(path.display().to_string()).color(theme::MUTED));
         }
