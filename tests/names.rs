@@ -109,8 +109,19 @@ fn script(name: &str) -> Script {
     }
 }
 
-/// (found within a script, asked within a script, found across scripts, asked across).
-pub(crate) fn recall() -> (usize, usize, usize, usize, Vec<String>) {
+/// What a search for each spelling finds of the other spellings of its name.
+pub(crate) struct Recall {
+    /// Other spellings in the same script found in the first ten, and asked for.
+    within: (usize, usize),
+    /// Other spellings in another script found in the first ten, and asked for.
+    across: (usize, usize),
+    /// Searches whose other spellings found all rank above every other name, and searches.
+    ordered: (usize, usize),
+    /// "query → spelling not found".
+    missed: Vec<String>,
+}
+
+pub(crate) fn recall() -> Recall {
     let mut db = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
     let actor = staff::insert(&mut db, "Мария", Role::Desk, "2026-12-01T09:00")
         .unwrap_or_else(|e| panic!("{e}"))
@@ -175,30 +186,42 @@ pub(crate) fn recall() -> (usize, usize, usize, usize, Vec<String>) {
             }
         }
     }
-    println!(
-        "queries whose other spellings all rank above any other name: {ordered}/{}",
-        ids.len()
-    );
-    (within, within_asked, across, across_asked, missed)
+    Recall {
+        within: (within, within_asked),
+        across: (across, across_asked),
+        ordered: (ordered, ids.len()),
+        missed,
+    }
 }
 
 #[test]
 fn the_other_spellings_of_a_name_are_in_the_first_ten_results() {
-    let (within, within_asked, across, across_asked, missed) = recall();
-    let share = |a: usize, b: usize| a as f64 / b.max(1) as f64;
+    let Recall {
+        within,
+        across,
+        ordered,
+        missed,
+    } = recall();
+    let share = |(a, b): (usize, usize)| a as f64 / b.max(1) as f64;
     println!(
-        "recall within a script {within}/{within_asked} = {:.3}; across scripts {across}/{across_asked} = {:.3}",
-        share(within, within_asked),
-        share(across, across_asked)
+        "recall within a script {}/{} = {:.3}; across scripts {}/{} = {:.3}; searches with every \
+         other spelling above any other name {}/{} = {:.3}",
+        within.0,
+        within.1,
+        share(within),
+        across.0,
+        across.1,
+        share(across),
+        ordered.0,
+        ordered.1,
+        share(ordered)
     );
     println!("missed: {}", missed.join(", "));
     // The issue's goals, on our own list (the held-out list is the steering side's).
-    assert!(
-        share(within, within_asked) >= 0.99,
-        "within a script: {missed:?}"
-    );
-    assert!(
-        share(across, across_asked) >= 0.97,
-        "across scripts: {missed:?}"
-    );
+    assert!(share(within) >= 0.99, "within a script: {missed:?}");
+    assert!(share(across) >= 0.97, "across scripts: {missed:?}");
+    // Spellings of other names rank below the other spellings of the name typed: all but
+    // where Arabic script cannot tell them apart (محمد finds Mahmud, whose long u Latin
+    // spelling does not mark, beside Mohammed) — run with NAMES_DEBUG=1 to see them.
+    assert!(share(ordered) >= 0.99, "ordering: {ordered:?}");
 }

@@ -9,8 +9,9 @@ use rusqlite::{Connection, OptionalExtension, Row, named_params};
 use super::{Database, Result, audit, consents};
 use crate::domain::access::Permission;
 use crate::domain::text::{
-    code_key, fold, has_rtl, is_number_like, parse_visitor_code, phone_digits, readable_latin,
-    skeleton_variants, skeletons, to_latin, visitor_code, words,
+    VowelShape, code_key, fold, has_rtl, is_number_like, parse_visitor_code, phone_digits,
+    readable_latin, skeleton_variants, skeletons, sound_latin, to_latin, visitor_code,
+    vowel_agreement, vowel_shape, words,
 };
 use crate::domain::visitors::{Birth, join_name};
 use crate::domain::{
@@ -792,6 +793,10 @@ struct Typed {
     words: Vec<(String, String)>,
     /// The consonant keys of each word.
     keys: Vec<Vec<String>>,
+    /// Where each word writes its vowels.
+    shapes: Vec<VowelShape>,
+    /// The consonant keys of the whole query, space-separated.
+    skeleton: String,
 }
 
 impl Typed {
@@ -799,7 +804,7 @@ impl Typed {
         let folded = fold(query);
         let words: Vec<(String, String)> = words(&folded)
             .map(|w| {
-                let latin = to_latin(&w);
+                let latin = sound_latin(&w);
                 (w, latin)
             })
             .collect();
@@ -808,8 +813,16 @@ impl Typed {
         } else {
             words.iter().map(|(w, _)| skeleton_variants(w)).collect()
         };
+        let shapes = words.iter().map(|(w, _)| vowel_shape(w)).collect();
+        let words_of_typed_latin = words
+            .iter()
+            .map(|(_, latin)| latin.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         Typed {
-            latin: to_latin(&folded),
+            shapes,
+            skeleton: skeletons(&folded),
+            latin: words_of_typed_latin,
             folded,
             words,
             keys,
@@ -827,14 +840,23 @@ fn compare(typed: &Typed, hit: &VisitorSummary) -> (bool, f64) {
     let names: Vec<(String, String)> = words(&written)
         .chain(words(&hit.latin_name))
         .map(|w| {
-            let latin = to_latin(&w);
+            let latin = sound_latin(&w);
             (w, latin)
         })
         .collect();
+    // Arabic script writes no short vowels: across it, the consonants are compared instead of
+    // a transliteration that has none.
+    let typed_abjad = has_rtl(&typed.folded);
     let best = names
         .iter()
         .map(|(w, latin)| {
-            strsim::jaro_winkler(&typed.folded, w).max(strsim::jaro_winkler(&typed.latin, latin))
+            let written = strsim::jaro_winkler(&typed.folded, w)
+                .max(strsim::jaro_winkler(&typed.latin, latin));
+            if typed_abjad != has_rtl(w) {
+                written.max(strsim::jaro_winkler(&typed.skeleton, &skeletons(w)))
+            } else {
+                written
+            }
         })
         .fold(0.0, f64::max);
     let same_key = !typed.keys.is_empty() && {
@@ -852,8 +874,26 @@ fn compare(typed: &Typed, hit: &VisitorSummary) -> (bool, f64) {
                 .any(|(w, l)| w.starts_with(word.as_str()) || l.starts_with(latin.as_str()))
         });
     let same_script = script(&typed.folded) == script(&written);
+    // Names of one consonant key apart by where they write their vowels (Mohammed, Mahmoud).
+    let vowels = if typed.shapes.is_empty() {
+        0.0
+    } else {
+        let name_shapes: Vec<VowelShape> = names.iter().map(|(w, _)| vowel_shape(w)).collect();
+        typed
+            .shapes
+            .iter()
+            .map(|shape| {
+                name_shapes
+                    .iter()
+                    .map(|other| vowel_agreement(shape, other))
+                    .fold(-1.0, f64::max)
+            })
+            .sum::<f64>()
+            / typed.shapes.len() as f64
+    };
     let bonus = |yes: bool, weight: f64| if yes { weight } else { 0.0 };
-    let similarity = best * 0.6 + bonus(same_script, 0.05) + bonus(typed_so_far || same_key, 0.3);
+    let similarity =
+        best * 0.6 + bonus(same_script, 0.05) + bonus(typed_so_far || same_key, 0.3) + 0.3 * vowels;
     (same_key, similarity)
 }
 

@@ -20,6 +20,19 @@ pub fn to_latin(text: &str) -> String {
     any_ascii::any_ascii(text).to_lowercase()
 }
 
+/// A word transliterated to lower-case ASCII with every sound spelt one way: digraphs as one
+/// letter ("kh" as "h", "sh" as "s") and a doubled letter once, so that "Мохамед" reads
+/// "mohamed" like "Mohammed" does, for comparing spellings letter by letter.
+pub fn sound_latin(word: &str) -> String {
+    let mut out = String::new();
+    for c in one_sound(&to_latin(word)).chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The words of a name, folded, without punctuation.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
@@ -120,6 +133,163 @@ fn arabic_consonants(word: &str) -> Vec<char> {
         }
     }
     out
+}
+
+/// How a name word begins: with a vowel (Omar, عمر, Ahmad, أحمد), a semivowel (Yasser, ياسر,
+/// Walid) or a consonant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Onset {
+    Vowel,
+    Semivowel,
+    Consonant,
+}
+
+/// The kind of vowel written between two consonants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Vowel {
+    A,
+    /// An "e", read as a or i.
+    E,
+    I,
+    U,
+}
+
+/// Where a name word writes its vowels, which tells apart names that share a consonant key
+/// (Mohammed and Mahmoud both read mhmd, Ahmad and Hamid hmd): how it begins, and the vowel
+/// written in each gap between its consonants, with whether it is long (written with two
+/// letters, or an Arabic-script letter). Arabic script writes only long vowels, so its empty
+/// gaps say nothing about short ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VowelShape {
+    onset: Onset,
+    gaps: Vec<Option<(Vowel, bool)>>,
+    abjad: bool,
+}
+
+/// The vowel shape of one name word (see [`VowelShape`]).
+pub fn vowel_shape(word: &str) -> VowelShape {
+    // Each letter as a consonant (Some(letter)) or a vowel (None, with its kind).
+    let mut letters: Vec<Result<char, Option<Vowel>>> = Vec::new();
+    let abjad = has_rtl(word);
+    if abjad {
+        for c in word.chars().filter(|c| c.is_alphabetic()) {
+            letters.push(match c {
+                'ا' | 'ى' | 'آ' | 'ٱ' => Err(Some(Vowel::A)),
+                'و' => Err(Some(Vowel::U)),
+                'ي' | 'ی' => Err(Some(Vowel::I)),
+                'أ' | 'إ' | 'ء' | 'ؤ' | 'ئ' | 'ع' | 'ة' | 'ـ' => Err(None),
+                other => Ok(other),
+            });
+        }
+        // A final ha is a vowel ending (عائشه), as in the consonant key.
+        if letters.len() > 1 && letters.last() == Some(&Ok('ه')) {
+            letters.pop();
+        }
+    } else {
+        let mut latin: String = to_latin(word)
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect();
+        if latin.len() > 2
+            && latin.ends_with('h')
+            && b"aeiouy".contains(&latin.as_bytes()[latin.len() - 2])
+        {
+            latin.pop();
+        }
+        for c in one_sound(&latin).chars() {
+            letters.push(match c {
+                'a' => Err(Some(Vowel::A)),
+                'e' => Err(Some(Vowel::E)),
+                'i' | 'y' => Err(Some(Vowel::I)),
+                'o' | 'u' | 'w' => Err(Some(Vowel::U)),
+                other => Ok(other),
+            });
+        }
+    }
+    let onset = match word.chars().find(|c| c.is_alphabetic()) {
+        Some(
+            'ي' | 'ی' | 'و' | 'y' | 'Y' | 'w' | 'W' | 'v' | 'V' | 'й' | 'Й' | 'я' | 'Я' | 'ю' | 'Ю',
+        ) => Onset::Semivowel,
+        _ => match letters.first() {
+            Some(Err(_)) => Onset::Vowel,
+            _ => Onset::Consonant,
+        },
+    };
+    // Skip the onset's own letters, then read the gaps between consonants.
+    let start = letters
+        .iter()
+        .position(Result::is_ok)
+        .unwrap_or(letters.len());
+    let mut gaps = Vec::new();
+    let mut gap: Vec<Vowel> = Vec::new();
+    let mut silent = 0;
+    let mut previous: Option<char> = None;
+    for letter in &letters[start..] {
+        match letter {
+            Ok(c) if Some(*c) == previous && gap.is_empty() && silent == 0 => {}
+            Ok(c) => {
+                if previous.is_some() {
+                    gaps.push(gap_vowel(&gap, abjad || gap.len() > 1));
+                }
+                previous = Some(*c);
+                gap.clear();
+                silent = 0;
+            }
+            Err(Some(v)) => gap.push(*v),
+            Err(None) => silent += 1,
+        }
+    }
+    VowelShape { onset, gaps, abjad }
+}
+
+/// One gap's vowel: the first i or u written decides (a diphthong "ei", "ay" is an i), else a,
+/// else e.
+fn gap_vowel(gap: &[Vowel], long: bool) -> Option<(Vowel, bool)> {
+    let kind = [Vowel::I, Vowel::U, Vowel::A, Vowel::E]
+        .into_iter()
+        .find(|kind| gap.contains(kind))?;
+    Some((kind, long))
+}
+
+/// How well two spellings agree on where their vowels are, from -1 (nowhere) to 1 (everywhere):
+/// the same onset, and in each gap the same kind of vowel or none in both. A gap left empty in
+/// Arabic script agrees with a short vowel (not written there) but not with a long one.
+pub fn vowel_agreement(a: &VowelShape, b: &VowelShape) -> f64 {
+    let mut score = if a.onset == b.onset { 1.0 } else { -1.0 };
+    let mut counted = 1.0;
+    if a.gaps.len() == b.gaps.len() {
+        for (x, y) in a.gaps.iter().zip(&b.gaps) {
+            counted += 1.0;
+            score += match (x, y) {
+                (None, None) if !a.abjad && !b.abjad => 1.0,
+                (None, None) => 0.0,
+                (None, Some((_, long))) if a.abjad => {
+                    if *long {
+                        -1.0
+                    } else {
+                        0.0
+                    }
+                }
+                (Some((_, long)), None) if b.abjad => {
+                    if *long {
+                        -1.0
+                    } else {
+                        0.0
+                    }
+                }
+                (None, Some(_)) | (Some(_), None) => -1.0,
+                (Some((x, _)), Some((y, _))) => {
+                    let alike = x == y
+                        || matches!(
+                            (x, y),
+                            (Vowel::E, Vowel::A | Vowel::I) | (Vowel::A | Vowel::I, Vowel::E)
+                        );
+                    if alike { 1.0 } else { -1.0 }
+                }
+            };
+        }
+    }
+    score / counted
 }
 
 /// The consonant keys a word is found by: its skeleton and, for an Arabic-script word ending in
@@ -362,6 +532,25 @@ fn arabic_letters(word: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn where_the_vowels_are_tells_apart_names_of_one_consonant_key() {
+        let agree = |a: &str, b: &str| vowel_agreement(&vowel_shape(a), &vowel_shape(b));
+        // Same key, other name: a vowel in one gap and not the other, or another onset.
+        assert!(agree("Muhammad", "Mohammed") > agree("Muhammad", "Mahmud"));
+        assert!(agree("Мохамед", "Mohammed") > agree("Мохамед", "Махмуд"));
+        assert!(agree("Ahmad", "أحمد") > agree("Ahmad", "Hamid"));
+        assert!(agree("Omar", "عمر") > agree("Omar", "Maria"));
+        assert!(agree("Hassan", "حسن") > agree("Hassan", "Hussein"));
+        assert!(agree("Хусейн", "حسين") > agree("Хусейн", "حسن"));
+        // Arabic script leaves short vowels out, but writes long ones.
+        assert!(agree("محمد", "Mohamed") > agree("محمد", "محمود"));
+        assert!(agree("محمود", "Mahmoud") > agree("محمود", "Mohammed"));
+        assert!(
+            agree("Karim", "كريم") > 0.5,
+            "its long i is written in both"
+        );
+    }
 
     #[test]
     fn arabic_script_names_read_with_their_vowels() {
