@@ -11,7 +11,7 @@ use crate::domain::access::Permission;
 use crate::domain::text::{
     VowelShape, code_key, fold, has_rtl, is_number_like, parse_visitor_code, phone_digits,
     readable_latin, skeleton_variants, skeletons, sound_latin, to_latin, visitor_code,
-    vowel_agreement, vowel_shape, words,
+    vowel_agreement, vowel_shape, word_features, words,
 };
 use crate::domain::visitors::{Birth, join_name};
 use crate::domain::{
@@ -837,55 +837,47 @@ impl Typed {
 /// another script ranks above a different name in the same script.
 fn compare(typed: &Typed, hit: &VisitorSummary) -> (bool, f64) {
     let written = format!("{} {}", hit.given_name, hit.family_name);
-    let names: Vec<(String, String)> = words(&written)
-        .chain(words(&hit.latin_name))
-        .map(|w| {
-            let latin = sound_latin(&w);
-            (w, latin)
-        })
-        .collect();
+    let mut names = word_features(&written);
+    names.extend(word_features(&hit.latin_name));
     // Arabic script writes no short vowels: across it, the consonants are compared instead of
     // a transliteration that has none.
     let typed_abjad = has_rtl(&typed.folded);
     let best = names
         .iter()
-        .map(|(w, latin)| {
-            let written = strsim::jaro_winkler(&typed.folded, w)
-                .max(strsim::jaro_winkler(&typed.latin, latin));
-            if typed_abjad != has_rtl(w) {
-                written.max(strsim::jaro_winkler(&typed.skeleton, &skeletons(w)))
+        .map(|name| {
+            let written = strsim::jaro_winkler(&typed.folded, &name.folded)
+                .max(strsim::jaro_winkler(&typed.latin, &name.latin));
+            if typed_abjad != name.rtl {
+                written.max(strsim::jaro_winkler(&typed.skeleton, name.skeleton()))
             } else {
                 written
             }
         })
         .fold(0.0, f64::max);
-    let same_key = !typed.keys.is_empty() && {
-        let name_keys: Vec<Vec<String>> = names.iter().map(|(w, _)| skeleton_variants(w)).collect();
-        typed.keys.iter().all(|variants| {
-            name_keys
-                .iter()
-                .any(|keys| keys.iter().any(|k| variants.contains(k)))
-        })
-    };
-    let typed_so_far = !typed.words.is_empty()
-        && typed.words.iter().all(|(word, latin)| {
+    let same_key = !typed.keys.is_empty()
+        && typed.keys.iter().all(|variants| {
             names
                 .iter()
-                .any(|(w, l)| w.starts_with(word.as_str()) || l.starts_with(latin.as_str()))
+                .any(|name| name.keys.iter().any(|k| variants.contains(k)))
+        });
+    let typed_so_far = !typed.words.is_empty()
+        && typed.words.iter().all(|(word, latin)| {
+            names.iter().any(|name| {
+                name.folded.starts_with(word.as_str()) || name.latin.starts_with(latin.as_str())
+            })
         });
     let same_script = script(&typed.folded) == script(&written);
     // Names of one consonant key apart by where they write their vowels (Mohammed, Mahmoud).
     let vowels = if typed.shapes.is_empty() {
         0.0
     } else {
-        let name_shapes: Vec<VowelShape> = names.iter().map(|(w, _)| vowel_shape(w)).collect();
         typed
             .shapes
             .iter()
             .map(|shape| {
-                name_shapes
+                names
                     .iter()
-                    .map(|other| vowel_agreement(shape, other))
+                    .map(|name| vowel_agreement(shape, &name.shape))
                     .fold(-1.0, f64::max)
             })
             .sum::<f64>()

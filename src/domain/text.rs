@@ -33,6 +33,69 @@ pub fn sound_latin(word: &str) -> String {
     out
 }
 
+/// What ranking a search's hits needs of one word of a name, worked out once and kept: the same
+/// names come back from keystroke to keystroke and from search to search.
+#[derive(Debug)]
+pub struct NameWord {
+    /// The word, folded.
+    pub folded: String,
+    /// Transliterated, each sound spelt one way ([`sound_latin`]).
+    pub latin: String,
+    /// Its consonant keys ([`skeleton_variants`]); the first is its skeleton.
+    pub keys: Vec<String>,
+    /// Where it writes its vowels.
+    pub shape: VowelShape,
+    /// Written in Arabic script.
+    pub rtl: bool,
+}
+
+impl NameWord {
+    /// Its consonant skeleton ("" when it has none).
+    pub fn skeleton(&self) -> &str {
+        self.keys.first().map_or("", String::as_str)
+    }
+}
+
+/// How many words the cache of [`word_features`] keeps before it starts afresh.
+const NAME_WORDS_KEPT: usize = 200_000;
+
+/// The words of a name with what ranking needs of each ([`NameWord`]), from a cache shared by
+/// every search (the features are a function of the word alone).
+pub fn word_features(text: &str) -> Vec<std::sync::Arc<NameWord>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static KEPT: OnceLock<Mutex<HashMap<String, Arc<NameWord>>>> = OnceLock::new();
+    let work_out = |raw: &str| {
+        let folded = fold(raw);
+        Arc::new(NameWord {
+            latin: sound_latin(&folded),
+            keys: skeleton_variants(&folded),
+            shape: vowel_shape(&folded),
+            rtl: has_rtl(&folded),
+            folded,
+        })
+    };
+    let kept = KEPT.get_or_init(|| Mutex::new(HashMap::new()));
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|raw| match kept.lock() {
+            Ok(mut kept) => {
+                if let Some(word) = kept.get(raw) {
+                    return Arc::clone(word);
+                }
+                if kept.len() >= NAME_WORDS_KEPT {
+                    kept.clear();
+                }
+                let word = work_out(raw);
+                kept.insert(raw.to_owned(), Arc::clone(&word));
+                word
+            }
+            // A panic elsewhere while holding the cache: work it out without.
+            Err(_) => work_out(raw),
+        })
+        .collect()
+}
+
 /// The words of a name, folded, without punctuation.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
