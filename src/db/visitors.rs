@@ -475,8 +475,12 @@ enum Tier {
     Exact = 4,
 }
 
-/// How many candidates each way of matching contributes before ranking.
-const CANDIDATES_PER_TIER: i64 = 150;
+/// How many candidates each way of matching contributes before ranking, for a result of
+/// `limit` people: twice the result, at least 100 ("more results" widens it; ranking a few
+/// hundred names is what a keystroke can afford on a million visitors).
+fn candidates_per_tier(limit: usize) -> i64 {
+    i64::try_from(limit.saturating_mul(2).max(100)).unwrap_or(i64::MAX)
+}
 
 /// Marks the start of a word in the skeleton column, so a skeleton matches word starts only
 /// ("hmd" for Ahmad must not match inside "mhmd" for Mohammed).
@@ -562,6 +566,7 @@ pub fn search(
     if query.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
+    let candidates = candidates_per_tier(limit);
     let mut tiers: HashMap<i64, Tier> = HashMap::new();
     let add = |tiers: &mut HashMap<i64, Tier>, ids: Vec<i64>, tier: Tier| {
         for id in ids {
@@ -578,7 +583,7 @@ pub fn search(
     }
     let phrase = fold(query);
     if !is_number_like(query) && phrase.chars().count() < 3 {
-        add(&mut tiers, prefix_words(db, &phrase)?, Tier::Native);
+        add(&mut tiers, prefix_words(db, &phrase, candidates)?, Tier::Native);
     } else {
         // A name of one consonant (Ali, Aisha) meets its other spellings by its marked key;
         // in a query of several words the others narrow the search instead.
@@ -588,7 +593,7 @@ pub fn search(
                 if key.chars().count() == 1 {
                     add(
                         &mut tiers,
-                        exact_word(db, &format!("{WORD_START}{key}"))?,
+                        exact_word(db, &format!("{WORD_START}{key}"), candidates)?,
                         Tier::Skeleton,
                     );
                 }
@@ -596,7 +601,7 @@ pub fn search(
         }
         let mut plan = plan(query).into_iter().peekable();
         while let Some((tier, expression)) = plan.next() {
-            add(&mut tiers, fts(db, &expression)?, tier);
+            add(&mut tiers, fts(db, &expression, candidates)?, tier);
             let next_is_worse = plan.peek().is_some_and(|(next, _)| *next < tier);
             let found = tiers.values().filter(|t| **t >= tier).count();
             if next_is_worse && found >= limit {
@@ -685,30 +690,30 @@ fn column_and<'a>(column: &str, terms: impl Iterator<Item = &'a str>) -> String 
 }
 
 /// The newest matching visitor ids for an FTS5 expression.
-fn fts(db: &Database, expression: &str) -> Result<Vec<i64>> {
+fn fts(db: &Database, expression: &str, candidates: i64) -> Result<Vec<i64>> {
     let mut stmt = db.conn.prepare_cached(
         "SELECT rowid FROM visitor_search WHERE visitor_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2",
     )?;
     let ids = stmt
-        .query_map((expression, CANDIDATES_PER_TIER), |r| r.get(0))?
+        .query_map((expression, candidates), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(ids)
 }
 
 /// Visitors with exactly this word among their name words, newest first.
-fn exact_word(db: &Database, word: &str) -> Result<Vec<i64>> {
+fn exact_word(db: &Database, word: &str, candidates: i64) -> Result<Vec<i64>> {
     let mut stmt = db.conn.prepare_cached(
         "SELECT visitor_id FROM visitor_name_words WHERE word = ?1 ORDER BY visitor_id DESC LIMIT ?2",
     )?;
     let ids = stmt
-        .query_map((word, CANDIDATES_PER_TIER), |r| r.get(0))?
+        .query_map((word, candidates), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(ids)
 }
 
 /// Visitors with a name word starting with a 1–2 character query (exact words first). The
 /// index is read in its own order: sorting a large range would cost more than it ranks.
-fn prefix_words(db: &Database, prefix: &str) -> Result<Vec<i64>> {
+fn prefix_words(db: &Database, prefix: &str, candidates: i64) -> Result<Vec<i64>> {
     let mut ids = Vec::new();
     let latin = to_latin(prefix);
     for key in [prefix, latin.as_str()] {
@@ -717,7 +722,7 @@ fn prefix_words(db: &Database, prefix: &str) -> Result<Vec<i64>> {
         )?;
         ids.extend(
             exact
-                .query_map((key, CANDIDATES_PER_TIER), |r| r.get::<_, i64>(0))?
+                .query_map((key, candidates), |r| r.get::<_, i64>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?,
         );
         let mut starting = db.conn.prepare_cached(
@@ -725,7 +730,7 @@ fn prefix_words(db: &Database, prefix: &str) -> Result<Vec<i64>> {
         )?;
         ids.extend(
             starting
-                .query_map((key, CANDIDATES_PER_TIER), |r| r.get::<_, i64>(0))?
+                .query_map((key, candidates), |r| r.get::<_, i64>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?,
         );
         if latin == prefix {
