@@ -567,6 +567,9 @@ pub fn search(
         return Ok(Vec::new());
     }
     let candidates = candidates_per_tier(limit);
+    // One read transaction for the search's few queries: the file's read lock is taken once,
+    // not once a query (inside a transaction already, the search joins it).
+    let _reading = db.conn.unchecked_transaction().ok();
     let mut tiers: HashMap<i64, Tier> = HashMap::new();
     let add = |tiers: &mut HashMap<i64, Tier>, ids: Vec<i64>, tier: Tier| {
         for id in ids {
