@@ -28,13 +28,35 @@ fn main() {
     for _ in 0..rounds {
         crash::round(&path, Command::new(&me), &mut tally);
     }
+    // Imports killed at a random moment: each on a fresh copy of a prepared file.
+    let prepared = dir.path().join("prepared.sqlite");
+    crash::prepare(&prepared);
+    let register = dir.path().join("register.csv");
+    std::fs::write(&register, crash::register_csv(3_000)).unwrap_or_else(|e| panic!("{e}"));
+    let (adds, took) = crash::full_import(&prepared, &register, dir.path());
+    let mut imports = crash::ImportTally::default();
+    for _ in 0..rounds / 2 {
+        crash::import_round(
+            &prepared,
+            &register,
+            adds,
+            took + took / 5,
+            dir.path(),
+            &mut imports,
+        );
+    }
     let report = format!(
         "{BEGIN}\n\
          Last run: {date}, `cargo bench --bench crash_rounds -- {rounds}` (writer killed with SIGKILL \
          at a random moment after its first commit, in each round).\n\n\
          | rounds | visits committed | visits lost | referrals with slip committed | referrals lost | half-written rows | integrity failures | stale locks |\n\
          |---|---|---|---|---|---|---|---|\n\
-         | {} | {} | {} | {} | {} | {} | {} | {} |\n\
+         | {} | {} | {} | {} | {} | {} | {} | {} |\n\n\
+         Imports of a {import_rows}-row register ({adds} visits, {took:.1?} from start to exit) killed \
+         at a random moment within that time and a fifth more, each on a fresh copy of the file:\n\n\
+         | rounds | whole register there | none of it there | part of it there | integrity failures | stale locks |\n\
+         |---|---|---|---|---|---|\n\
+         | {} | {} | {} | {} | {} | {} |\n\
          {END}",
         tally.rounds,
         tally.visits_committed,
@@ -44,7 +66,14 @@ fn main() {
         tally.half_written,
         tally.integrity_failures,
         tally.stale_locks,
+        imports.rounds,
+        imports.whole,
+        imports.none,
+        imports.partial,
+        imports.integrity_failures,
+        imports.stale_locks,
         date = chrono::Local::now().format("%Y-%m-%d"),
+        import_rows = 3_000,
     );
     println!("{report}");
     let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reliability.md");
@@ -57,8 +86,9 @@ fn main() {
     };
     std::fs::write(&doc, updated).unwrap_or_else(|e| panic!("{e}"));
     let lost = tally.visits_lost + tally.referrals_lost + tally.half_written;
-    if lost + tally.integrity_failures + tally.stale_locks > 0 {
-        eprintln!("crash rounds lost data: {tally:?}");
+    let import_harm = imports.partial + imports.integrity_failures + imports.stale_locks;
+    if lost + tally.integrity_failures + tally.stale_locks + import_harm > 0 {
+        eprintln!("crash rounds lost data: {tally:?} {imports:?}");
         std::process::exit(1);
     }
 }

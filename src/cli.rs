@@ -923,9 +923,8 @@ fn changing(path: &Path) -> Result<Option<DeskLock>, String> {
     DeskLock::acquire(path).map(Some).map_err(|e| e.to_string())
 }
 
-/// Signs in on an encrypted database for a command: `--staff NAME` and the password from
-/// `BUREAU_DESK_PASSWORD` or the terminal.
-/// Signs in on `path` as `staff` and records the sign-in in its audit trail.
+/// Signs in on `path` as `staff` (the password from `BUREAU_DESK_PASSWORD` or the terminal)
+/// and records the sign-in in its audit trail.
 fn signed_in(path: &Path, staff: Option<&str>) -> Result<(Database, Actor), String> {
     let (database, actor) = opened(path, staff)?;
     recorded_sign_in(database, actor)

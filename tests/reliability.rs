@@ -55,6 +55,32 @@ fn killed_writers_lose_no_committed_visit() {
 }
 
 #[test]
+fn a_killed_import_leaves_the_whole_register_or_none_of_it() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let prepared = dir.path().join("bureau.sqlite");
+    crash::prepare(&prepared);
+    let register = dir.path().join("register.csv");
+    std::fs::write(&register, crash::register_csv(1_500)).unwrap_or_else(|e| panic!("{e}"));
+    // One import left to finish: how many visits it adds and how long it takes; the rounds
+    // kill theirs at a random moment in that time and a little after.
+    let (adds, took) = crash::full_import(&prepared, &register, dir.path());
+    assert!(adds > 1_000, "the register's visits: {adds}");
+    let within = took + took / 5;
+    let (mut tally, rounds) = (crash::ImportTally::default(), 8);
+    for _ in 0..rounds {
+        crash::import_round(&prepared, &register, adds, within, dir.path(), &mut tally);
+    }
+    println!("{adds} visits in {took:?}; {tally:?}");
+    assert_eq!(tally.rounds, rounds);
+    assert_eq!(
+        (tally.partial, tally.integrity_failures, tally.stale_locks),
+        (0, 0, 0),
+        "{tally:?}"
+    );
+    assert_eq!(tally.whole + tally.none, rounds, "{tally:?}");
+}
+
+#[test]
 fn a_second_desk_on_the_same_file_is_refused_and_a_reader_runs_beside_it() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("bureau.sqlite");

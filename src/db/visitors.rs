@@ -586,7 +586,11 @@ pub fn search(
     }
     let phrase = fold(query);
     if !is_number_like(query) && phrase.chars().count() < 3 {
-        add(&mut tiers, prefix_words(db, &phrase, candidates)?, Tier::Native);
+        add(
+            &mut tiers,
+            prefix_words(db, &phrase, candidates)?,
+            Tier::Native,
+        );
     } else {
         // A name of one consonant (Ali, Aisha) meets its other spellings by its marked key;
         // in a query of several words the others narrow the search instead.

@@ -245,3 +245,150 @@ fn check(path: &Path, printed: &[String], tally: &mut Tally) {
     drop(db);
     drop(lock);
 }
+
+/// A register of the bureau's earlier years for the import rounds, as Bulgarian Excel saves it:
+/// `rows` visits of a fifth as many people, names in three scripts.
+pub fn register_csv(rows: u64) -> String {
+    const GIVEN: [&str; 6] = ["Ахмад", "Ahmad", "محمد", "Олена", "Fatima", "Юсуф"];
+    const FAMILY: [&str; 5] = ["Хасан", "Kovalenko", "حسن", "Петров", "Ahmadi"];
+    const SERVICES: [&str; 3] = ["Правна помощ", "Информация и консултация", "legal"];
+    // A father's name tells apart the people of one given and family name.
+    const FATHER: [&str; 10] = [
+        "Omar",
+        "Олег",
+        "Karim",
+        "Бахрам",
+        "Said",
+        "Тарас",
+        "Nabil",
+        "Рашид",
+        "Jamal",
+        "Самир",
+    ];
+    let mut out = String::from("Дата;Име;Фамилия;Държава;Пол;Година на раждане;Услуга\r\n");
+    for row in 0..rows {
+        let person = row % (rows / 5).max(1);
+        let day = NaiveDate::from_ymd_opt(2025, 1, 1)
+            .and_then(|d| d.checked_add_days(chrono::Days::new(row * 7919 % 360)))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{};{} {};{};Сирия;{};{};{}\r\n",
+            day.format("%d.%m.%Y"),
+            GIVEN[(person % 6) as usize],
+            FATHER[(person / 30 % 10) as usize],
+            FAMILY[(person / 6 % 5) as usize],
+            if person.is_multiple_of(2) { "М" } else { "Ж" },
+            1950 + person % 60,
+            SERVICES[(row % 3) as usize],
+        ));
+    }
+    out
+}
+
+/// What the import rounds found.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImportTally {
+    /// Rounds run.
+    pub rounds: usize,
+    /// Rounds after which the whole register was in the file.
+    pub whole: usize,
+    /// Rounds after which none of it was.
+    pub none: usize,
+    /// Rounds after which part of it was (must be none).
+    pub partial: usize,
+    /// Rounds after which the file failed its checks.
+    pub integrity_failures: usize,
+    /// Rounds in which the next start could not take the desk lock.
+    pub stale_locks: usize,
+}
+
+/// Every visit in the file, whatever its day.
+fn visits_in(path: &Path) -> u64 {
+    let (db, actor) = sign_in(path);
+    let all = bureau_desk::domain::figures::Period {
+        from: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
+        to: NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or_default(),
+    };
+    bureau_desk::db::figures::compute(&db, &actor, all)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .visits
+}
+
+/// A copy of the `prepared` database and its key file in `dir`, named `name`.
+fn fresh_copy(prepared: &Path, dir: &Path, name: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    for (from, to) in [
+        (prepared.to_owned(), path.clone()),
+        (
+            bureau_desk::output::key_file_of(prepared),
+            bureau_desk::output::key_file_of(&path),
+        ),
+    ] {
+        std::fs::copy(&from, &to).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+    }
+    path
+}
+
+/// `bureau-desk import` of `register` into `path`, started.
+fn start_import(path: &Path, register: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_bureau-desk"))
+        .args(["import", "--staff", demo::DEMO_ADMIN, "--db"])
+        .arg(path)
+        .arg(register)
+        .env("BUREAU_DESK_PASSWORD", demo::DEMO_PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// An import of `register` into a copy of `prepared` left to finish: the visits it adds and
+/// how long it took, from start to exit.
+pub fn full_import(prepared: &Path, register: &Path, dir: &Path) -> (u64, Duration) {
+    let path = fresh_copy(prepared, dir, "whole.sqlite");
+    let before = visits_in(&path);
+    let started = std::time::Instant::now();
+    let status = start_import(&path, register)
+        .wait()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let took = started.elapsed();
+    assert!(status.success(), "the import runs to its end");
+    (visits_in(&path) - before, took)
+}
+
+/// One import round: a fresh copy of the `prepared` database (and its key file) in `dir`,
+/// `bureau-desk import` of `register` run on it and killed at a random moment within `within`,
+/// then the file is checked: it holds the whole register (`adds` more visits) or none of it.
+pub fn import_round(
+    prepared: &Path,
+    register: &Path,
+    adds: u64,
+    within: Duration,
+    dir: &Path,
+    tally: &mut ImportTally,
+) {
+    let path = fresh_copy(prepared, dir, &format!("round-{}.sqlite", tally.rounds));
+    let before = visits_in(&path);
+    let mut child = start_import(&path, register);
+    let wait = rand::rng().random_range(0..within.as_millis().max(1) as u64);
+    std::thread::sleep(Duration::from_millis(wait));
+    let _ = child.kill();
+    let _ = child.wait();
+    tally.rounds += 1;
+    let lock = DeskLock::acquire(&path);
+    if lock.is_err() {
+        tally.stale_locks += 1;
+    }
+    let after = visits_in(&path);
+    match after.checked_sub(before) {
+        Some(0) => tally.none += 1,
+        Some(added) if added == adds => tally.whole += 1,
+        _ => tally.partial += 1,
+    }
+    let (db, actor) = sign_in(&path);
+    if !db.check(&actor).unwrap_or_else(|e| panic!("{e}")).holds() {
+        tally.integrity_failures += 1;
+    }
+    drop(db);
+    drop(lock);
+}
