@@ -740,24 +740,7 @@ fn exports_agree_with_each_other_and_name_nobody() {
 #[test]
 fn the_printable_report_reads_back_in_bulgarian_with_small_counts_masked() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let path = dir.path().join("demo.sqlite");
-    let mut db = Database::open(&path, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}"));
-    demo::generate(
-        &mut db,
-        DemoOptions {
-            visitors: 300,
-            seed: 5,
-            today: day(2026, 11, 23),
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let actor = actor(&db);
-    let f = figures::compute(
-        &db,
-        &actor,
-        Period::month(2026, 10).unwrap_or_else(|| panic!("month")),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let (db, actor, f) = october_of_a_small_bureau(dir.path());
     let pdf_path = dir.path().join("report.pdf");
     export::write_to(
         &db,

@@ -111,33 +111,7 @@ impl System {
             }
         }
         let table_index = |name: &str| tables.iter().position(|t| t.name == name);
-        let summary = |key: &str| -> Option<usize> {
-            let t = table_index("summary")?;
-            let r = tables[t]
-                .rows
-                .iter()
-                .position(|row| matches!(row.first(), Some(Cell::Text(k)) if k == key))?;
-            variable_at(
-                &variables,
-                CellRef {
-                    table: t,
-                    row: r,
-                    column: 1,
-                },
-            )
-        };
-        let mut equations = Vec::new();
-        // A breakdown adds up to its total.
-        for (name, total) in TOTALS {
-            let (Some(t), Some(total)) = (table_index(name), summary(total)) else {
-                continue;
-            };
-            let mut equation: Vec<(usize, i64)> =
-                column(&variables, t, 1).map(|v| (v, 1)).collect();
-            equation.push((total, -1));
-            equations.push(equation);
-        }
-        // The summary's own arithmetic, and figures that are the same number in two places.
+        // The count in the row of `table` whose first cell is `key`.
         let row_of = |table: &str, key: &str| -> Option<usize> {
             let t = table_index(table)?;
             let r = tables[t]
@@ -153,6 +127,19 @@ impl System {
                 },
             )
         };
+        let summary = |key: &str| row_of("summary", key);
+        let mut equations = Vec::new();
+        // A breakdown adds up to its total.
+        for (name, total) in TOTALS {
+            let (Some(t), Some(total)) = (table_index(name), summary(total)) else {
+                continue;
+            };
+            let mut equation: Vec<(usize, i64)> =
+                column(&variables, t, 1).map(|v| (v, 1)).collect();
+            equation.push((total, -1));
+            equations.push(equation);
+        }
+        // The summary's own arithmetic, and figures that are the same number in two places.
         let mut linear = |terms: &[(Option<usize>, i64)]| {
             let known: Vec<(usize, i64)> = terms
                 .iter()
