@@ -162,11 +162,11 @@ fn key_figures(ui: &mut Ui, figures: &Figures, previous: Option<&Figures>, local
                     continue;
                 }
                 ui.label(t!(format!("report.key.{key}"), locale = locale));
-                ui.label(RichText::new(cell(&value)).strong());
+                ui.label(RichText::new(cell(&value, locale)).strong());
                 let old = before
                     .as_ref()
                     .and_then(|b| b.get(index))
-                    .map(|(_, v)| cell(v))
+                    .map(|(_, v)| cell(v, locale))
                     .unwrap_or_default();
                 ui.label(RichText::new(old).color(theme::MUTED));
                 ui.end_row();
@@ -174,11 +174,12 @@ fn key_figures(ui: &mut Ui, figures: &Figures, previous: Option<&Figures>, local
         });
 }
 
-fn cell(value: &Cell) -> String {
+/// A key figure as the UI language writes it (4,50 in Bulgarian).
+fn cell(value: &Cell, locale: &str) -> String {
     match value {
         Cell::Text(text) => text.clone(),
         Cell::Count(n) => n.to_string(),
-        Cell::Number(x) => format!("{x:.2}"),
+        Cell::Number(x) => crate::domain::report::format_mean(*x, locale),
     }
 }
 
