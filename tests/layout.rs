@@ -120,7 +120,10 @@ fn screens(desk: &Desk) -> Vec<(&'static str, Vec<Command>)> {
                 Command::CompareVisitors(someone, VisitorId(2)),
             ],
         ),
-        ("import", vec![Command::SetImportPath(register())]),
+        (
+            "import",
+            vec![Command::OpenImport, Command::SetImportPath(register())],
+        ),
         ("referral", vec![Command::StartReferral(VisitId(1))]),
         (
             "accompaniment",
