@@ -24,13 +24,28 @@ pub fn to_latin(text: &str) -> String {
 /// letter ("kh" as "h", "sh" as "s") and a doubled letter once, so that "Мохамед" reads
 /// "mohamed" like "Mohammed" does, for comparing spellings letter by letter.
 pub fn sound_latin(word: &str) -> String {
-    let mut out = String::new();
-    for c in one_sound(&to_latin(word)).chars() {
+    once_each(&one_sound(&to_latin(word)))
+}
+
+/// A letter written twice in a row, once.
+fn once_each(letters: &str) -> String {
+    let mut out = String::with_capacity(letters.len());
+    for c in letters.chars() {
         if !out.ends_with(c) {
             out.push(c);
         }
     }
     out
+}
+
+/// Drops a final "h" after a vowel, which only lengthens it (Fatimah, Sarah).
+fn without_final_h(latin: &mut String) {
+    if latin.len() > 2
+        && latin.ends_with('h')
+        && b"aeiouy".contains(&latin.as_bytes()[latin.len() - 2])
+    {
+        latin.pop();
+    }
 }
 
 /// What ranking a search's hits needs of one word of a name, worked out once and kept: the same
@@ -126,21 +141,10 @@ pub fn skeleton(word: &str) -> String {
             latin.truncate(latin.len() - 3);
             latin.push_str("ia");
         }
-        if latin.len() > 2 && latin.ends_with('h') {
-            let before = latin.as_bytes()[latin.len() - 2];
-            if b"aeiouy".contains(&before) {
-                latin.pop();
-            }
-        }
+        without_final_h(&mut latin);
         // A doubled letter is one sound (Hassan, Mohammed); letters that meet only once the
         // vowels between them are gone stay two (Layla is "ll", Ali is "l").
-        let mut single = String::with_capacity(latin.len());
-        for c in one_sound(&latin).chars() {
-            if !single.ends_with(c) {
-                single.push(c);
-            }
-        }
-        single
+        once_each(&one_sound(&latin))
     };
     single
         .chars()
@@ -253,12 +257,7 @@ pub fn vowel_shape(word: &str) -> VowelShape {
             .chars()
             .filter(char::is_ascii_alphabetic)
             .collect();
-        if latin.len() > 2
-            && latin.ends_with('h')
-            && b"aeiouy".contains(&latin.as_bytes()[latin.len() - 2])
-        {
-            latin.pop();
-        }
+        without_final_h(&mut latin);
         for c in one_sound(&latin).chars() {
             letters.push(match c {
                 'a' => Err(Some(Vowel::A)),

@@ -166,20 +166,7 @@ impl System {
             (summary("anonymous_visits"), 1),
             (row_of("consultations", "anonymous"), -1),
         ]);
-        for (key, table, status) in [
-            ("referrals_issued", "referrals_by_outcome", "issued"),
-            ("referrals_cancelled", "referrals_by_outcome", "cancelled"),
-            (
-                "accompaniments_planned",
-                "accompaniments_by_outcome",
-                "planned",
-            ),
-            (
-                "accompaniments_cancelled",
-                "accompaniments_by_outcome",
-                "cancelled",
-            ),
-        ] {
+        for (key, table, status) in super::SUMMARY_PARTS {
             linear(&[(summary(key), 1), (row_of(table, status), -1)]);
         }
         // The months add up to the period; one month is the period.

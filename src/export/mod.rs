@@ -133,7 +133,18 @@ fn breakdown(name: &'static str, counts: &[Count]) -> Table {
 /// The key figures, one per row.
 pub fn summary(f: &Figures) -> Vec<(&'static str, Cell)> {
     let mean = |m: Option<f64>| m.map_or(Cell::Text(String::new()), Cell::Number);
-    let outcome = |counts: &[Count], status: &str| {
+    // The summary's "of which" lines: the row of an outcome table under its total.
+    let part = |key: &str| {
+        let (_, table, status) = SUMMARY_PARTS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .copied()
+            .unwrap_or_default();
+        let counts = if table == "referrals_by_outcome" {
+            &f.referrals.by_outcome
+        } else {
+            &f.accompaniments.by_outcome
+        };
         Cell::Count(
             counts
                 .iter()
@@ -149,23 +160,11 @@ pub fn summary(f: &Figures) -> Vec<(&'static str, Cell)> {
         ("visits", Cell::Count(f.visits)),
         ("services_total", Cell::Count(f.services_total)),
         ("referrals", Cell::Count(f.referrals.total)),
-        (
-            "referrals_issued",
-            outcome(&f.referrals.by_outcome, "issued"),
-        ),
-        (
-            "referrals_cancelled",
-            outcome(&f.referrals.by_outcome, "cancelled"),
-        ),
+        ("referrals_issued", part("referrals_issued")),
+        ("referrals_cancelled", part("referrals_cancelled")),
         ("accompaniments", Cell::Count(f.accompaniments.total)),
-        (
-            "accompaniments_planned",
-            outcome(&f.accompaniments.by_outcome, "planned"),
-        ),
-        (
-            "accompaniments_cancelled",
-            outcome(&f.accompaniments.by_outcome, "cancelled"),
-        ),
+        ("accompaniments_planned", part("accompaniments_planned")),
+        ("accompaniments_cancelled", part("accompaniments_cancelled")),
         (
             "satisfaction_responses",
             Cell::Count(f.satisfaction.responses),
@@ -178,16 +177,27 @@ pub fn summary(f: &Figures) -> Vec<(&'static str, Cell)> {
     ]
 }
 
-/// Whether a key figure of the summary is a part of the one before it (the open and cancelled
-/// referrals and accompaniments).
+/// The summary's lines that are a part of the figure before them, each the row of an outcome
+/// table (key, table, status): the open and cancelled referrals, the planned and cancelled
+/// accompaniments.
+pub const SUMMARY_PARTS: [(&str, &str, &str); 4] = [
+    ("referrals_issued", "referrals_by_outcome", "issued"),
+    ("referrals_cancelled", "referrals_by_outcome", "cancelled"),
+    (
+        "accompaniments_planned",
+        "accompaniments_by_outcome",
+        "planned",
+    ),
+    (
+        "accompaniments_cancelled",
+        "accompaniments_by_outcome",
+        "cancelled",
+    ),
+];
+
+/// Whether a key figure of the summary is a part of the one before it ([`SUMMARY_PARTS`]).
 pub fn is_part_of_a_total(key: &str) -> bool {
-    matches!(
-        key,
-        "referrals_issued"
-            | "referrals_cancelled"
-            | "accompaniments_planned"
-            | "accompaniments_cancelled"
-    )
+    SUMMARY_PARTS.iter().any(|(part, _, _)| *part == key)
 }
 
 /// Every table of the figures, in the order of `docs/figures.md`.
