@@ -76,7 +76,8 @@ CREATE TABLE organisation_services (
     PRIMARY KEY (organisation_id, service_type_id)
 ) WITHOUT ROWID;
 
--- A family or group of visitors who came together or belong together.
+-- A family: visitors who belong together. Each member's `household_role` says how they are
+-- related to the household's contact person (the member it was started from).
 CREATE TABLE households (
     id         INTEGER PRIMARY KEY,
     created_at TEXT NOT NULL,
@@ -109,7 +110,8 @@ CREATE TABLE visitors (
     phone_answer       TEXT NOT NULL DEFAULT 'not_asked'
                        CHECK (phone_answer IN ('given', 'not_asked', 'doesnt_know', 'refused')),
     household_id       INTEGER REFERENCES households (id),
-    household_role     TEXT NOT NULL DEFAULT '' , -- free word: 'mother', 'son'…
+    household_role     TEXT NOT NULL DEFAULT '',  -- '' outside a household; in one: 'contact' or the relation
+                                                  -- to the contact: 'spouse', 'child', 'parent', 'sibling', 'other'
     name_skeleton      TEXT NOT NULL DEFAULT '',  -- consonant keys of every name word, for cross-script matching
     created_at         TEXT NOT NULL,
     created_by         INTEGER NOT NULL REFERENCES staff (id),
@@ -231,8 +233,10 @@ CREATE TABLE referrals (
     status_changed_by INTEGER REFERENCES staff (id),
     issued_by         INTEGER NOT NULL REFERENCES staff (id),
     issued_at         TEXT NOT NULL,
-    reissued_as       INTEGER REFERENCES referrals (id) -- corrected after its slip was printed: cancelled,
+    reissued_as       INTEGER REFERENCES referrals (id), -- corrected after its slip was printed: cancelled,
                                                   -- and counted as the referral that replaced it
+    for_household     INTEGER NOT NULL DEFAULT 0 CHECK (for_household IN (0, 1)) -- covers the visitor's
+                                                  -- whole household: the slip lists every member's code
 );
 CREATE INDEX referrals_by_visit ON referrals (visit_id);
 CREATE INDEX referrals_by_issue ON referrals (issued_at);
@@ -273,17 +277,43 @@ CREATE TABLE feedback (
 );
 CREATE INDEX feedback_by_date ON feedback (given_on);
 
--- The monthly programme: which organisation delivers which service on which day, in which language.
+-- The month's programme at the bureau: which partner offers which services when, in which
+-- languages and where. A slot recurs on a weekday (every week, or only the listed weeks of the
+-- month: '1 3' is the first and third) or falls on listed dates (an extra session). Each slot
+-- belongs to one month, so a past month's programme stays as it was; the next month starts as a
+-- copy and is edited.
 CREATE TABLE programme_slots (
     id              INTEGER PRIMARY KEY,
-    day             TEXT NOT NULL,                 -- date of the slot
-    starts_at       TEXT NOT NULL,                 -- 'HH:MM'
-    ends_at         TEXT NOT NULL,                 -- 'HH:MM'
+    month           TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
     organisation_id INTEGER NOT NULL REFERENCES organisations (id),
-    service_type_id INTEGER NOT NULL REFERENCES service_types (id),
-    language        TEXT NOT NULL                  -- ISO 639-1
+    weekday         INTEGER CHECK (weekday BETWEEN 1 AND 7), -- 1 Monday … 7 Sunday; NULL: on `dates`
+    weeks           TEXT NOT NULL DEFAULT '',      -- which of the month's such weekdays, '1 3'; '': every one
+    dates           TEXT NOT NULL DEFAULT '',      -- 'YYYY-MM-DD …' in the month, when weekday is NULL
+    starts_at       TEXT NOT NULL CHECK (starts_at GLOB '[0-2][0-9]:[0-5][0-9]'), -- 'HH:MM'
+    ends_at         TEXT NOT NULL CHECK (ends_at GLOB '[0-2][0-9]:[0-5][0-9]' AND ends_at > starts_at),
+    languages       TEXT NOT NULL DEFAULT '',      -- ISO 639-1 codes offered, space-separated ('' is flagged)
+    place           TEXT NOT NULL DEFAULT '' CHECK (length(place) <= 100), -- the room in the bureau
+    note            TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 300),
+    CHECK ((weekday IS NULL) = (dates <> ''))
 );
-CREATE INDEX programme_slots_by_day ON programme_slots (day);
+CREATE INDEX programme_slots_by_month ON programme_slots (month);
+
+-- The services a slot offers (one or more from the catalogue).
+CREATE TABLE programme_slot_services (
+    slot_id         INTEGER NOT NULL REFERENCES programme_slots (id) ON DELETE CASCADE,
+    service_type_id INTEGER NOT NULL REFERENCES service_types (id),
+    PRIMARY KEY (slot_id, service_type_id)
+) WITHOUT ROWID;
+
+-- One-off changes to the month's programme: a slot cancelled on one day, or (slot_id NULL) the
+-- whole bureau closed that day, a holiday. An extra session is a slot on listed dates.
+CREATE TABLE programme_days_off (
+    id      INTEGER PRIMARY KEY,
+    day     TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    slot_id INTEGER REFERENCES programme_slots (id) ON DELETE CASCADE, -- NULL: the bureau is closed
+    note    TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 300)
+);
+CREATE INDEX programme_days_off_by_day ON programme_days_off (day);
 
 -- Two registrations of one person made one. The kept record took the values chosen field by
 -- field; the other's visits (with their referrals and accompaniments), consents and drafts moved
@@ -402,4 +432,4 @@ INSERT INTO settings (key, value) VALUES
 
 -- Marks the file as a bureau-desk database ('BDSK'), so other SQLite files are refused.
 PRAGMA application_id = 1111774027;
-PRAGMA user_version = 10;
+PRAGMA user_version = 11;

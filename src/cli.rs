@@ -14,11 +14,13 @@ use crate::db::{self, Database, audit, erasure, referrals, settings, staff, visi
 use crate::demo::{self, DemoOptions};
 use crate::domain::Actor;
 use crate::domain::figures::{Period, PeriodError};
+use crate::domain::programme::Month;
 use crate::domain::referrals::{AccompanimentId, ReferralId};
 use crate::export;
 use crate::export::subject::SubjectFormat;
 use crate::output::{self, OutputError, Overwrite};
 use crate::single_desk::DeskLock;
+use crate::slip::programme::PosterPaper;
 use crate::slip::{self, Paper};
 
 /// bureau-desk: the reception desk of a one-stop information and services bureau.
@@ -155,6 +157,35 @@ pub enum CliCommand {
         /// The receiving clerk's side (default: bg).
         #[arg(long, value_name = "LL")]
         second_lang: Option<String>,
+        /// Where to write the PDF.
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// Replace the file given with --out if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write the month's programme of partners at the bureau as a poster or handout (PDF), in
+    /// one language or two side by side.
+    Programme {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Who signs in (else whoever the password is of; from the terminal or
+        /// BUREAU_DESK_PASSWORD).
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+        /// The month.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// The language: bg, en, ar, fa, uk, ru or fr.
+        #[arg(long, value_name = "LL")]
+        lang: String,
+        /// A second language, side by side with the first.
+        #[arg(long, value_name = "LL")]
+        second_lang: Option<String>,
+        /// The paper: a4 (handout, or a poster near the desk) or a3 (the wall).
+        #[arg(long, value_name = "a4|a3", default_value = "a4")]
+        paper: String,
         /// Where to write the PDF.
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
@@ -541,22 +572,50 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome, String> {
             writeln!(out, "{}", path.display()).map_err(|e| e.to_string())?;
             Ok(Outcome::Done)
         }
-        Some(CliCommand::Check { db, staff }) => {
-            let (database, actor) = match staff {
-                Some(name) => signed_in(&db, Some(&name))?,
-                None => {
-                    refuse_plain(&db)?;
-                    let password = secret_from("BUREAU_DESK_PASSWORD", "Password: ")?;
-                    let signed_in = session::sign_in_whoever(
-                        &db,
-                        &password,
-                        crate::domain::access::Permission::AuditTrail,
-                    )
-                    .map_err(|e| e.to_string())?;
-                    let actor = signed_in.staff.actor();
-                    recorded_sign_in(signed_in.database, actor)?
-                }
+        Some(CliCommand::Programme {
+            db,
+            staff,
+            month,
+            lang,
+            second_lang,
+            paper,
+            out: path,
+            force,
+        }) => {
+            let month = Month::parse(&month)
+                .ok_or_else(|| format!("'{month}' is not a month: write it as 2026-12"))?;
+            let paper = PosterPaper::parse(&paper)
+                .ok_or_else(|| format!("'{paper}' is not a paper size: write a4 or a3"))?;
+            let (database, _actor) = named_or_found(
+                &db,
+                staff.as_deref(),
+                crate::domain::access::Permission::SeeIdentity,
+            )?;
+            let programme = db::programme::month(&database, month).map_err(|e| e.to_string())?;
+            let organisations = db::organisations::list(&database).map_err(|e| e.to_string())?;
+            let services = db::catalogue::service_types(&database).map_err(|e| e.to_string())?;
+            let bureau = settings::bureau(&database).map_err(|e| e.to_string())?;
+            let poster = slip::programme::Poster {
+                programme: &programme,
+                organisations: &organisations,
+                services: &services,
+                bureau: &bureau,
             };
+            let bytes = slip::programme::render(&poster, &lang, second_lang.as_deref(), paper)
+                .map_err(|e| e.to_string())?;
+            output::write_file(&path, overwrite(force), &database.own_files(), |w| {
+                Ok(w.write_all(&bytes)?)
+            })
+            .map_err(|e| not_written(&path, e.into()))?;
+            writeln!(out, "{}", path.display()).map_err(|e| e.to_string())?;
+            Ok(Outcome::Done)
+        }
+        Some(CliCommand::Check { db, staff }) => {
+            let (database, actor) = named_or_found(
+                &db,
+                staff.as_deref(),
+                crate::domain::access::Permission::AuditTrail,
+            )?;
             let health = database.check(&actor).map_err(|e| e.to_string())?;
             write_health(&health, out).map_err(|e| e.to_string())?;
             if !health.holds() {
@@ -928,6 +987,24 @@ fn changing(path: &Path) -> Result<Option<DeskLock>, String> {
 fn signed_in(path: &Path, staff: Option<&str>) -> Result<(Database, Actor), String> {
     let (database, actor) = opened(path, staff)?;
     recorded_sign_in(database, actor)
+}
+
+/// Signs in as `staff` when named, else as whoever the password opens the file for among those
+/// who may do `permission`; the sign-in is recorded either way.
+fn named_or_found(
+    path: &Path,
+    staff: Option<&str>,
+    permission: crate::domain::access::Permission,
+) -> Result<(Database, Actor), String> {
+    if staff.is_some() {
+        return signed_in(path, staff);
+    }
+    refuse_plain(path)?;
+    let password = secret_from("BUREAU_DESK_PASSWORD", "Password: ")?;
+    let signed_in =
+        session::sign_in_whoever(path, &password, permission).map_err(|e| e.to_string())?;
+    let actor = signed_in.staff.actor();
+    recorded_sign_in(signed_in.database, actor)
 }
 
 /// Records in the audit trail that `actor` signed in on `database`.

@@ -10,6 +10,7 @@ use rand::rngs::StdRng;
 
 use crate::db::{self, Database, catalogue, settings};
 use crate::domain::feedback::NewFeedback;
+use crate::domain::households::Relation;
 use crate::domain::referrals::{
     AccompanimentStatus, NewAccompaniment, NewReferral, ReferralStatus,
 };
@@ -796,12 +797,132 @@ pub fn generate(db: &mut Database, options: DemoOptions) -> db::Result<DemoSumma
         let visit = world.visit(&mut rng, (options.visitors > 0).then_some(id), at, "ar");
         visits += world.log(&mut batch, &mut rng, &visit)?;
     }
+    demo_programme(&mut batch, &world, &id_of, options.today)?;
+    // About one person in twelve came with family: the next one registered, as a spouse,
+    // sibling or other relative.
+    for contact in (1..options.visitors as i64).step_by(12) {
+        let relation =
+            [Relation::Spouse, Relation::Sibling, Relation::Other][rng.random_range(0..3)];
+        batch.insert_household(
+            world.staff[1],
+            crate::domain::VisitorId(contact),
+            &[(crate::domain::VisitorId(contact + 1), relation)],
+            &created,
+        )?;
+    }
     batch.commit()?;
     db.optimize_search_index()?;
     Ok(DemoSummary {
         visitors: options.visitors,
         visits,
     })
+}
+
+/// A weekly slot of the demo: who, which service, which weekday and weeks, hours, languages,
+/// room.
+type DemoSlot<'a> = (
+    OrganisationId,
+    &'a str,
+    Weekday,
+    &'a [u8],
+    (&'a str, &'a str),
+    &'a str,
+    &'a str,
+);
+
+/// The partners' programme of last month, this month and next: a lawyer on Tuesdays, a
+/// psychologist on Thursday mornings, a Farsi-speaking mediator on the first and third
+/// Wednesdays, the language course twice a week, and one training day the bureau is closed.
+fn demo_programme(
+    batch: &mut db::Batch<'_>,
+    world: &World,
+    id_of: &dyn Fn(&str) -> Option<ServiceTypeId>,
+    today: NaiveDate,
+) -> db::Result<()> {
+    use crate::domain::programme::{Month, Recurrence, SlotDraft, parse_time};
+    let partner = |i: usize| world.partners.get(i).copied().unwrap_or(world.bureau);
+    let slots: [DemoSlot<'_>; 6] = [
+        (
+            partner(2),
+            "legal",
+            Weekday::Tue,
+            &[],
+            ("09:00", "12:30"),
+            "fa ar en",
+            "Стая 1",
+        ),
+        (
+            partner(1),
+            "legal",
+            Weekday::Mon,
+            &[2, 4],
+            ("13:30", "16:30"),
+            "ar en",
+            "Стая 1",
+        ),
+        (
+            partner(0),
+            "psychosocial",
+            Weekday::Thu,
+            &[],
+            ("09:30", "12:30"),
+            "ar uk ru",
+            "Стая 2",
+        ),
+        (
+            partner(3),
+            "information",
+            Weekday::Wed,
+            &[1, 3],
+            ("10:00", "13:00"),
+            "fa",
+            "Стая 2",
+        ),
+        (
+            partner(5),
+            "bulgarian_course",
+            Weekday::Mon,
+            &[],
+            ("14:00", "16:00"),
+            "bg en",
+            "Зала",
+        ),
+        (
+            world.red_cross,
+            "humanitarian",
+            Weekday::Fri,
+            &[],
+            ("10:00", "13:00"),
+            "ar fa en uk",
+            "Стая 1",
+        ),
+    ];
+    let this = Month::of(today);
+    for month in [this.previous(), this, this.next()] {
+        for (organisation, service, weekday, weeks, (from, to), languages, place) in slots {
+            batch.insert_programme_slot(
+                month,
+                &SlotDraft {
+                    organisation,
+                    services: id_of(service).into_iter().collect(),
+                    recurrence: Recurrence::Weekly {
+                        weekday,
+                        weeks: weeks.to_vec(),
+                    },
+                    starts: parse_time(from).unwrap_or_default(),
+                    ends: parse_time(to).unwrap_or_default(),
+                    languages: languages.split(' ').map(str::to_owned).collect(),
+                    place: place.to_owned(),
+                    note: String::new(),
+                },
+            )?;
+        }
+        // The month's last Friday is a training day.
+        if let Some(friday) = month.days().filter(|d| d.weekday() == Weekday::Fri).last() {
+            batch.insert_day_closed(friday, "обучение на екипа")?;
+        }
+    }
+    Ok(())
 }
 
 /// The same day, or the next Monday if it falls on a weekend.

@@ -411,10 +411,20 @@ fn a_version_9_file_gets_its_search_keys_written_anew() {
         visitors::insert(&mut db, &actor, &nour, "2026-01-01T09:00")
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    // As a version 9 file would be: keys made the old way (here: none at all).
+    // As a version 9 file would be: keys made the old way (here: none at all), and the
+    // programme and referrals as they were before version 11.
     let conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
     conn.execute_batch(
-        "DELETE FROM visitor_search; DELETE FROM visitor_name_words; PRAGMA user_version = 9;",
+        "DELETE FROM visitor_search; DELETE FROM visitor_name_words;
+         DROP TABLE programme_days_off; DROP TABLE programme_slot_services;
+         DROP TABLE programme_slots;
+         CREATE TABLE programme_slots (
+             id INTEGER PRIMARY KEY, day TEXT NOT NULL, starts_at TEXT NOT NULL,
+             ends_at TEXT NOT NULL, organisation_id INTEGER NOT NULL REFERENCES organisations (id),
+             service_type_id INTEGER NOT NULL REFERENCES service_types (id), language TEXT NOT NULL);
+         CREATE INDEX programme_slots_by_day ON programme_slots (day);
+         ALTER TABLE referrals DROP COLUMN for_household;
+         PRAGMA user_version = 9;",
     )
     .unwrap_or_else(|e| panic!("{e}"));
     drop(conn);
@@ -431,4 +441,48 @@ fn a_version_9_file_gets_its_search_keys_written_anew() {
             "{query}"
         );
     }
+}
+
+#[test]
+fn a_version_10_file_gets_the_programme_as_slots_and_relation_codes_in_households() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let old = dir.path().join("v10.sqlite");
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(include_str!("fixtures/schema_v10.sql"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(
+        "INSERT INTO staff (id, display_name, role, created_at) VALUES (1, 'Мария', 'admin', '2026-01-01T09:00');
+         INSERT INTO households (id, created_at, created_by) VALUES (1, '2026-01-01T09:00', 1);
+         INSERT INTO visitors (id, code, given_name, household_id, household_role, created_at, created_by, updated_at) VALUES
+             (1, 'B-000001', 'Zahra', 1, 'mother', '2026-01-01T09:00', 1, '2026-01-01T09:00'),
+             (2, 'B-000002', 'Ali', 1, 'child', '2026-01-01T09:00', 1, '2026-01-01T09:00'),
+             (3, 'B-000003', 'Nour', NULL, 'stray', '2026-01-01T09:00', 1, '2026-01-01T09:00');
+         INSERT INTO programme_slots (day, starts_at, ends_at, organisation_id, service_type_id, language)
+             VALUES ('2026-03-10', '09:00', '12:00', 1, 2, 'fa');",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+    let fresh = dir.path().join("fresh.sqlite");
+    drop(Database::open(&fresh, OpenMode::CreateIfMissing).unwrap_or_else(|e| panic!("{e}")));
+    let upgraded = Database::open(&old, OpenMode::Existing).unwrap_or_else(|e| panic!("{e}"));
+    let march = bureau_desk::domain::programme::Month::parse("2026-03")
+        .unwrap_or_else(|| panic!("a month"));
+    let programme =
+        bureau_desk::db::programme::month(&upgraded, march).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(programme.slots.len(), 1);
+    let sessions: Vec<String> = programme
+        .sessions()
+        .iter()
+        .map(|s| s.day.to_string())
+        .collect();
+    assert_eq!(sessions, ["2026-03-10"]);
+    assert_eq!(programme.slots[0].draft.languages, ["fa"]);
+    drop(upgraded);
+    assert_eq!(shape(&old), shape(&fresh));
+    let conn = Connection::open(&old).unwrap_or_else(|e| panic!("{e}"));
+    let roles: Vec<String> = conn
+        .prepare("SELECT household_role FROM visitors ORDER BY id")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .unwrap_or_default();
+    assert_eq!(roles, ["other", "child", ""], "free words become codes");
 }

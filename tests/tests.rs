@@ -12,6 +12,7 @@ mod import;
 mod layout;
 mod merges;
 mod names;
+mod programme;
 mod reliability;
 mod rights;
 mod slips;

@@ -10,8 +10,9 @@ use rusqlite::{Connection, named_params};
 use super::{Database, Result};
 use crate::domain::access::Permission;
 use crate::domain::figures::{
-    AGE_BANDS, AccompanimentFigures, Birth, Count, DURATION_BANDS, Figures, MonthFigures,
-    Participants, Period, Ratings, ReferralFigures, Satisfaction, age_band, duration_band,
+    AGE_BANDS, AccompanimentFigures, Birth, Count, DURATION_BANDS, Figures, HouseholdFigures,
+    MonthFigures, Participants, Period, ProgrammeLine, Ratings, ReferralFigures, Satisfaction,
+    age_band, duration_band,
 };
 use crate::domain::{Actor, format_stamp};
 
@@ -344,6 +345,33 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
             &b,
         )?,
     };
+    let households = {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT count(DISTINCT p.household_id), count(*) FROM ({PERIOD_PEOPLE}) s
+             JOIN visitors p ON p.id = s.id WHERE p.household_id IS NOT NULL"
+        ))?;
+        stmt.query_row(params, |r| {
+            Ok(HouseholdFigures {
+                served: r.get::<_, i64>(0)?.unsigned_abs(),
+                individuals: r.get::<_, i64>(1)?.unsigned_abs(),
+            })
+        })?
+    };
+    let names: HashMap<i64, String> = super::organisations::list(db)?
+        .into_iter()
+        .map(|o| (o.id.0, o.details.name_en))
+        .collect();
+    let programme = super::programme::partner_figures(db, period.from, period.to)?
+        .into_iter()
+        .map(|p| ProgrammeLine {
+            organisation: names.get(&p.organisation.0).cloned().unwrap_or_default(),
+            slots_offered: p.sessions_offered,
+            days_offered: p.days_offered,
+            days_served: p.days_served,
+            visits_served: p.visits_served,
+            show_rate: p.show_rate().map(|r| (r * 100.0).round() / 100.0),
+        })
+        .collect();
     let overall = ratings(conn, "overall", period)?;
     let satisfaction = Satisfaction {
         responses: overall.distribution.iter().sum(),
@@ -380,6 +408,9 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
         satisfaction,
         participants,
         monthly,
+        households,
+        children: ages.get("0-17").copied().unwrap_or(0),
+        programme,
     })
 }
 

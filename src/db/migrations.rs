@@ -8,7 +8,7 @@ use super::{Result, audit, visitors};
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes; must match its `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// Brings a file at `from` up to `SCHEMA_VERSION`, one version at a time, in one transaction:
 /// either every step lands or none does. Foreign keys are off while tables are rebuilt (SQLite's
@@ -223,6 +223,55 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
         // Version 10 makes names meet across scripts more often (new consonant keys, one-letter
         // keys as words): every person's search keys are written anew.
         9 => visitors::rebuild_search_index(conn),
+        // Version 11 holds the month's programme (recurring slots, their services, days off)
+        // instead of one row per day and service, relation codes in households, and referrals
+        // that cover a household. A placeholder slot of version 10 becomes a dated slot.
+        10 => {
+            conn.execute_batch(
+                "ALTER TABLE programme_slots RENAME TO programme_slots_v10;
+                 DROP INDEX programme_slots_by_day;
+                 CREATE TABLE programme_slots (
+                     id              INTEGER PRIMARY KEY,
+                     month           TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+                     organisation_id INTEGER NOT NULL REFERENCES organisations (id),
+                     weekday         INTEGER CHECK (weekday BETWEEN 1 AND 7),
+                     weeks           TEXT NOT NULL DEFAULT '',
+                     dates           TEXT NOT NULL DEFAULT '',
+                     starts_at       TEXT NOT NULL CHECK (starts_at GLOB '[0-2][0-9]:[0-5][0-9]'),
+                     ends_at         TEXT NOT NULL CHECK (ends_at GLOB '[0-2][0-9]:[0-5][0-9]' AND ends_at > starts_at),
+                     languages       TEXT NOT NULL DEFAULT '',
+                     place           TEXT NOT NULL DEFAULT '' CHECK (length(place) <= 100),
+                     note            TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 300),
+                     CHECK ((weekday IS NULL) = (dates <> ''))
+                 );
+                 CREATE INDEX programme_slots_by_month ON programme_slots (month);
+                 CREATE TABLE programme_slot_services (
+                     slot_id         INTEGER NOT NULL REFERENCES programme_slots (id) ON DELETE CASCADE,
+                     service_type_id INTEGER NOT NULL REFERENCES service_types (id),
+                     PRIMARY KEY (slot_id, service_type_id)
+                 ) WITHOUT ROWID;
+                 CREATE TABLE programme_days_off (
+                     id      INTEGER PRIMARY KEY,
+                     day     TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+                     slot_id INTEGER REFERENCES programme_slots (id) ON DELETE CASCADE,
+                     note    TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 300)
+                 );
+                 CREATE INDEX programme_days_off_by_day ON programme_days_off (day);
+                 INSERT INTO programme_slots (id, month, organisation_id, dates, starts_at, ends_at, languages)
+                     SELECT id, substr(day, 1, 7), organisation_id, day, starts_at, ends_at, language
+                     FROM programme_slots_v10 WHERE ends_at > starts_at;
+                 INSERT INTO programme_slot_services (slot_id, service_type_id)
+                     SELECT id, service_type_id FROM programme_slots_v10 WHERE ends_at > starts_at;
+                 DROP TABLE programme_slots_v10;
+                 UPDATE visitors SET household_role = CASE
+                     WHEN household_id IS NULL THEN ''
+                     WHEN household_role IN ('contact', 'spouse', 'child', 'parent', 'sibling') THEN household_role
+                     ELSE 'other' END;
+                 ALTER TABLE referrals ADD COLUMN for_household INTEGER NOT NULL DEFAULT 0
+                     CHECK (for_household IN (0, 1));",
+            )?;
+            Ok(())
+        }
         _ => Ok(()),
     }
 }

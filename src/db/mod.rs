@@ -11,10 +11,12 @@ pub mod drafts;
 pub mod erasure;
 pub mod feedback;
 pub mod figures;
+pub mod households;
 pub mod imports;
 pub mod merges;
 pub mod migrations;
 pub mod organisations;
+pub mod programme;
 pub mod referrals;
 pub mod settings;
 pub mod staff;
@@ -93,6 +95,12 @@ pub enum Error {
         "only json and csv exports list visits under pseudonyms, and only with --records; new pseudonyms are made only with one of them"
     )]
     NoPseudonymsToRotate,
+    /// Two people could not be linked as one family.
+    #[error(transparent)]
+    Household(#[from] households::LinkRefusal),
+    /// A month's programme was to be copied from the month before, but it has slots already.
+    #[error("this month already has a programme: edit it, or remove its slots before copying")]
+    ProgrammeNotEmpty,
     /// A merge of two registrations, or its undoing, was refused.
     #[error(transparent)]
     Merge(#[from] crate::domain::merges::MergeRefusal),
@@ -151,6 +159,8 @@ impl Error {
             }
             Error::Output(_) => "error.io",
             Error::NoPseudonymsToRotate => "error.no_pseudonyms",
+            Error::ProgrammeNotEmpty => "error.programme_not_empty",
+            Error::Household(refusal) => refusal.label_key(),
             Error::Forbidden(_) => "error.forbidden",
             Error::WrongPassword => "sign_in.wrong_password",
             Error::TooEarly => "error.too_early",
@@ -618,6 +628,50 @@ impl Batch<'_> {
         details: &crate::domain::OrganisationDetails,
     ) -> Result<crate::domain::OrganisationId> {
         organisations::write(&self.tx, None, details)
+    }
+
+    /// Adds a slot to a month's programme.
+    pub fn insert_programme_slot(
+        &mut self,
+        month: crate::domain::programme::Month,
+        slot: &crate::domain::programme::SlotDraft,
+    ) -> Result<i64> {
+        programme::write_slot(&self.tx, month, None, slot)
+    }
+
+    /// Closes the bureau on a day (a holiday, a training day).
+    pub fn insert_day_closed(&mut self, day: chrono::NaiveDate, note: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO programme_days_off (day, note) VALUES (?1, ?2)",
+            (day.to_string(), note),
+        )?;
+        Ok(())
+    }
+
+    /// Makes a household of these people, the first its contact person.
+    pub fn insert_household(
+        &mut self,
+        by: crate::domain::StaffId,
+        contact: crate::domain::VisitorId,
+        members: &[(
+            crate::domain::VisitorId,
+            crate::domain::households::Relation,
+        )],
+        now: &str,
+    ) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO households (created_at, created_by) VALUES (?1, ?2)",
+            (now, by.0),
+        )?;
+        let id = self.tx.last_insert_rowid();
+        let mut link = self.tx.prepare_cached(
+            "UPDATE visitors SET household_id = ?1, household_role = ?2 WHERE id = ?3",
+        )?;
+        link.execute((id, "contact", contact.0))?;
+        for (member, relation) in members {
+            link.execute((id, relation.code(), member.0))?;
+        }
+        Ok(id)
     }
 
     /// Sets a setting.

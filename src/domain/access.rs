@@ -47,11 +47,13 @@ pub enum Permission {
     UndoMerge,
     /// Bring in an earlier register.
     Import,
+    /// Edit the month's programme of partners at the bureau (everyone reads it).
+    EditProgramme,
 }
 
 impl Permission {
     /// Every permission, in the order of the matrix.
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 20] = [
         Permission::SeeIdentity,
         Permission::SeeCard,
         Permission::Register,
@@ -71,6 +73,7 @@ impl Permission {
         Permission::Merge,
         Permission::UndoMerge,
         Permission::Import,
+        Permission::EditProgramme,
     ];
 }
 

@@ -297,6 +297,38 @@ pub struct Figures {
     pub participants: Participants,
     /// Per-month series.
     pub monthly: Vec<MonthFigures>,
+    /// Families among the people of the period.
+    pub households: HouseholdFigures,
+    /// People of the period under 18 (the age band `0-17`, at the period's end).
+    pub children: u64,
+    /// Each partner's programme at the bureau against the visits they served.
+    pub programme: Vec<ProgrammeLine>,
+}
+
+/// Families among the people of the period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct HouseholdFigures {
+    /// Households with at least one member who visited in the period.
+    pub served: u64,
+    /// People of the period who belong to a household.
+    pub individuals: u64,
+}
+
+/// One partner's programme in the period and whom they served.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgrammeLine {
+    /// The partner (English name, as in `services_by_provider`).
+    pub organisation: String,
+    /// Sessions their slots offered (a slot on one day), after days off.
+    pub slots_offered: u64,
+    /// Days with at least one of their sessions.
+    pub days_offered: u64,
+    /// Of those days, the ones on which they served at least one visit.
+    pub days_served: u64,
+    /// Counted visits with a service they provided in the period.
+    pub visits_served: u64,
+    /// `days_served / days_offered`, 0–1 (rounded to two places); None with no day.
+    pub show_rate: Option<f64>,
 }
 
 /// Age bands of the evaluation, then why a person's age is not known (the answer codes, apart).

@@ -36,8 +36,10 @@ pub mod bidi;
 pub mod directory;
 pub mod feedback;
 pub mod figures;
+pub mod households;
 pub mod import;
 pub mod merges;
+pub mod programme;
 pub mod reference;
 pub mod referrals;
 pub mod report;
@@ -248,6 +250,10 @@ pub enum Problem {
     NoStaff,
     /// Not an e-mail address.
     BadEmail,
+    /// An end at or before the start.
+    EndsBeforeStart,
+    /// A date that is not in the month being edited.
+    OutsideMonth,
 }
 
 impl Problem {
@@ -269,6 +275,8 @@ impl Problem {
             Problem::NoServices => "problem.no_services",
             Problem::NoStaff => "problem.no_staff",
             Problem::BadEmail => "problem.bad_email",
+            Problem::EndsBeforeStart => "problem.ends_before_start",
+            Problem::OutsideMonth => "problem.outside_month",
         }
     }
 }

@@ -166,6 +166,11 @@ impl System {
             (summary("anonymous_visits"), 1),
             (row_of("consultations", "anonymous"), -1),
         ]);
+        // Children are the people of the age band 0-17.
+        linear(&[
+            (row_of("households", "children"), 1),
+            (row_of("age_bands", "0-17"), -1),
+        ]);
         for (key, table, status) in super::SUMMARY_PARTS {
             linear(&[(summary(key), 1), (row_of(table, status), -1)]);
         }

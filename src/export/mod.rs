@@ -104,8 +104,10 @@ pub enum Cell {
     Text(String),
     /// A count of people, visits or services.
     Count(u64),
-    /// A mean.
+    /// A mean or a rate.
     Number(f64),
+    /// A count about no person (a partner's sessions or days): never hidden.
+    Plain(u64),
 }
 
 /// One table of figures.
@@ -261,6 +263,44 @@ pub fn tables(f: &Figures) -> Vec<Table> {
             .collect(),
         },
         Table {
+            name: "households",
+            columns: vec!["key", "count"],
+            rows: [
+                ("households_served", f.households.served),
+                ("individuals_in_households", f.households.individuals),
+                ("children", f.children),
+            ]
+            .into_iter()
+            .map(|(k, n)| vec![Cell::Text(k.to_owned()), Cell::Count(n)])
+            .collect(),
+        },
+        Table {
+            name: "programme",
+            columns: vec![
+                "key",
+                "slots_offered",
+                "days_offered",
+                "days_served",
+                "show_rate",
+                "visits_served",
+            ],
+            rows: f
+                .programme
+                .iter()
+                .map(|p| {
+                    vec![
+                        Cell::Text(p.organisation.clone()),
+                        Cell::Plain(p.slots_offered),
+                        Cell::Plain(p.days_offered),
+                        Cell::Plain(p.days_served),
+                        p.show_rate
+                            .map_or(Cell::Text(String::new()), |r| Cell::Number(r * 100.0)),
+                        Cell::Count(p.visits_served),
+                    ]
+                })
+                .collect(),
+        },
+        Table {
             name: "monthly",
             columns: vec![
                 "month",
@@ -324,8 +364,9 @@ struct Published {
 }
 
 /// The tables whose codes are organisations' English names.
-const ORGANISATION_TABLES: [&str; 3] = [
+const ORGANISATION_TABLES: [&str; 4] = [
     "services_by_provider",
+    "programme",
     "referrals_by_destination",
     "accompaniments_by_institution",
 ];
@@ -358,7 +399,7 @@ impl Published {
     /// breakdown.
     fn label(&self, locale: &str, table: &str, cell: &Cell) -> String {
         match (table, cell) {
-            ("summary" | "participants", Cell::Text(key)) => {
+            ("summary" | "participants" | "households", Cell::Text(key)) => {
                 t!(format!("report.key.{key}"), locale = locale).into_owned()
             }
             ("monthly", Cell::Text(month)) => short_month(month, locale),
@@ -700,6 +741,7 @@ fn printed(f: &Figures, published: &Published, options: &Options, bureau: &str) 
                                 .map(|(c, cell)| match cell {
                                     Cell::Text(month) => short_month(month, locale),
                                     Cell::Count(n) => count_text(t, r, c, *n),
+                                    Cell::Plain(n) => format_count(*n, locale),
                                     Cell::Number(x) => format_mean(*x, locale),
                                 })
                                 .collect()
@@ -707,8 +749,33 @@ fn printed(f: &Figures, published: &Published, options: &Options, bureau: &str) 
                         .collect(),
                 }));
             }
-            "participants" => first.push(Section::Grid(Grid {
-                title: tr("report.table.participants"),
+            "programme" => sections.push(Section::Grid(Grid {
+                title: tr("report.table.programme"),
+                header: header(table),
+                rows: table
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(r, row)| {
+                        row.iter()
+                            .enumerate()
+                            .map(|(c, cell)| match cell {
+                                Cell::Text(_) if c == 0 => {
+                                    published.label(locale, "programme", cell)
+                                }
+                                Cell::Text(text) => text.clone(),
+                                Cell::Count(n) => count_text(t, r, c, *n),
+                                Cell::Plain(n) => format_count(*n, locale),
+                                Cell::Number(x) => {
+                                    format!("{} %", format_count(x.round() as u64, locale))
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            })),
+            "participants" | "households" => first.push(Section::Grid(Grid {
+                title: tr(&format!("report.table.{}", table.name)),
                 header: vec![String::new(), tr("report.column.count")],
                 rows: table
                     .rows
@@ -802,7 +869,7 @@ fn short_month(month: &str, locale: &str) -> String {
 fn cell_text(cell: &Cell) -> String {
     match cell {
         Cell::Text(t) => t.clone(),
-        Cell::Count(n) => n.to_string(),
+        Cell::Count(n) | Cell::Plain(n) => n.to_string(),
         Cell::Number(x) => format!("{x:.2}"),
     }
 }
@@ -915,7 +982,9 @@ fn xlsx_bytes(f: &Figures, published: &Published, options: &Options) -> db::Resu
                 }
                 match cell {
                     Cell::Text(text) => sheet.write_string(line, column, text).map(|_| ()),
-                    Cell::Count(n) => sheet.write_number(line, column, *n as f64).map(|_| ()),
+                    Cell::Count(n) | Cell::Plain(n) => {
+                        sheet.write_number(line, column, *n as f64).map(|_| ())
+                    }
                     Cell::Number(x) => sheet.write_number(line, column, *x).map(|_| ()),
                 }
                 .map_err(xlsx)?;

@@ -3,6 +3,7 @@
 //! speaks printpdf. Arabic and Farsi are shaped and laid out right to left (`shaping`).
 
 pub mod page;
+pub mod programme;
 pub mod recovery;
 pub mod report;
 pub mod shaping;
@@ -78,9 +79,20 @@ fn format_moment(at: NaiveDateTime) -> String {
 
 /// The QR code of the reference, as filled squares with its top-left corner at (x, top).
 fn qr_ops(reference: &str, x: f32, top: f32, ops: &mut Vec<Op>) -> Result<(), SlipError> {
-    let code = qrcode::QrCode::new(reference.as_bytes()).map_err(|_| SlipError::Qr)?;
+    qr_ops_sized(reference, x, top, QR_SIZE, ops)
+}
+
+/// The QR code of `text`, `size` points wide, with its top-left corner at (x, top).
+fn qr_ops_sized(
+    text: &str,
+    x: f32,
+    top: f32,
+    size: f32,
+    ops: &mut Vec<Op>,
+) -> Result<(), SlipError> {
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|_| SlipError::Qr)?;
     let modules = code.width();
-    let cell = QR_SIZE / modules as f32;
+    let cell = size / modules as f32;
     let colors = code.to_colors();
     ops.push(Op::SetFillColor { col: grey(0.0) });
     for row in 0..modules {

@@ -142,6 +142,43 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
                     &figures.accompaniments.by_outcome,
                 );
             });
+            ui.columns(2, |columns| {
+                let households = [
+                    ("households_served", figures.households.served),
+                    ("individuals_in_households", figures.households.individuals),
+                    ("children", figures.children),
+                ]
+                .map(|(key, count)| Count {
+                    key: key.to_owned(),
+                    count,
+                });
+                count_table(&mut columns[0], locale, "households", &households);
+                programme_table(&mut columns[1], locale, figures);
+            });
+        });
+}
+
+/// Each partner's sessions in the programme against the visits they served.
+fn programme_table(ui: &mut Ui, locale: &str, figures: &Figures) {
+    ui.strong(t!("report.table.programme", locale = locale));
+    egui::Grid::new("programme_figures")
+        .striped(true)
+        .show(ui, |ui| {
+            for column in ["key", "slots_offered", "show_rate", "visits_served"] {
+                ui.label(t!(format!("report.column.{column}"), locale = locale));
+            }
+            ui.end_row();
+            for line in &figures.programme {
+                ui.label(&line.organisation);
+                ui.label(line.slots_offered.to_string());
+                ui.label(
+                    line.show_rate
+                        .map(|r| format!("{:.0} %", r * 100.0))
+                        .unwrap_or_default(),
+                );
+                ui.label(line.visits_served.to_string());
+                ui.end_row();
+            }
         });
 }
 
@@ -178,7 +215,7 @@ fn key_figures(ui: &mut Ui, figures: &Figures, previous: Option<&Figures>, local
 fn cell(value: &Cell, locale: &str) -> String {
     match value {
         Cell::Text(text) => text.clone(),
-        Cell::Count(n) => n.to_string(),
+        Cell::Count(n) | Cell::Plain(n) => n.to_string(),
         Cell::Number(x) => crate::domain::report::format_mean(*x, locale),
     }
 }
