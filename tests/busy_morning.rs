@@ -484,8 +484,8 @@ fn each_service_line_keeps_its_own_provider() {
     );
     assert_eq!(
         h.state().desk.visit_form.provider,
-        Some(providers[0].id),
-        "new lines keep theirs"
+        None,
+        "new lines keep theirs: the partner in today, else the bureau"
     );
 }
 

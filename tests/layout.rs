@@ -143,6 +143,10 @@ fn screens(desk: &Desk) -> Vec<(&'static str, Vec<Command>)> {
         ("directory", vec![Command::OpenDirectory]),
         ("week", vec![Command::OpenWeek]),
         ("reports", vec![Command::OpenReports]),
+        (
+            "programme",
+            vec![Command::OpenProgramme, Command::EditSlot(None)],
+        ),
         ("audit", vec![Command::OpenAudit]),
         ("staff", vec![Command::OpenStaff]),
         ("backups", vec![Command::OpenBackups]),
@@ -279,6 +283,7 @@ fn every_screen_fits_1366_by_768_empty_and_busy_in_both_languages() {
         Screen::Directory,
         Screen::Week,
         Screen::Reports,
+        Screen::Programme,
         Screen::Audit,
         Screen::Staff,
         Screen::Backups,

@@ -643,3 +643,192 @@ fn the_export_names_each_partners_slots_against_the_visits_they_served() {
     assert_eq!(json["households"]["served"], 0);
     assert_eq!(json["children"], 0);
 }
+
+mod screens {
+    //! The programme screen, "today at the bureau", and the family on the card, driven through
+    //! the real screens.
+
+    use bureau_desk::app::Screen;
+    use bureau_desk::domain::OrganisationId;
+    use egui::{Key, Modifiers};
+    use egui_kittest::kittest::Queryable;
+
+    use crate::ui::{Setup, count, desk_with_a_visit, tr, type_into};
+
+    #[test]
+    fn a_coordinator_plans_a_slot_copies_the_month_and_the_desk_sees_who_is_in_today() {
+        let Setup {
+            mut harness,
+            path,
+            _dir,
+        } = desk_with_a_visit();
+        let h = &mut harness;
+        h.get_by_label(&tr("app.tab_programme")).click();
+        h.run();
+        assert_eq!(h.state().desk.screen, Screen::Programme);
+        assert!(h.query_by_label(&tr("programme.empty")).is_some());
+        // Ctrl+N: a new slot, Monday 09:00–12:00 by default (today is Monday 23.11.2026).
+        h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+        h.run();
+        h.get_by_label(&tr("programme.organisation")).click();
+        h.run();
+        h.get_all_by_label("Български Червен кръст")
+            .last()
+            .unwrap_or_else(|| panic!("the Red Cross among the partners"))
+            .click();
+        h.run();
+        h.get_by_label("Правна помощ").click();
+        h.run();
+        type_into(h, &tr("programme.languages"), "fa ar");
+        type_into(h, &tr("programme.place"), "Стая 1");
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+        h.run();
+        assert_eq!(
+            count(
+                &path,
+                "SELECT count(*) FROM programme_slots WHERE month = '2026-11' AND weekday = 1
+                 AND organisation_id = 2 AND languages = 'fa ar' AND place = 'Стая 1'
+                 AND starts_at = '09:00' AND ends_at = '12:00'"
+            ),
+            1
+        );
+        assert!(h.state().desk.programme.editor.is_none());
+        assert!(
+            h.query_by_label_contains("09:00–12:00 Правна помощ")
+                .is_some(),
+            "the slot in the week grid"
+        );
+        // December starts as a copy of November.
+        h.key_press(Key::PageDown);
+        h.run();
+        h.get_by_label(&tr("programme.copy_previous")).click();
+        h.run();
+        assert_eq!(
+            count(
+                &path,
+                "SELECT count(*) FROM programme_slots WHERE month = '2026-12'"
+            ),
+            1
+        );
+        // At the desk: the Red Cross is in now.
+        h.key_press(Key::Escape);
+        h.run();
+        assert_eq!(h.state().desk.screen, Screen::Desk);
+        assert!(h.query_by_label(&tr("programme.today")).is_some());
+        assert!(h.query_by_label(&tr("programme.now")).is_some());
+        assert!(
+            h.query_by_label_contains("09:00–12:00 Правна помощ · Български Червен кръст · fa ar")
+                .is_some()
+        );
+        // A visit's legal service goes to the partner in today, not the bureau.
+        h.get_by_label(&tr("card.log_visit")).click();
+        h.run();
+        type_into(h, &tr("visit_form.add_service"), "правна");
+        h.key_press(Key::Enter);
+        h.run();
+        let lines = h.state().desk.visit_form.draft.services.clone();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].provider, OrganisationId(2));
+        h.key_press(Key::Escape);
+        h.run();
+        // A referral to the Red Cross books their next session: Monday 30.11 at 09:00.
+        h.get_by_label(&tr("card.referral")).click();
+        h.run();
+        type_into(h, &tr("referral_form.destination"), "червен");
+        h.key_press(Key::Enter);
+        h.run();
+        let next =
+            bureau_desk::translate("bg", "programme.next_slot", &[("when", "30.11.2026 09:00")]);
+        h.get_by_label(&next).click();
+        h.run();
+        let draft = h.state().desk.referral_form.draft.clone();
+        assert_eq!(
+            (
+                draft.appointment_date.as_str(),
+                draft.appointment_time.as_str()
+            ),
+            ("30.11.2026", "09:00")
+        );
+    }
+
+    #[test]
+    fn a_family_member_is_registered_from_the_card_and_a_visit_is_logged_for_both() {
+        let Setup {
+            mut harness,
+            path,
+            _dir,
+        } = desk_with_a_visit();
+        let h = &mut harness;
+        h.get_by_label(&tr("household.add_member")).click();
+        h.run();
+        assert_eq!(h.state().desk.screen, Screen::VisitorForm);
+        // The family's language is filled in; the relation is asked.
+        assert_eq!(
+            h.state().desk.visitor_form.draft.preferred_language,
+            bureau_desk::domain::Answer::Given("uk".into())
+        );
+        assert!(
+            h.query_by_label(&bureau_desk::translate(
+                "bg",
+                "household.registering_for",
+                &[("code", "B-000001")]
+            ))
+            .is_some()
+        );
+        type_into(h, &tr("visitor.given_name"), "Марко");
+        type_into(h, &tr("visitor.birth"), "2016");
+        h.get_by_label(&tr("form.save")).click();
+        h.run();
+        assert_eq!(
+            count(
+                &path,
+                "SELECT count(*) FROM visitors WHERE household_id IS NOT NULL
+                 AND ((code = 'B-000001' AND household_role = 'contact')
+                   OR (code = 'B-000002' AND household_role = 'child' AND preferred_language = 'uk'))"
+            ),
+            2
+        );
+        // Марко's card lists his mother; her card lists him, a child of 0-17.
+        assert!(h.query_by_label(&tr("household.title")).is_some());
+        h.get_by_label("B-000001").click();
+        h.run();
+        assert_eq!(
+            h.state().desk.card.as_ref().map(|c| c.visitor.code.clone()),
+            Some("B-000001".into())
+        );
+        assert!(h.query_all_by_label("B-000002").count() >= 1);
+        assert!(
+            h.query_by_label_contains(&format!("{} · 0-17", tr("relation.child")))
+                .is_some()
+        );
+        // One visit for both: Alt+1 ticks Марко, each gets their visit and its service.
+        h.get_by_label(&tr("card.log_visit")).click();
+        h.run();
+        type_into(h, &tr("visit_form.add_service"), "правна");
+        h.key_press(Key::Enter);
+        h.run();
+        h.key_press_modifiers(Modifiers::ALT, Key::Num1);
+        h.run();
+        assert!(h.state().desk.visit_form.family[0].present);
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+        h.run();
+        assert_eq!(h.state().desk.screen, Screen::Desk);
+        assert_eq!(
+            count(
+                &path,
+                "SELECT count(*) FROM visits v JOIN services_rendered s ON s.visit_id = v.id
+                 WHERE v.visitor_id = 2"
+            ),
+            1
+        );
+        assert_eq!(
+            count(&path, "SELECT count(*) FROM visits WHERE visitor_id = 1"),
+            2
+        );
+        // Linking by a code no one has says so.
+        type_into(h, &tr("household.link_code"), "B-000099");
+        h.get_by_label(&tr("household.link")).click();
+        h.run();
+        assert!(h.query_by_label(&tr("household.no_such_code")).is_some());
+    }
+}

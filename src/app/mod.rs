@@ -9,9 +9,11 @@ mod backups;
 mod corrections;
 mod damaged;
 mod drafts;
+mod households;
 mod lock;
 mod merges;
 mod outcomes;
+mod programme;
 mod register_import;
 mod reports;
 pub mod session;
@@ -20,9 +22,11 @@ pub use accounts::{RekeyForm, StaffForm};
 pub use audit_trail::{AUDIT_LIMIT, AuditScreen};
 pub use backups::{BackupState, BackupsScreen};
 pub use corrections::{VisitorEdit, VoidForm};
+pub use households::{FamilyLinkForm, FamilyOf, PresentMember};
 pub use lock::LockForm;
 pub use merges::MergeForm;
 pub use outcomes::UNDO_FOR;
+pub use programme::{DayOffForm, ProgrammeScreen, ProgrammeView, SlotEditor};
 pub use register_import::ImportScreen;
 mod rights;
 pub use rights::{EraseForm, RightsForm};
@@ -85,6 +89,8 @@ pub enum Screen {
     Merge,
     /// Bringing in an earlier register (coordinators and administrators).
     Import,
+    /// The month's programme of partners at the bureau.
+    Programme,
 }
 
 /// Which slip.
@@ -288,6 +294,33 @@ pub enum Command {
     ReviewRetention,
     /// Anonymise the people the retention review counted.
     ApplyRetention,
+    /// Open the programme screen on this month.
+    OpenProgramme,
+    /// Show the programme of the month this many months away (0: the month shown again, its
+    /// editor closed).
+    StepProgrammeMonth(i32),
+    /// Edit a slot of the month shown (None: a new slot).
+    EditSlot(Option<i64>),
+    /// Save the slot being edited.
+    SaveSlot,
+    /// Remove a slot from its month.
+    RemoveSlot(i64),
+    /// Start the month shown as a copy of the month before.
+    CopyPreviousMonth,
+    /// Cancel a slot on a day, or close the bureau that day, as typed.
+    AddDayOff,
+    /// Take a day off back.
+    RemoveDayOff(i64),
+    /// Print the month shown as a poster.
+    PrintProgramme,
+    /// Register a family member of the open card's person.
+    AddFamilyMember,
+    /// Link the person whose code was typed into the open card's family.
+    LinkFamilyMember,
+    /// Take a member out of their family.
+    UnlinkFamilyMember(VisitorId),
+    /// Tick or untick a family member as present at the visit being logged (by place).
+    ToggleMemberPresent(usize),
 }
 
 /// Where "now" comes from: the system clock, or a fixed time in tests.
@@ -337,6 +370,8 @@ pub struct Card {
     /// Other people registered with a like name, who may be the same person (only for a role
     /// that may merge).
     pub like_names: Vec<VisitorSummary>,
+    /// Their family, contact person first (only for a role that sees the whole card).
+    pub household: Option<crate::domain::households::Household>,
 }
 
 /// The new-visitor form.
@@ -361,6 +396,8 @@ pub struct VisitorForm {
     /// Saving was asked about because people of a like name are registered; the next save
     /// makes the new card.
     pub duplicate_asked: bool,
+    /// The person is registered as a family member of this card's person.
+    pub family_of: Option<FamilyOf>,
 }
 
 /// The visit form.
@@ -376,7 +413,8 @@ pub struct VisitForm {
     pub service_filter: String,
     /// Filter text of the language picker.
     pub language_filter: String,
-    /// The provider new service lines get.
+    /// The provider new service lines get; None: the partner today's programme has in for the
+    /// service (on now first), else the first provider (the bureau).
     pub provider: Option<crate::domain::OrganisationId>,
     /// The form came back from a draft (the form says so, with "Discard").
     pub reopened: bool,
@@ -385,6 +423,8 @@ pub struct VisitForm {
     pub for_someone_else: bool,
     /// The logged visit this form corrects (`None`: a new visit).
     pub correcting: Option<VisitId>,
+    /// The visitor's family members: those ticked present get the same visit.
+    pub family: Vec<PresentMember>,
 }
 
 /// The referral form.
@@ -612,6 +652,13 @@ pub struct Desk {
     pub replace_question: Option<ReplaceQuestion>,
     /// The one path the current write may replace (the person said so).
     replace_allowed: Option<PathBuf>,
+    /// The programme screen.
+    pub programme: ProgrammeScreen,
+    /// Linking someone registered into the open card's family.
+    pub family_link: FamilyLinkForm,
+    /// This month's and next month's programme: who is at the bureau today, today's providers,
+    /// a partner's next session.
+    pub at_the_bureau: Vec<crate::domain::programme::Programme>,
     /// The search field should take the keyboard focus on the next frame.
     pub focus_search: bool,
     /// The first field of the form just opened should take the keyboard focus.
@@ -718,6 +765,9 @@ impl Desk {
             notice: None,
             replace_question: None,
             replace_allowed: None,
+            programme: ProgrammeScreen::default(),
+            family_link: FamilyLinkForm::default(),
+            at_the_bureau: Vec::new(),
             focus_search: true,
             focus_form: false,
             db,
@@ -972,6 +1022,11 @@ impl Desk {
                     consents: consent_history,
                     aliases: crate::db::merges::aliases(&self.db, &actor, id)?,
                     like_names: self.like_names(&actor, &visitor_name)?,
+                    household: if actor.role.may(Permission::SeeCard) {
+                        crate::db::households::of_visitor(&self.db, &actor, id, self.now().date())?
+                    } else {
+                        None
+                    },
                 });
                 self.screen = Screen::Desk;
             }
@@ -1048,6 +1103,9 @@ impl Desk {
                         let saved = visitors::insert(&mut self.db, &actor, &new, &stamp)?;
                         self.notice =
                             Some(Notice::Saved("notice.visitor_saved", saved.code.clone()));
+                        if let Some(family) = self.visitor_form.family_of.take() {
+                            self.link_registered_member(&family, saved.id)?;
+                        }
                         self.discard_draft(db::drafts::DraftForm::Visitor)?;
                         self.query = saved.code.clone();
                         self.try_run(Command::Search)?;
@@ -1083,10 +1141,10 @@ impl Desk {
                         ..VisitDraft::default()
                     },
                     visitor: card.map(|c| (c.visitor.code.clone(), c.visitor.full_name())),
+                    family: self.members_who_may_be_present(visitor),
                     // A partner gives their own organisation's services.
-                    provider: actor
-                        .organisation
-                        .or_else(|| self.providers.first().map(|p| p.id)),
+                    // Other staff: the partner in today for each service, else the bureau.
+                    provider: actor.organisation,
                     ..VisitForm::default()
                 };
                 self.screen = Screen::VisitForm;
@@ -1118,13 +1176,24 @@ impl Desk {
                     Err(errors) => self.visit_form.errors = errors,
                     Ok(new) => {
                         let stamp = self.stamp();
-                        visits::insert(&mut self.db, &actor, &new, &stamp)?;
-                        let code = self
+                        let mut codes: Vec<String> = self
                             .visit_form
                             .visitor
-                            .as_ref()
+                            .iter()
                             .map(|(c, _)| c.clone())
-                            .unwrap_or_default();
+                            .collect();
+                        // Each family member present gets their own visit, with the same
+                        // services, stored with the visitor's in one transaction.
+                        let mut all = vec![new.clone()];
+                        for member in self.visit_form.family.iter().filter(|m| m.present) {
+                            all.push(crate::domain::NewVisit {
+                                visitor: Some(member.visitor),
+                                ..new.clone()
+                            });
+                            codes.push(member.code.clone());
+                        }
+                        visits::insert_all(&mut self.db, &actor, &all, &stamp)?;
+                        let code = codes.join(", ");
                         self.notice = Some(Notice::Saved("notice.visit_saved", code));
                         self.discard_draft(db::drafts::DraftForm::Visit)?;
                         self.screen = Screen::Desk;
@@ -1284,6 +1353,23 @@ impl Desk {
             Command::ConfirmErase => self.confirm_erase()?,
             Command::ReviewRetention => self.review_retention()?,
             Command::ApplyRetention => self.apply_retention()?,
+            Command::OpenProgramme => self.open_programme()?,
+            Command::StepProgrammeMonth(step) => self.step_programme_month(step)?,
+            Command::EditSlot(id) => self.edit_slot(id),
+            Command::SaveSlot => self.save_slot()?,
+            Command::RemoveSlot(id) => self.remove_slot(id)?,
+            Command::CopyPreviousMonth => self.copy_previous_month()?,
+            Command::AddDayOff => self.add_day_off()?,
+            Command::RemoveDayOff(id) => self.remove_day_off(id)?,
+            Command::PrintProgramme => self.print_programme()?,
+            Command::AddFamilyMember => self.add_family_member()?,
+            Command::LinkFamilyMember => self.link_family_member()?,
+            Command::UnlinkFamilyMember(member) => self.unlink_family_member(member)?,
+            Command::ToggleMemberPresent(index) => {
+                if let Some(member) = self.visit_form.family.get_mut(index) {
+                    member.present = !member.present;
+                }
+            }
             Command::OpenDirectory => {
                 self.directory = organisations::list(&self.db)?;
                 self.organisation_form = None;
@@ -1435,6 +1521,7 @@ impl Desk {
         };
         let today = self.now().date();
         self.today = visits::on_day(&self.db, &actor, today)?;
+        self.refresh_programme_at_desk()?;
         if actor.role.may(Permission::Refer) {
             self.follow_ups = referrals::referrals_to_follow_up(&self.db, &actor, today)?;
             self.accompaniments_soon =

@@ -192,21 +192,38 @@ pub fn correct(
 
 /// Logs a visit and its services in one transaction (durable: `synchronous = FULL`).
 pub fn insert(db: &mut Database, actor: &Actor, visit: &NewVisit, now: &str) -> Result<VisitId> {
+    insert_all(db, actor, std::slice::from_ref(visit), now)?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+/// Logs several visits (a family seen together: one visit each) in one transaction: all are
+/// stored or none.
+pub fn insert_all(
+    db: &mut Database,
+    actor: &Actor,
+    visits: &[NewVisit],
+    now: &str,
+) -> Result<Vec<VisitId>> {
     actor.require(Permission::LogVisits)?;
     // A partner logs only the services their own organisation gives.
     if !actor.sees_every_visit()
-        && visit
-            .services
+        && visits
             .iter()
+            .flat_map(|v| &v.services)
             .any(|s| Some(s.provider) != actor.organisation)
     {
         return Err(Error::Forbidden(Permission::LogVisits));
     }
     let tx = db.conn.transaction()?;
-    let id = insert_row(&tx, visit, now)?;
-    audit::record(&tx, actor, audit::Action::Create, "visits", Some(id.0), now)?;
+    let mut ids = Vec::with_capacity(visits.len());
+    for visit in visits {
+        let id = insert_row(&tx, visit, now)?;
+        audit::record(&tx, actor, audit::Action::Create, "visits", Some(id.0), now)?;
+        ids.push(id);
+    }
     tx.commit()?;
-    Ok(id)
+    Ok(ids)
 }
 
 /// Writes one visit with its services; the caller owns the transaction (also the demo's path).

@@ -172,6 +172,8 @@ fn day_ui(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
         .id_salt("day")
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            super::programme::today_at_the_bureau(ui, desk, commands);
+            ui.add_space(6.0);
             ui.horizontal(|ui| {
                 ui.strong(t!(
                     "desk.accompaniments_soon",
@@ -500,6 +502,9 @@ fn card_ui(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command
         );
     }
     merge_lines(ui, desk, card, commands, locale);
+    if !v.restricted {
+        super::family::family_section(ui, desk, card, commands);
+    }
     ui.separator();
     let latest_visit = card.visits.first().map(|visit| visit.id);
     ui.horizontal_wrapped(|ui| {

@@ -6,10 +6,12 @@ mod audit;
 mod backups;
 mod desk;
 mod directory;
+mod family;
 mod feedback;
 pub mod file_dialog;
 mod lock;
 mod merge;
+mod programme;
 mod referral_form;
 mod register_import;
 mod replace_question;
@@ -208,6 +210,10 @@ impl BureauApp {
                         .show(ui, |ui| register_import::import_ui(ui, desk, commands));
                 });
             }
+            Screen::Programme => {
+                egui::CentralPanel::default()
+                    .show(ui, |ui| programme::programme_ui(ui, desk, commands));
+            }
             Screen::Staff => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| staff_ui(ui, desk, commands));
@@ -313,6 +319,10 @@ impl BureauApp {
                         push.push(Command::SaveVisit);
                     } else if escape {
                         push.push(Command::Cancel);
+                    } else if let Some(command) =
+                        family::present_shortcut(input, &desk.visit_form.family)
+                    {
+                        push.push(command);
                     }
                 }
                 Screen::ReferralForm => {
@@ -341,6 +351,27 @@ impl BureauApp {
                     }
                 }
                 Screen::Locked => {}
+                Screen::Programme => {
+                    if save && desk.programme.editor.is_some() {
+                        push.push(Command::SaveSlot);
+                    } else if escape && desk.programme.editor.is_some() {
+                        push.push(Command::StepProgrammeMonth(0));
+                    } else if escape {
+                        push.push(Command::OpenDesk);
+                    } else if desk.programme.editor.is_none()
+                        && input.consume_key(Modifiers::NONE, Key::PageUp)
+                    {
+                        push.push(Command::StepProgrammeMonth(-1));
+                    } else if desk.programme.editor.is_none()
+                        && input.consume_key(Modifiers::NONE, Key::PageDown)
+                    {
+                        push.push(Command::StepProgrammeMonth(1));
+                    } else if desk.may(Permission::EditProgramme)
+                        && input.consume_key(Modifiers::COMMAND, Key::N)
+                    {
+                        push.push(Command::EditSlot(None));
+                    }
+                }
                 Screen::Week
                 | Screen::Reports
                 | Screen::Staff
@@ -674,6 +705,12 @@ fn top_bar(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>) {
                         "app.tab_week",
                         Command::OpenWeek,
                         Permission::Refer,
+                    ),
+                    (
+                        Screen::Programme,
+                        "app.tab_programme",
+                        Command::OpenProgramme,
+                        Permission::SeeIdentity,
                     ),
                     (
                         Screen::Reports,

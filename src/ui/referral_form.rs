@@ -13,6 +13,12 @@ pub fn referral_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command
     let locale = locale.as_str();
     let services = desk.services.clone();
     let destinations = desk.destinations.clone();
+    // A partner at the bureau can be booked into their next session of the programme.
+    let next_session = desk
+        .referral_form
+        .draft
+        .organisation
+        .map(|o| desk.next_session_of(o));
     let form = &mut desk.referral_form;
     let title = if form.correcting.is_some() {
         "referral_form.correct_title"
@@ -102,6 +108,16 @@ pub fn referral_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command
                     "appointment_time",
                     locale,
                 );
+                if let Some(Some(at)) = next_session {
+                    let when = crate::domain::format_date_time(at, locale);
+                    if ui
+                        .button(t!("programme.next_slot", locale = locale, when = when))
+                        .clicked()
+                    {
+                        d.appointment_date = crate::domain::format_date(at.date(), "bg");
+                        d.appointment_time = at.format("%H:%M").to_string();
+                    }
+                }
                 text_field(
                     ui,
                     &t!("referral_form.follow_up", locale = locale),

@@ -35,6 +35,7 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
     let providers = desk.providers.clone();
     let staff = desk.staff.clone();
     let desk_languages = desk.desk_languages.clone();
+    let in_today = desk.todays_providers();
     let form = &mut desk.visit_form;
     let errors = form.errors.clone();
     if form.reopened {
@@ -74,12 +75,29 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                             .iter()
                             .find(|p| p.id == line.provider)
                             .map_or("?", |p| p.name(locale));
+                        // Today's partners for this service first.
+                        let here: Vec<_> = in_today
+                            .iter()
+                            .filter(|(s, _)| *s == line.service_type)
+                            .map(|(_, o)| *o)
+                            .collect();
+                        let mut ordered: Vec<_> = providers.iter().collect();
+                        ordered.sort_by_key(|p| !here.contains(&p.id));
                         egui::ComboBox::from_id_salt(("service_line_provider", index))
                             .selected_text(provider)
                             .width(ui.available_width().min(LINE_PROVIDER_WIDTH))
                             .show_ui(ui, |ui| {
-                                for p in &providers {
-                                    ui.selectable_value(&mut line.provider, p.id, p.name(locale));
+                                for p in ordered {
+                                    let name = if here.contains(&p.id) {
+                                        format!(
+                                            "{} · {}",
+                                            p.name(locale),
+                                            t!("programme.today_provider", locale = locale)
+                                        )
+                                    } else {
+                                        p.name(locale).to_owned()
+                                    };
+                                    ui.selectable_value(&mut line.provider, p.id, name);
                                 }
                             })
                             .response
@@ -113,11 +131,23 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                             })
                     })
                     .collect();
-                let provider = form.provider.or_else(|| providers.first().map(|p| p.id));
+                // The provider chosen below, else the partner in today for the service, else
+                // the bureau.
+                let provider_for = |service| {
+                    form.provider
+                        .or_else(|| {
+                            in_today
+                                .iter()
+                                .find(|(s, _)| *s == service)
+                                .map(|(_, o)| *o)
+                        })
+                        .or_else(|| providers.first().map(|p| p.id))
+                };
                 let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if enter
                     && !filter.is_empty()
-                    && let (Some(first), Some(provider)) = (matching.first(), provider)
+                    && let Some(first) = matching.first()
+                    && let Some(provider) = provider_for(first.id)
                 {
                     commands.push(Command::AddService(ServiceLine {
                         service_type: first.id,
@@ -127,7 +157,7 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                 ui.horizontal_wrapped(|ui| {
                     for service in &matching {
                         if ui.small_button(service.name(locale)).clicked()
-                            && let Some(provider) = provider
+                            && let Some(provider) = provider_for(service.id)
                         {
                             commands.push(Command::AddService(ServiceLine {
                                 service_type: service.id,
@@ -138,14 +168,16 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                 });
                 field_error(ui, &errors, "services", locale);
                 let provider_label = ui.label(t!("visit_form.provider", locale = locale));
+                let by_programme = t!("visit_form.provider_by_programme", locale = locale);
                 let selected = providers
                     .iter()
-                    .find(|p| Some(p.id) == provider)
-                    .map_or("?", |p| p.name(locale));
+                    .find(|p| Some(p.id) == form.provider)
+                    .map_or(by_programme.to_string(), |p| p.name(locale).to_owned());
                 egui::ComboBox::from_id_salt("provider")
                     .selected_text(selected)
                     .width(ui.available_width())
                     .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut form.provider, None, by_programme);
                         for p in &providers {
                             ui.selectable_value(&mut form.provider, Some(p.id), p.name(locale));
                         }
@@ -175,6 +207,7 @@ pub fn visit_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) 
                 field_error(ui, &errors, "notes", locale);
 
                 let ui = &mut columns[1];
+                super::family::present_members(ui, &form.family, commands, locale);
                 text_field(
                     ui,
                     &t!("visit_form.date", locale = locale),

@@ -49,6 +49,9 @@ pub fn visitor_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>
     }
     let form = &mut desk.visitor_form;
     ui.heading(t!("visitor_form.title", locale = locale));
+    if let Some(family) = form.family_of.as_mut() {
+        super::family::registering_for(ui, family, locale);
+    }
     if form.reopened {
         super::widgets::draft_banner(
             ui,
