@@ -100,6 +100,7 @@ fn sample_slip() -> SlipData {
             reason: "Регистрация при личен лекар".into(),
             appointment: NaiveDate::from_ymd_opt(2026, 11, 25)
                 .and_then(|d| d.and_hms_opt(10, 30, 0)),
+            family: Vec::new(),
         },
         reference: "R-2026-000123".into(),
         issued_on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),

@@ -596,6 +596,7 @@ impl World {
                 reason: (*pick(rng, REASONS)).to_owned(),
                 appointment_at,
                 follow_up_on,
+                for_household: false,
             };
             let outcome = (follow_up_on < self.today).then(|| {
                 let status = match rng.random_range(0..100) {

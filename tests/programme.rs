@@ -537,6 +537,31 @@ fn households_link_members_survive_an_erasure_and_count_in_the_figures() {
     assert_eq!(figures.households.served, 2, "Zahra's and Olena's");
     assert_eq!(figures.households.individuals, 3, "Zahra, Ali, Omid");
     assert_eq!(figures.children, 2, "Ali and Nour");
+    // A referral for the whole family: the slip lists the other members' codes.
+    let mothers_visit = visits::for_visitor(&db, &desk, mother)
+        .unwrap_or_default()
+        .first()
+        .map(|v| v.id)
+        .unwrap_or_else(|| panic!("a visit"));
+    let referral = bureau_desk::domain::referrals::NewReferral {
+        visit: mothers_visit,
+        organisation: OrganisationId(2),
+        service_type: service(&db, "legal"),
+        reason: String::new(),
+        appointment_at: None,
+        follow_up_on: day(20),
+        for_household: true,
+    };
+    let issued = db::referrals::insert_referral(&mut db, &desk, &referral, at(9, "10:30"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let slip = db::referrals::referral_slip(&mut db, &desk, issued, at(9, "10:31"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    match slip.kind {
+        bureau_desk::domain::slips::SlipKind::Referral { family, .. } => {
+            assert_eq!(family, ["B-000002", "B-000003", "B-000004"]);
+        }
+        other => panic!("{other:?}"),
+    }
     // Erasing the son leaves the rest of the family and their visits as they were.
     db::erasure::erase(&mut db, &coordinator, son, None, at(10, "09:00"))
         .unwrap_or_else(|e| panic!("{e}"));

@@ -25,6 +25,7 @@ fn referral() -> SlipData {
             reason: "Регистрация при личен лекар".into(),
             appointment: NaiveDate::from_ymd_opt(2026, 11, 25)
                 .and_then(|d| d.and_hms_opt(10, 30, 0)),
+            family: vec!["B-000458".into(), "B-000459".into()],
         },
         reference: "R-2026-000123".into(),
         issued_on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
@@ -93,6 +94,9 @@ fn every_language_reads_back_in_logical_order_beside_bulgarian() {
         assert!(has_line(&appointment), "{language}: {appointment}\n{text}");
         let visitor = format!("{}: B-000457 أحمد", tr(language, "slip.visitor"));
         assert!(has_line(&visitor), "{language}: {visitor}\n{text}");
+        // A referral for the whole family lists the other members' codes.
+        let family = format!("{}: B-000458, B-000459", tr(language, "slip.family"));
+        assert!(has_line(&family), "{language}: {family}\n{text}");
         // A long sentence may wrap onto two lines; its words stay in order.
         let flowing = text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
@@ -136,6 +140,7 @@ fn arabic_ligatures_and_punctuation_are_not_reversed() {
             kind: SlipKind::Referral {
                 reason: reason.into(),
                 appointment: None,
+                family: Vec::new(),
             },
             ..referral()
         };

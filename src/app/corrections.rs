@@ -260,6 +260,7 @@ impl Desk {
                     .follow_up_on
                     .map(|day| format_date(day, "bg"))
                     .unwrap_or_default(),
+                for_household: issued.for_household,
             },
             visitor,
             may_share,

@@ -17,7 +17,7 @@ use crate::domain::{
 
 const REFERRAL_COLS: &str = "r.id, r.reference, r.visit_id, v.visitor_id, p.code, r.organisation_id, \
      r.service_type_id, r.reason, r.appointment_at, r.follow_up_on, r.shares_details, r.status, \
-     r.status_changed_at, r.status_changed_by, r.issued_by, r.issued_at";
+     r.status_changed_at, r.status_changed_by, r.issued_by, r.issued_at, r.for_household";
 
 const ACCOMPANIMENT_COLS: &str = "a.id, a.reference, a.visit_id, v.visitor_id, p.code, \
      a.organisation_id, a.purpose, a.scheduled_at, a.meeting_point, a.escort_staff_id, \
@@ -50,6 +50,7 @@ fn referral_from_row(row: &Row<'_>) -> rusqlite::Result<Referral> {
         status_changed_by: row.get::<_, Option<i64>>("status_changed_by")?.map(StaffId),
         issued_by: StaffId(row.get("issued_by")?),
         issued_at: stamp_of(row, "issued_at")?.unwrap_or_default(),
+        for_household: row.get("for_household")?,
     })
 }
 
@@ -124,9 +125,9 @@ pub(crate) fn write_referral(
     let shares = visit_allows_sharing(conn, r.visit)?;
     conn.prepare_cached(
         "INSERT INTO referrals (id, reference, visit_id, organisation_id, service_type_id, reason,
-             appointment_at, follow_up_on, shares_details, issued_by, issued_at)
+             appointment_at, follow_up_on, shares_details, issued_by, issued_at, for_household)
          VALUES (:id, :reference, :visit, :organisation, :service, :reason, :appointment,
-             :follow_up, :shares, :staff, :now)",
+             :follow_up, :shares, :staff, :now, :for_household)",
     )?
     .execute(named_params! {
         ":id": id,
@@ -140,6 +141,7 @@ pub(crate) fn write_referral(
         ":shares": shares,
         ":staff": issued_by.0,
         ":now": format_stamp(now),
+        ":for_household": r.for_household,
     })?;
     Ok(ReferralId(id))
 }
@@ -296,6 +298,10 @@ pub fn correct_referral(
         ),
         ("reason", before.reason != corrected.reason),
         (
+            "for_household",
+            before.for_household != corrected.for_household,
+        ),
+        (
             "appointment",
             before.appointment_at != corrected.appointment_at,
         ),
@@ -332,7 +338,8 @@ pub fn correct_referral(
     } else {
         tx.prepare_cached(
             "UPDATE referrals SET organisation_id = :organisation, service_type_id = :service,
-                 reason = :reason, appointment_at = :appointment, follow_up_on = :follow_up
+                 reason = :reason, appointment_at = :appointment, follow_up_on = :follow_up,
+                 for_household = :for_household
              WHERE id = :id",
         )?
         .execute(named_params! {
@@ -342,6 +349,7 @@ pub fn correct_referral(
             ":reason": corrected.reason,
             ":appointment": corrected.appointment_at.map(format_stamp),
             ":follow_up": corrected.follow_up_on.to_string(),
+            ":for_household": corrected.for_household,
         })?;
         audit::record_changes(&tx, actor, ("referrals", id.0), &changed, &at)?;
         ReferralCorrection::Corrected(changed)
@@ -738,6 +746,11 @@ pub fn referral_slip(
         kind: SlipKind::Referral {
             reason: referral.reason.clone(),
             appointment: referral.appointment_at,
+            family: if referral.for_household {
+                family_codes(&db.conn, referral.visit)?
+            } else {
+                Vec::new()
+            },
         },
         reference: referral.reference.clone(),
         issued_on: referral.issued_at.date(),
@@ -763,6 +776,18 @@ pub fn referral_slip(
         &format_stamp(now),
     )?;
     Ok(slip)
+}
+
+/// The codes of the other current members of the household of the visit's visitor.
+fn family_codes(conn: &Connection, visit: VisitId) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.code FROM visits v JOIN visitors p ON p.id = v.visitor_id
+         JOIN visitors m ON m.household_id = p.household_id AND m.id != p.id
+         WHERE v.id = ?1 AND m.erased_at IS NULL AND m.merged_into IS NULL ORDER BY m.code",
+    )?;
+    Ok(stmt
+        .query_map([visit.0], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// Everything an accompaniment confirmation prints, and a note in the audit trail.
@@ -877,6 +902,7 @@ mod tests {
             appointment_date: "24.11.2026".into(),
             appointment_time: "10:30".into(),
             follow_up: "25.11.2026".into(),
+            for_household: false,
         };
         let new = draft(visit_a)
             .validate(at(23, 10).date())

@@ -109,6 +109,8 @@ pub struct ReferralDraft {
     pub appointment_time: String,
     /// Follow-up date (`dd.mm.yyyy`); empty means a week after the appointment or today.
     pub follow_up: String,
+    /// The referral covers the visitor's whole household: the slip lists every member's code.
+    pub for_household: bool,
 }
 
 /// A validated referral.
@@ -126,6 +128,8 @@ pub struct NewReferral {
     pub appointment_at: Option<NaiveDateTime>,
     /// When to ask how it went.
     pub follow_up_on: NaiveDate,
+    /// It covers the visitor's whole household.
+    pub for_household: bool,
 }
 
 impl ReferralDraft {
@@ -172,6 +176,7 @@ impl ReferralDraft {
                     reason,
                     appointment_at,
                     follow_up_on,
+                    for_household: self.for_household,
                 })
             }
             (None, _, _) => {
@@ -221,6 +226,8 @@ pub struct Referral {
     pub issued_by: StaffId,
     /// When.
     pub issued_at: NaiveDateTime,
+    /// It covers the visitor's whole household.
+    pub for_household: bool,
 }
 
 /// The accompaniment form as typed (and stored as a draft while it is not saved).
@@ -372,6 +379,7 @@ mod tests {
             appointment_date: "25.11.2026".into(),
             appointment_time: "10:30".into(),
             follow_up: String::new(),
+            for_household: false,
         };
         let referral = draft.validate(today()).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(

@@ -56,6 +56,9 @@ pub enum SlipKind {
         reason: String,
         /// The appointment, if one was made.
         appointment: Option<NaiveDateTime>,
+        /// The codes of the other members of the visitor's household, when the referral
+        /// covers it.
+        family: Vec<String>,
     },
     /// An accompaniment: someone from the bureau goes with the visitor.
     Accompaniment {

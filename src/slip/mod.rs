@@ -188,7 +188,11 @@ fn side_lines(slip: &SlipData, language: &str) -> Vec<String> {
         SlipKind::Referral {
             reason,
             appointment,
+            family,
         } => {
+            if !family.is_empty() {
+                lines.push(field("family", &family.join(", ")));
+            }
             if !reason.is_empty() {
                 lines.push(field("reason", reason));
             }

@@ -19,6 +19,12 @@ pub fn referral_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command
         .draft
         .organisation
         .map(|o| desk.next_session_of(o));
+    // A referral can cover the visitor's family (the slip lists every member's code).
+    let family_size = desk
+        .card
+        .as_ref()
+        .and_then(|c| c.household.as_ref())
+        .map_or(0, |h| h.members.len());
     let form = &mut desk.referral_form;
     let title = if form.correcting.is_some() {
         "referral_form.correct_title"
@@ -53,6 +59,16 @@ pub fn referral_form_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command
         &mut form.print_after_save,
         t!("referral_form.print_after_save", locale = locale),
     );
+    if family_size > 1 {
+        ui.checkbox(
+            &mut form.draft.for_household,
+            t!(
+                "referral_form.for_household",
+                locale = locale,
+                count = family_size
+            ),
+        );
+    }
     ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {

@@ -102,6 +102,7 @@ pub fn write_until_killed(path: &Path) {
                 reason: REASON.to_owned(),
                 appointment_at: None,
                 follow_up_on: crash_day() + chrono::Days::new(7),
+                for_household: false,
             };
             let referral = referrals::insert_referral(&mut db, &actor, &referral, at(i))
                 .unwrap_or_else(|e| panic!("{e}"));
