@@ -511,6 +511,16 @@ fn the_subject_access_copy_holds_every_visit_of_the_person_and_nothing_of_anothe
     };
     ok(visits::insert(&mut db, &desk, &visit, "2026-09-02T11:00"));
     ok(visitors::find(&mut db, &desk, person, "2026-10-15T09:00"));
+    // The other is the person's sister: the copy says the person is in a family of two, not
+    // who the other is.
+    ok(bureau_desk::db::households::link(
+        &mut db,
+        &desk,
+        person,
+        other,
+        bureau_desk::domain::households::Relation::Sibling,
+        "2026-10-15T09:05",
+    ));
 
     let now = at(day(2026, 11, 23), 12);
     let json_path = dir.path().join("subject.json");
@@ -535,6 +545,10 @@ fn the_subject_access_copy_holds_every_visit_of_the_person_and_nothing_of_anothe
     let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(json["identity"]["given_name"], GIVEN);
     assert_eq!(json["identity"]["phone"], PHONE);
+    assert_eq!(
+        json["identity"]["household"],
+        serde_json::json!({"relation": "contact", "others": 1})
+    );
     let visits = json["visits"].as_array().cloned().unwrap_or_default();
     assert_eq!(visits.len(), 2, "every visit");
     for visit in &visits {
@@ -582,6 +596,7 @@ fn the_subject_access_copy_holds_every_visit_of_the_person_and_nothing_of_anothe
         "14.10.2026 10:00",
         "Какво пази бюрото за вас",
         "ما يحتفظ به المكتب عنك",
+        "Семейство: лице за контакт · други членове: 1",
     ] {
         assert!(pdf.contains(expected), "{expected} in the PDF:\n{pdf}");
     }

@@ -2,13 +2,13 @@
 //! days, every visit with its services and providers, referrals, accompaniments, who at the
 //! bureau recorded each (first names), and the audit entries about them.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::{Database, Result, audit};
 use crate::domain::access::Permission;
 use crate::domain::subject::{
-    AccompanimentItem, AuditItem, ConsentItem, Identity, ReferralItem, ServiceItem, SubjectRecord,
-    VisitItem,
+    AccompanimentItem, AuditItem, ConsentItem, HouseholdLink, Identity, ReferralItem, ServiceItem,
+    SubjectRecord, VisitItem,
 };
 use crate::domain::{Actor, VisitorId};
 
@@ -114,6 +114,7 @@ fn identity_of(conn: &Connection, visitor: VisitorId) -> Result<Identity> {
                 phone: r.get(11)?,
                 registered_at: r.get(12)?,
                 registered_by: r.get(13)?,
+                household: None,
             })
         },
     )?;
@@ -123,6 +124,21 @@ fn identity_of(conn: &Connection, visitor: VisitorId) -> Result<Identity> {
         )?
         .query_map([visitor.0], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    identity.household = conn
+        .query_row(
+            "SELECT p.household_role, (SELECT count(*) FROM visitors m
+                 WHERE m.household_id = p.household_id AND m.id != p.id
+                   AND m.erased_at IS NULL AND m.merged_into IS NULL)
+             FROM visitors p WHERE p.id = ?1 AND p.household_id IS NOT NULL",
+            [visitor.0],
+            |r| {
+                Ok(HouseholdLink {
+                    relation: r.get(0)?,
+                    others: r.get::<_, i64>(1)?.unsigned_abs(),
+                })
+            },
+        )
+        .optional()?;
     Ok(identity)
 }
 

@@ -60,6 +60,18 @@ pub struct Identity {
     pub registered_at: String,
     /// Who registered them (first name).
     pub registered_by: String,
+    /// Their place in a family, if they are linked to one.
+    pub household: Option<HouseholdLink>,
+}
+
+/// How a person is linked to a family: their relation to its contact person and how many other
+/// members it has (not who they are: that is the others' own data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HouseholdLink {
+    /// `contact`, `spouse`, `child`, `parent`, `sibling` or `other`.
+    pub relation: String,
+    /// The other current members.
+    pub others: u64,
 }
 
 /// One consent record.

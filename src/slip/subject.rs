@@ -294,6 +294,18 @@ fn identity_lines(p: &Identity, l: &str) -> Vec<String> {
         "subject.phone",
         &answer_or(&p.phone, &str::to_owned),
     ));
+    if let Some(family) = &p.household {
+        lines.push(field(
+            l,
+            "subject.family",
+            &format!(
+                "{} · {}: {}",
+                label(l, "relation", &family.relation),
+                tr(l, "subject.other_members"),
+                family.others
+            ),
+        ));
+    }
     lines.push(format!(
         "{} · {}",
         field(l, "subject.registered", &moment(&p.registered_at)),
