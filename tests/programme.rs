@@ -357,6 +357,9 @@ fn the_poster_reads_back_in_every_language_alone_and_beside_bulgarian() {
             );
         }
     }
+    // Both fonts are embedded, as subsets.
+    let pdf = render(&poster, "fa", Some("bg"), PosterPaper::A3).unwrap_or_else(|e| panic!("{e}"));
+    crate::slips::assert_fonts_embedded_as_subsets(&pdf, dir.path());
 }
 
 #[test]

@@ -201,12 +201,10 @@ fn accompaniment_confirmation_names_the_meeting_and_escort() {
     assert!(!flat.contains("носете това направление"), "{flat}");
 }
 
-#[test]
-fn fonts_are_embedded_as_subsets() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let pdf = slip::render(&referral(), "ar", "bg", Paper::A5).unwrap_or_else(|e| panic!("{e}"));
-    let path = dir.path().join("fonts.pdf");
-    std::fs::write(&path, &pdf).unwrap_or_else(|e| panic!("{e}"));
+/// Checks with poppler's pdffonts that both fonts are embedded, as subsets, with Unicode maps.
+pub(crate) fn assert_fonts_embedded_as_subsets(pdf: &[u8], dir: &Path) {
+    let path = dir.join("fonts.pdf");
+    std::fs::write(&path, pdf).unwrap_or_else(|e| panic!("{e}"));
     let out = Command::new("pdffonts")
         .arg(&path)
         .output()
@@ -223,6 +221,13 @@ fn fonts_are_embedded_as_subsets() {
         assert_eq!(&columns[n - 5..n - 2], ["yes", "yes", "yes"], "{line}");
         assert!(columns[0].contains('+'), "subset tag: {line}");
     }
+}
+
+#[test]
+fn fonts_are_embedded_as_subsets() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let pdf = slip::render(&referral(), "ar", "bg", Paper::A5).unwrap_or_else(|e| panic!("{e}"));
+    assert_fonts_embedded_as_subsets(&pdf, dir.path());
 }
 
 #[test]

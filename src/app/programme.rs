@@ -248,14 +248,7 @@ impl Desk {
         output::write_file(&path, Overwrite::Refuse, &self.db.own_files(), |w| {
             Ok(w.write_all(&bytes)?)
         })?;
-        self.last_slip = Some(path.clone());
-        let opened = !self.slip_output.open_viewer || open::that_detached(&path).is_ok();
-        let key = if opened {
-            "notice.slip_printed"
-        } else {
-            "notice.slip_no_viewer"
-        };
-        self.notice = Some(Notice::Saved(key, path.display().to_string()));
+        self.open_for_printing(&path);
         Ok(())
     }
 

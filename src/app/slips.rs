@@ -37,16 +37,22 @@ impl Desk {
         let data = self.slip_data(target)?;
         let path = output::free_name(&folder, &data.reference, "pdf");
         self.write_slip(&data, &path, Overwrite::Refuse)?;
-        // The slip is written either way: the notice says where, and the top bar offers its
-        // folder, also when no PDF viewer could be started.
-        let opened = !self.slip_output.open_viewer || open::that_detached(&path).is_ok();
+        self.open_for_printing(&path);
+        Ok(())
+    }
+
+    /// Opens a page written to the slips folder in the system's PDF viewer. It is written
+    /// either way: the notice says where, and the top bar offers its folder, also when no PDF
+    /// viewer could be started.
+    pub(super) fn open_for_printing(&mut self, path: &Path) {
+        self.last_slip = Some(path.to_owned());
+        let opened = !self.slip_output.open_viewer || open::that_detached(path).is_ok();
         let key = if opened {
             "notice.slip_printed"
         } else {
             "notice.slip_no_viewer"
         };
         self.notice = Some(Notice::Saved(key, path.display().to_string()));
-        Ok(())
     }
 
     /// Opens the folder of the slip written last in the system's file manager.

@@ -8,7 +8,7 @@ use super::{Database, Error, Result, audit};
 use crate::domain::access::Permission;
 use crate::domain::programme::{
     DayOff, Month, PartnerFigures, Programme, Recurrence, Slot, SlotDraft, parse_time,
-    weekday_from_number,
+    weekday_from_number, weeks_text,
 };
 use crate::domain::{Actor, FieldError, OrganisationId, Problem, ServiceTypeId};
 
@@ -106,11 +106,7 @@ fn recurrence_columns(recurrence: &Recurrence) -> (Option<u32>, String, String) 
     match recurrence {
         Recurrence::Weekly { weekday, weeks } => (
             Some(weekday.number_from_monday()),
-            weeks
-                .iter()
-                .map(u8::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
+            weeks_text(weeks),
             String::new(),
         ),
         Recurrence::Dates(dates) => (

@@ -102,6 +102,15 @@ impl Recurrence {
     }
 }
 
+/// Weeks of the month as stored and typed: "1 3".
+pub fn weeks_text(weeks: &[u8]) -> String {
+    weeks
+        .iter()
+        .map(u8::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Which of the month's such weekdays `day` is: 1 for the first Tuesday, 2 for the second…
 pub fn week_of_month(day: NaiveDate) -> u8 {
     u8::try_from((day.day0() / 7) + 1).unwrap_or(5)
@@ -382,11 +391,7 @@ impl SlotForm {
         let (weekday, weeks, dates) = match &d.recurrence {
             Recurrence::Weekly { weekday, weeks } => (
                 Some(u8::try_from(weekday.number_from_monday()).unwrap_or(1)),
-                weeks
-                    .iter()
-                    .map(u8::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                weeks_text(weeks),
                 String::new(),
             ),
             Recurrence::Dates(dates) => (

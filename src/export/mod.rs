@@ -692,6 +692,30 @@ fn printed(f: &Figures, published: &Published, options: &Options, bureau: &str) 
         && f.referrals.total == 0
         && f.accompaniments.total == 0
         && f.satisfaction.responses == 0;
+    // A table's rows as written: labels by `text`, rates and means by `number`, counts in the
+    // language's way or "hidden".
+    let grid_rows = |t: usize,
+                     table: &Table,
+                     text: &dyn Fn(&Cell) -> String,
+                     number: &dyn Fn(f64) -> String|
+     -> Vec<Vec<String>> {
+        table
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                row.iter()
+                    .enumerate()
+                    .map(|(c, cell)| match cell {
+                        Cell::Text(_) => text(cell),
+                        Cell::Count(n) => count_text(t, r, c, *n),
+                        Cell::Plain(n) => format_count(*n, locale),
+                        Cell::Number(x) => number(*x),
+                    })
+                    .collect()
+            })
+            .collect()
+    };
     // The monthly chart and the participants come first, after the key numbers.
     let (mut first, mut sections) = (Vec::new(), Vec::new());
     let mut folded_any = false;
@@ -731,48 +755,23 @@ fn printed(f: &Figures, published: &Published, options: &Options, bureau: &str) 
                 sections.push(Section::Grid(Grid {
                     title: tr("report.table.monthly"),
                     header: header(table),
-                    rows: table
-                        .rows
-                        .iter()
-                        .enumerate()
-                        .map(|(r, row)| {
-                            row.iter()
-                                .enumerate()
-                                .map(|(c, cell)| match cell {
-                                    Cell::Text(month) => short_month(month, locale),
-                                    Cell::Count(n) => count_text(t, r, c, *n),
-                                    Cell::Plain(n) => format_count(*n, locale),
-                                    Cell::Number(x) => format_mean(*x, locale),
-                                })
-                                .collect()
-                        })
-                        .collect(),
+                    rows: grid_rows(
+                        t,
+                        table,
+                        &|cell| short_month(&cell_text(cell), locale),
+                        &|x| format_mean(x, locale),
+                    ),
                 }));
             }
             "programme" => sections.push(Section::Grid(Grid {
                 title: tr("report.table.programme"),
                 header: header(table),
-                rows: table
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .map(|(r, row)| {
-                        row.iter()
-                            .enumerate()
-                            .map(|(c, cell)| match cell {
-                                Cell::Text(_) if c == 0 => {
-                                    published.label(locale, "programme", cell)
-                                }
-                                Cell::Text(text) => text.clone(),
-                                Cell::Count(n) => count_text(t, r, c, *n),
-                                Cell::Plain(n) => format_count(*n, locale),
-                                Cell::Number(x) => {
-                                    format!("{} %", format_count(x.round() as u64, locale))
-                                }
-                            })
-                            .collect()
-                    })
-                    .collect(),
+                rows: grid_rows(
+                    t,
+                    table,
+                    &|cell| published.label(locale, "programme", cell),
+                    &|rate| format!("{} %", format_count(rate.round() as u64, locale)),
+                ),
             })),
             "participants" | "households" => first.push(Section::Grid(Grid {
                 title: tr(&format!("report.table.{}", table.name)),

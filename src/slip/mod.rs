@@ -14,7 +14,7 @@ use printpdf::{Mm, Op, PaintMode, PdfDocument, PdfPage, PdfSaveOptions, Pt, Rect
 use rust_i18n::t;
 
 use crate::domain::reference::{languages, name_of};
-use crate::domain::slips::{SLIP_LANGUAGES, SlipData, SlipKind};
+use crate::domain::slips::{Place, SLIP_LANGUAGES, SlipData, SlipKind};
 use page::{MARGIN, MM, Writer, grey};
 use shaping::Fonts;
 
@@ -228,6 +228,31 @@ fn side_lines(slip: &SlipData, language: &str) -> Vec<String> {
     lines
 }
 
+/// The parts that are not empty, joined.
+fn joined(parts: &[&str], separator: &str) -> String {
+    parts
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// The bureau at the top of a page: its name in Bulgarian and in Latin letters, its address in
+/// both, then `more` lines (each left out when empty), within `width` from the margin.
+fn bureau_heading(w: &mut Writer<'_>, bureau: &Place, more: &[String], width: f32) {
+    w.paragraph(bureau.name("bg"), 11.0, MARGIN, width);
+    if bureau.name_en != bureau.name_bg && !bureau.name_en.is_empty() {
+        w.paragraph(&bureau.name_en, SMALL + 1.0, MARGIN, width);
+    }
+    let address = joined(&[&bureau.address_bg, &bureau.address_en], " / ");
+    for line in std::iter::once(&address).chain(more) {
+        if !line.is_empty() {
+            w.paragraph(line, SMALL, MARGIN, width);
+        }
+    }
+}
+
 /// Lays the slip out at one text scale; returns the pages' drawing operations.
 fn layout(
     fonts: &Fonts,
@@ -255,32 +280,15 @@ fn layout(
     qr_ops(&slip.reference, width - MARGIN - QR_SIZE, top, w.ops())?;
     let beside_qr = content - QR_SIZE - 8.0;
     let bureau = &slip.bureau;
-    w.paragraph(bureau.name("bg"), 11.0, MARGIN, beside_qr);
-    if bureau.name_en != bureau.name_bg {
-        w.paragraph(&bureau.name_en, SMALL + 1.0, MARGIN, beside_qr);
-    }
-    for line in [
-        [bureau.address_bg.as_str(), bureau.address_en.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" / "),
-        [
-            bureau.phone.as_str(),
-            bureau.hours_bg.as_str(),
-            bureau.hours_en.as_str(),
-        ]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" · "),
-    ] {
-        if !line.is_empty() {
-            w.paragraph(&line, SMALL, MARGIN, beside_qr);
-        }
-    }
+    bureau_heading(
+        &mut w,
+        bureau,
+        &[joined(
+            &[&bureau.phone, &bureau.hours_bg, &bureau.hours_en],
+            " · ",
+        )],
+        beside_qr,
+    );
     w.y = w.y.min(top - QR_SIZE);
     w.paragraph(&slip.reference, SMALL, width - MARGIN - QR_SIZE, QR_SIZE);
 

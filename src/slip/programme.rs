@@ -64,7 +64,6 @@ pub struct Poster<'a> {
 const TITLE: f32 = 17.0;
 const HEADING: f32 = 12.5;
 const BODY: f32 = 9.5;
-const SMALL: f32 = 8.0;
 const QR: f32 = 24.0 * MM;
 
 /// A time span, kept in its own order inside a right-to-left line.
@@ -275,20 +274,7 @@ fn layout(
             w.ops(),
         )?;
     }
-    let beside = content - QR - 6.0 * MM;
-    w.paragraph(bureau.name("bg"), 11.0, MARGIN, beside);
-    if bureau.name_en != bureau.name_bg && !bureau.name_en.is_empty() {
-        w.paragraph(&bureau.name_en, SMALL + 1.0, MARGIN, beside);
-    }
-    let address = [bureau.address_bg.as_str(), bureau.address_en.as_str()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" / ");
-    if !address.is_empty() {
-        w.paragraph(&address, SMALL, MARGIN, beside);
-    }
+    super::bureau_heading(&mut w, bureau, &[], content - QR - 6.0 * MM);
     let column = |f: &dyn Fn(&str) -> Vec<String>| -> Vec<(Vec<String>, bool)> {
         languages.iter().map(|l| (f(l), is_rtl(l))).collect()
     };

@@ -176,46 +176,47 @@ fn print_controls(
     locale: &str,
     commands: &mut Vec<Command>,
 ) {
-    let language_name = |code: &str| t!("slip.language_name", locale = code).into_owned();
-    let label = ui.label(t!("programme.print_language", locale = locale));
-    egui::ComboBox::from_id_salt("poster_language")
-        .selected_text(language_name(&screen.print_language))
-        .show_ui(ui, |ui| {
-            for code in SLIP_LANGUAGES {
-                ui.selectable_value(
-                    &mut screen.print_language,
-                    (*code).to_owned(),
-                    language_name(code),
-                );
-            }
-        })
-        .response
-        .labelled_by(label.id);
-    let label = ui.label(t!("programme.print_second", locale = locale));
-    let none = t!("programme.no_second", locale = locale).into_owned();
-    egui::ComboBox::from_id_salt("poster_second")
-        .selected_text(if screen.print_second.is_empty() {
-            none.clone()
-        } else {
-            language_name(&screen.print_second)
-        })
-        .show_ui(ui, |ui| {
-            ui.selectable_value(&mut screen.print_second, String::new(), none);
-            for code in SLIP_LANGUAGES {
-                ui.selectable_value(
-                    &mut screen.print_second,
-                    (*code).to_owned(),
-                    language_name(code),
-                );
-            }
-        })
-        .response
-        .labelled_by(label.id);
+    poster_language(
+        ui,
+        "poster_language",
+        &t!("programme.print_language", locale = locale),
+        &mut screen.print_language,
+        None,
+    );
+    poster_language(
+        ui,
+        "poster_second",
+        &t!("programme.print_second", locale = locale),
+        &mut screen.print_second,
+        Some(t!("programme.no_second", locale = locale).into_owned()),
+    );
     ui.selectable_value(&mut screen.paper, PosterPaper::A4, "A4");
     ui.selectable_value(&mut screen.paper, PosterPaper::A3, "A3");
     if ui.button(t!("programme.print", locale = locale)).clicked() {
         commands.push(Command::PrintProgramme);
     }
+}
+
+/// A picker of the poster's slip languages, each named in itself; `none` offers no language ("").
+fn poster_language(ui: &mut Ui, id: &str, label: &str, value: &mut String, none: Option<String>) {
+    let language_name = |code: &str| t!("slip.language_name", locale = code).into_owned();
+    let label = ui.label(label);
+    let chosen = match &none {
+        Some(none) if value.is_empty() => none.clone(),
+        _ => language_name(value),
+    };
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(chosen)
+        .show_ui(ui, |ui| {
+            if let Some(none) = none {
+                ui.selectable_value(value, String::new(), none);
+            }
+            for code in SLIP_LANGUAGES {
+                ui.selectable_value(value, (*code).to_owned(), language_name(code));
+            }
+        })
+        .response
+        .labelled_by(label.id);
 }
 
 fn organisation_name(
