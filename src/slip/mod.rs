@@ -263,16 +263,8 @@ fn layout(
     title_key: &str,
     scale: f32,
 ) -> Result<Vec<Vec<Op>>, SlipError> {
-    let (width_mm, height_mm) = paper.size_mm();
-    let (width, height) = (width_mm * MM, height_mm * MM);
-    let mut w = Writer {
-        fonts,
-        width,
-        height,
-        y: height - MARGIN,
-        pages: Vec::new(),
-        scale,
-    };
+    let mut w = Writer::new(fonts, paper.size_mm(), scale);
+    let width = w.width;
     let content = width - 2.0 * MARGIN;
 
     // The bureau, with the QR code of the reference at the top right.

@@ -24,16 +24,21 @@ pub(crate) struct Writer<'a> {
 const A4_MM: (f32, f32) = (210.0, 297.0);
 
 impl<'a> Writer<'a> {
-    /// A writer at the top of a first A4 page (the report, the recovery sheet).
-    pub(crate) fn a4(fonts: &'a Fonts) -> Self {
+    /// A writer at the top of a first page of `size_mm` (width, height), text at `scale`.
+    pub(crate) fn new(fonts: &'a Fonts, size_mm: (f32, f32), scale: f32) -> Self {
         Writer {
             fonts,
-            width: A4_MM.0 * MM,
-            height: A4_MM.1 * MM,
-            y: A4_MM.1 * MM - MARGIN,
+            width: size_mm.0 * MM,
+            height: size_mm.1 * MM,
+            y: size_mm.1 * MM - MARGIN,
             pages: Vec::new(),
-            scale: 1.0,
+            scale,
         }
+    }
+
+    /// A writer at the top of a first A4 page (the report, the recovery sheet).
+    pub(crate) fn a4(fonts: &'a Fonts) -> Self {
+        Writer::new(fonts, A4_MM, 1.0)
     }
 }
 

@@ -246,16 +246,8 @@ fn layout(
     paper: PosterPaper,
     scale: f32,
 ) -> Result<Vec<Vec<printpdf::Op>>, SlipError> {
-    let (width_mm, height_mm) = paper.size_mm();
-    let (width, height) = (width_mm * MM, height_mm * MM);
-    let mut w = Writer {
-        fonts,
-        width,
-        height,
-        y: height - MARGIN,
-        pages: Vec::new(),
-        scale,
-    };
+    let mut w = Writer::new(fonts, paper.size_mm(), scale);
+    let width = w.width;
     let content = width - 2.0 * MARGIN;
     let bureau = poster.bureau;
     // The bureau's name (Bulgarian, and in Latin letters), and the phone as a QR code.
