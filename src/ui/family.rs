@@ -27,6 +27,9 @@ pub fn family_section(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut 
     let may_link = desk.may(Permission::Register);
     ui.horizontal_wrapped(|ui| {
         ui.strong(t!("household.title", locale = locale));
+        if card.household.is_none() {
+            ui.label(RichText::new(t!("household.none", locale = locale)).color(theme::MUTED));
+        }
         if may_link
             && ui
                 .small_button(t!("household.add_member", locale = locale))
@@ -63,8 +66,6 @@ pub fn family_section(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut 
                 }
             });
         }
-    } else {
-        ui.label(RichText::new(t!("household.none", locale = locale)).color(theme::MUTED));
     }
     if !may_link {
         return;
@@ -159,9 +160,14 @@ pub fn present_shortcut(input: &mut egui::InputState, family: &[PresentMember]) 
         egui::Key::Num8,
         egui::Key::Num9,
     ];
-    DIGITS
+    let index = DIGITS
         .iter()
         .take(family.len())
-        .position(|key| input.consume_key(egui::Modifiers::ALT, *key))
-        .map(Command::ToggleMemberPresent)
+        .position(|key| input.consume_key(egui::Modifiers::ALT, *key))?;
+    // The window also sends the digit as typed text: it must not land in the focused field.
+    let digit = (index + 1).to_string();
+    input
+        .events
+        .retain(|event| !matches!(event, egui::Event::Text(text) if *text == digit));
+    Some(Command::ToggleMemberPresent(index))
 }
