@@ -6,7 +6,7 @@ use egui::{RichText, ScrollArea, TextEdit, Ui};
 use rust_i18n::t;
 
 use super::theme;
-use super::widgets::{field_error, text_field};
+use super::widgets::field_error;
 use crate::app::{Command, Desk, ProgrammeView};
 use crate::domain::access::Permission;
 use crate::domain::programme::{Flag, Programme, Recurrence, Session, Slot};
@@ -78,6 +78,7 @@ pub fn programme_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     let locale = desk.locale.clone();
     let locale = locale.as_str();
     let may_edit = desk.may(Permission::EditProgramme);
+    let focus_first = std::mem::take(&mut desk.focus_form);
     let providers = desk.providers.clone();
     let services = desk.services.clone();
     let screen = &mut desk.programme;
@@ -149,7 +150,7 @@ pub fn programme_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     }
     ui.separator();
     if let Some(editor) = screen.editor.as_mut() {
-        slot_editor(ui, editor, &providers, &services, locale, commands);
+        slot_editor(ui, editor, &providers, &services, focus_first, locale, commands);
         ui.separator();
     }
     ScrollArea::vertical()
@@ -461,12 +462,24 @@ fn days_off(
     field_error(ui, &errors, "note", locale);
 }
 
+/// A label and a narrow one-line field beside it.
+fn short_field(ui: &mut Ui, label: &str, value: &mut String, width: f32) {
+    let label = ui.label(label);
+    ui.add(
+        TextEdit::singleline(value)
+            .char_limit(crate::ui::widgets::LINE_LIMIT)
+            .desired_width(width),
+    )
+    .labelled_by(label.id);
+}
+
 /// The slot being added or changed: keyboard first, Ctrl+Enter saves, Esc closes.
 fn slot_editor(
     ui: &mut Ui,
     editor: &mut crate::app::SlotEditor,
     providers: &[Organisation],
     services: &[ServiceType],
+    focus_first: bool,
     locale: &str,
     commands: &mut Vec<Command>,
 ) {
@@ -483,7 +496,7 @@ fn slot_editor(
             .organisation
             .and_then(|id| providers.iter().find(|o| o.id == id))
             .map_or("—", |o| o.name(locale));
-        egui::ComboBox::from_id_salt("slot_organisation")
+        let picker = egui::ComboBox::from_id_salt("slot_organisation")
             .selected_text(chosen)
             .width(320.0)
             .show_ui(ui, |ui| {
@@ -493,6 +506,10 @@ fn slot_editor(
             })
             .response
             .labelled_by(label.id);
+        // Keyboard first: the partner has the keys when the editor opens.
+        if focus_first {
+            picker.request_focus();
+        }
     });
     field_error(ui, &errors, "organisation", locale);
     ui.label(t!("programme.services", locale = locale));
@@ -526,67 +543,64 @@ fn slot_editor(
     });
     ui.horizontal_wrapped(|ui| {
         if form.weekday.is_some() {
-            text_field(
+            short_field(
                 ui,
                 &t!("programme.weeks", locale = locale),
                 &mut form.weeks,
-                &errors,
-                "weeks",
-                locale,
+                90.0,
             );
         } else {
-            text_field(
+            short_field(
                 ui,
                 &t!("programme.dates", locale = locale),
                 &mut form.dates,
-                &errors,
-                "dates",
-                locale,
+                120.0,
             );
         }
-        text_field(
+        short_field(
             ui,
             &t!("programme.starts", locale = locale),
             &mut form.starts,
-            &errors,
-            "starts",
-            locale,
+            60.0,
         );
-        text_field(
+        short_field(
             ui,
             &t!("programme.ends", locale = locale),
             &mut form.ends,
-            &errors,
-            "ends",
-            locale,
+            60.0,
         );
     });
     ui.horizontal_wrapped(|ui| {
-        text_field(
+        short_field(
             ui,
             &t!("programme.languages", locale = locale),
             &mut form.languages,
-            &errors,
-            "languages",
-            locale,
+            110.0,
         );
-        text_field(
+        short_field(
             ui,
             &t!("programme.place", locale = locale),
             &mut form.place,
-            &errors,
-            "place",
-            locale,
+            140.0,
         );
-        text_field(
+        short_field(
             ui,
             &t!("programme.note", locale = locale),
             &mut form.note,
-            &errors,
-            "note",
-            locale,
+            280.0,
         );
     });
+    for field in [
+        "weeks",
+        "dates",
+        "starts",
+        "ends",
+        "languages",
+        "place",
+        "note",
+    ] {
+        field_error(ui, &errors, field, locale);
+    }
     ui.horizontal(|ui| {
         if ui.button(t!("form.save", locale = locale)).clicked() {
             commands.push(Command::SaveSlot);
