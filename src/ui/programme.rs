@@ -150,7 +150,15 @@ pub fn programme_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
     }
     ui.separator();
     if let Some(editor) = screen.editor.as_mut() {
-        slot_editor(ui, editor, &providers, &services, focus_first, locale, commands);
+        slot_editor(
+            ui,
+            editor,
+            &providers,
+            &services,
+            focus_first,
+            locale,
+            commands,
+        );
         ui.separator();
     }
     ScrollArea::vertical()

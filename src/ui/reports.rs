@@ -24,6 +24,7 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
             commands.push(Command::OpenImport);
         }
     });
+    let providers = desk.providers.clone();
     let reports = &mut desk.reports;
     ui.horizontal_wrapped(|ui| {
         let from = ui.label(t!("report.from", locale = locale));
@@ -153,13 +154,19 @@ pub fn reports_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
                     count,
                 });
                 count_table(&mut columns[0], locale, "households", &households);
-                programme_table(&mut columns[1], locale, figures);
+                programme_table(&mut columns[1], locale, figures, &providers);
             });
         });
 }
 
-/// Each partner's sessions in the programme against the visits they served.
-fn programme_table(ui: &mut Ui, locale: &str, figures: &Figures) {
+/// Each partner's sessions in the programme against the visits they served, each partner named
+/// in the UI language.
+fn programme_table(
+    ui: &mut Ui,
+    locale: &str,
+    figures: &Figures,
+    providers: &[crate::domain::Organisation],
+) {
     ui.strong(t!("report.table.programme", locale = locale));
     egui::Grid::new("programme_figures")
         .striped(true)
@@ -169,7 +176,11 @@ fn programme_table(ui: &mut Ui, locale: &str, figures: &Figures) {
             }
             ui.end_row();
             for line in &figures.programme {
-                ui.label(&line.organisation);
+                let name = providers
+                    .iter()
+                    .find(|p| p.details.name_en == line.organisation)
+                    .map_or(line.organisation.as_str(), |p| p.name(locale));
+                ui.label(name);
                 ui.label(line.slots_offered.to_string());
                 ui.label(
                     line.show_rate
