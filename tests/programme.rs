@@ -787,6 +787,31 @@ mod screens {
             _dir,
         } = desk_with_a_visit();
         let h = &mut harness;
+        // Started and left with nothing typed: the family's details are no draft, and the next
+        // new visitor starts empty.
+        h.get_by_label(&tr("household.add_member")).click();
+        h.run();
+        h.key_press(Key::Escape);
+        h.run();
+        assert_eq!(h.state().desk.screen, Screen::Desk);
+        // (Esc on the desk clears the search, which a new registration would start from.)
+        h.key_press(Key::Escape);
+        h.run();
+        h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+        h.run();
+        assert!(!h.state().desk.visitor_form.reopened);
+        assert!(h.state().desk.visitor_form.family_of.is_none());
+        assert_eq!(
+            h.state().desk.visitor_form.draft.preferred_language,
+            bureau_desk::domain::Answer::NotAsked,
+            "nothing of the family's details"
+        );
+        assert_eq!(h.state().desk.visitor_form.draft.given_name, "");
+        h.key_press(Key::Escape);
+        h.run();
+        type_into(h, &tr("desk.search"), "олена");
+        h.key_press(Key::Enter);
+        h.run();
         h.get_by_label(&tr("household.add_member")).click();
         h.run();
         assert_eq!(h.state().desk.screen, Screen::VisitorForm);

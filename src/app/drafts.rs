@@ -58,9 +58,13 @@ struct KeptVisit {
     correcting: Option<VisitId>,
 }
 
-/// True when the new-visitor form holds something typed.
+/// True when the new-visitor form holds something typed (beyond a family's details filled in).
 pub fn visitor_form_has_work(form: &VisitorForm) -> bool {
-    form.draft != VisitorDraft::default()
+    let start = form
+        .family_of
+        .as_ref()
+        .map_or_else(VisitorDraft::default, |family| family.prefilled.clone());
+    form.draft != start
 }
 
 /// True when the referral form holds something beyond what a new one starts with (its visit and

@@ -30,7 +30,7 @@ impl Default for FamilyLinkForm {
 }
 
 /// The family member being registered: whose family, and how related.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FamilyOf {
     /// The card the registration started from.
     pub visitor: VisitorId,
@@ -38,6 +38,8 @@ pub struct FamilyOf {
     pub code: String,
     /// How the new person is related to the household's contact.
     pub relation: Relation,
+    /// What the form was filled with from the family: nothing typed until it differs.
+    pub prefilled: VisitorDraft,
 }
 
 /// A family member who may be present at a visit.
@@ -57,8 +59,12 @@ pub struct PresentMember {
 
 impl Desk {
     /// Opens the registration form for a family member of the open card, with the family's
-    /// country, nationality, languages and phone filled in.
+    /// country, nationality, languages and phone filled in. A registration typed and not saved
+    /// comes back first, as it is (save or discard it, then add the member).
     pub(super) fn add_family_member(&mut self) -> db::Result<()> {
+        if super::drafts::visitor_form_has_work(&self.visitor_form) {
+            return self.try_run(super::Command::NewVisitor);
+        }
         self.record_search()?;
         let Some(card) = &self.card else {
             return Ok(());
@@ -74,11 +80,12 @@ impl Desk {
             ..VisitorDraft::default()
         };
         self.visitor_form = VisitorForm {
-            draft,
+            draft: draft.clone(),
             family_of: Some(FamilyOf {
                 visitor: card.visitor.id,
                 code: card.visitor.code.clone(),
                 relation: Relation::Child,
+                prefilled: draft,
             }),
             ..VisitorForm::default()
         };

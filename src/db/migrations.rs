@@ -266,7 +266,8 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<()> {
                  UPDATE visitors SET household_role = CASE
                      WHEN household_id IS NULL THEN ''
                      WHEN household_role IN ('contact', 'spouse', 'child', 'parent', 'sibling') THEN household_role
-                     ELSE 'other' END;
+                     ELSE 'other' END
+                 WHERE household_id IS NOT NULL OR household_role != '';
                  ALTER TABLE referrals ADD COLUMN for_household INTEGER NOT NULL DEFAULT 0
                      CHECK (for_household IN (0, 1));",
             )?;
