@@ -749,11 +749,56 @@ mod tests {
         assert_eq!(round, Ok(draft), "a stored slot reads back into its form");
     }
 
+    fn any_recurrence() -> impl proptest::strategy::Strategy<Value = Recurrence> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (1u8..=7, proptest::collection::btree_set(1u8..=5, 0..3)).prop_map(|(n, weeks)| {
+                Recurrence::Weekly {
+                    weekday: weekday_from_number(n).unwrap_or(Weekday::Mon),
+                    weeks: weeks.into_iter().collect(),
+                }
+            }),
+            proptest::collection::btree_set(1u32..=31, 1..4)
+                .prop_map(|days| Recurrence::Dates(days.into_iter().map(day).collect())),
+        ]
+    }
+
     proptest::proptest! {
         #[test]
         fn week_and_date_lists_never_panic(text in "\\PC{0,30}") {
             let _ = parse_weeks(&text);
             let _ = parse_dates(&text, month());
+        }
+
+        #[test]
+        fn every_valid_slot_reads_back_from_its_form(
+            recurrence in any_recurrence(),
+            start in 0u32..(23 * 60),
+            length in 1u32..240,
+            languages in proptest::collection::vec("[a-z]{2}", 0..4),
+            place in "[A-Za-zА-я0-9 ]{0,20}",
+        ) {
+            let end = (start + length).min(23 * 60 + 59);
+            let at = |minutes: u32| NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or_default();
+            let mut unique: Vec<String> = Vec::new();
+            for code in languages {
+                if !unique.contains(&code) {
+                    unique.push(code);
+                }
+            }
+            let draft = SlotDraft {
+                organisation: OrganisationId(1),
+                services: vec![ServiceTypeId(2)],
+                recurrence,
+                starts: at(start),
+                ends: at(end),
+                languages: unique,
+                place: place.trim().to_owned(),
+                note: String::new(),
+            };
+            proptest::prop_assume!(draft.ends > draft.starts);
+            let form = SlotForm::from_slot(&Slot { id: 1, month: month(), draft: draft.clone() });
+            proptest::prop_assert_eq!(form.validate(month()), Ok(draft));
         }
     }
 }
