@@ -27,13 +27,20 @@ fn hours(slot: &Slot) -> String {
     )
 }
 
+/// What the screen names things with: the partners, the services, the UI language.
+struct Names<'a> {
+    providers: &'a [Organisation],
+    services: &'a [ServiceType],
+    locale: &'a str,
+}
+
 /// Who, what, in which languages and where: one slot in a line.
-fn slot_text(
-    slot: &Slot,
-    providers: &[Organisation],
-    services: &[ServiceType],
-    locale: &str,
-) -> String {
+fn slot_text(slot: &Slot, names: &Names<'_>) -> String {
+    let Names {
+        providers,
+        services,
+        locale,
+    } = *names;
     let organisation = providers
         .iter()
         .find(|o| o.id == slot.draft.organisation)
@@ -161,6 +168,11 @@ pub fn programme_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
         );
         ui.separator();
     }
+    let names = Names {
+        providers: &providers,
+        services: &services,
+        locale,
+    };
     ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -168,14 +180,10 @@ pub fn programme_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
                 ui.label(t!("programme.empty", locale = locale));
             }
             match screen.view {
-                ProgrammeView::Week => week_grid(
-                    ui, &programme, &providers, &services, may_edit, locale, commands,
-                ),
-                ProgrammeView::List => session_list(ui, &programme, &providers, &services, locale),
+                ProgrammeView::Week => week_grid(ui, &programme, &names, may_edit, commands),
+                ProgrammeView::List => session_list(ui, &programme, &names),
             }
-            days_off(
-                ui, screen, &programme, &providers, &services, may_edit, locale, commands,
-            );
+            days_off(ui, screen, &programme, &names, may_edit, commands);
         });
 }
 
@@ -276,12 +284,11 @@ fn flag_text(
 fn week_grid(
     ui: &mut Ui,
     programme: &Programme,
-    providers: &[Organisation],
-    services: &[ServiceType],
+    names: &Names<'_>,
     may_edit: bool,
-    locale: &str,
     commands: &mut Vec<Command>,
 ) {
+    let locale = names.locale;
     let flags = programme.flags();
     ui.columns(7, |columns| {
         for (index, column) in columns.iter_mut().enumerate() {
@@ -291,9 +298,7 @@ fn week_grid(
                 matches!(&s.draft.recurrence, Recurrence::Weekly { weekday, .. }
                     if weekday.number_from_monday() == number)
             }) {
-                slot_entry(
-                    column, slot, providers, services, &flags, may_edit, locale, commands,
-                );
+                slot_entry(column, slot, names, &flags, may_edit, commands);
             }
         }
     });
@@ -313,25 +318,21 @@ fn week_grid(
                     .collect();
                 ui.label(days.join(", "));
             }
-            slot_entry(
-                ui, slot, providers, services, &flags, may_edit, locale, commands,
-            );
+            slot_entry(ui, slot, names, &flags, may_edit, commands);
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn slot_entry(
     ui: &mut Ui,
     slot: &Slot,
-    providers: &[Organisation],
-    services: &[ServiceType],
+    names: &Names<'_>,
     flags: &[Flag],
     may_edit: bool,
-    locale: &str,
     commands: &mut Vec<Command>,
 ) {
-    let text = slot_text(slot, providers, services, locale);
+    let locale = names.locale;
+    let text = slot_text(slot, names);
     let flagged = flags.iter().any(|f| f.concerns(slot.id));
     let text = if flagged {
         RichText::new(text).color(theme::ERROR)
@@ -352,13 +353,8 @@ fn slot_entry(
 }
 
 /// Every session of the month, day by day.
-fn session_list(
-    ui: &mut Ui,
-    programme: &Programme,
-    providers: &[Organisation],
-    services: &[ServiceType],
-    locale: &str,
-) {
+fn session_list(ui: &mut Ui, programme: &Programme, names: &Names<'_>) {
+    let locale = names.locale;
     let mut day = None;
     for session in programme.sessions() {
         if day != Some(session.day) {
@@ -373,21 +369,19 @@ fn session_list(
                 format_date(session.day, locale)
             ));
         }
-        ui.label(slot_text(session.slot, providers, services, locale));
+        ui.label(slot_text(session.slot, names));
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn days_off(
     ui: &mut Ui,
     screen: &mut crate::app::ProgrammeScreen,
     programme: &Programme,
-    providers: &[Organisation],
-    services: &[ServiceType],
+    names: &Names<'_>,
     may_edit: bool,
-    locale: &str,
     commands: &mut Vec<Command>,
 ) {
+    let locale = names.locale;
     ui.add_space(8.0);
     ui.strong(t!("programme.days_off", locale = locale));
     for off in &programme.days_off {
@@ -398,7 +392,7 @@ fn days_off(
             {
                 Some(slot) => format!(
                     "{} — {}",
-                    slot_text(slot, providers, services, locale),
+                    slot_text(slot, names),
                     t!("programme.cancelled", locale = locale)
                 ),
                 None => t!("programme.closed", locale = locale).into_owned(),
@@ -435,18 +429,14 @@ fn days_off(
         let chosen = form
             .slot
             .and_then(|id| programme.slots.iter().find(|s| s.id == id))
-            .map_or(whole.clone(), |s| slot_text(s, providers, services, locale));
+            .map_or(whole.clone(), |s| slot_text(s, names));
         egui::ComboBox::from_id_salt("day_off_slot")
             .selected_text(chosen)
             .width(280.0)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut form.slot, None, whole);
                 for slot in &programme.slots {
-                    ui.selectable_value(
-                        &mut form.slot,
-                        Some(slot.id),
-                        slot_text(slot, providers, services, locale),
-                    );
+                    ui.selectable_value(&mut form.slot, Some(slot.id), slot_text(slot, names));
                 }
             })
             .response
@@ -656,18 +646,18 @@ pub fn today_at_the_bureau(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>
     if today.now.is_empty() && today.later.is_empty() {
         ui.label(RichText::new(t!("programme.nobody_today", locale = locale)).color(theme::MUTED));
     }
+    let names = Names {
+        providers: &desk.providers,
+        services: &desk.services,
+        locale,
+    };
     let list = |ui: &mut Ui, key: &str, sessions: &[Session<'_>]| {
         if sessions.is_empty() {
             return;
         }
         ui.label(RichText::new(t!(key, locale = locale)).color(theme::MUTED));
         for session in sessions {
-            ui.label(slot_text(
-                session.slot,
-                &desk.providers,
-                &desk.services,
-                locale,
-            ));
+            ui.label(slot_text(session.slot, &names));
         }
     };
     list(ui, "programme.now", &today.now);
