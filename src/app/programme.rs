@@ -252,11 +252,17 @@ impl Desk {
         Ok(())
     }
 
+    /// The programme of the month of `day`, among this month's and next month's read for the
+    /// desk (a desk left open past the end of a month still finds the new month's).
+    pub fn programme_of(&self, day: chrono::NaiveDate) -> Option<&Programme> {
+        self.at_the_bureau.iter().find(|p| p.month.contains(day))
+    }
+
     /// Who offers which service at the bureau today: the partners on now first, then those
     /// later, then those earlier today.
     pub fn todays_providers(&self) -> Vec<(ServiceTypeId, OrganisationId)> {
         let now = self.now();
-        let Some(programme) = self.at_the_bureau.first() else {
+        let Some(programme) = self.programme_of(now.date()) else {
             return Vec::new();
         };
         let mut sessions = programme.sessions_on(now.date());

@@ -627,7 +627,7 @@ pub fn today_at_the_bureau(ui: &mut Ui, desk: &Desk, commands: &mut Vec<Command>
             commands.push(Command::OpenProgramme);
         }
     });
-    let Some(programme) = desk.at_the_bureau.first() else {
+    let Some(programme) = desk.programme_of(now.date()) else {
         return;
     };
     if let Some(closed) = programme.closed_on(now.date()) {
