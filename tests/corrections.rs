@@ -350,6 +350,27 @@ fn a_voided_visit_leaves_every_figure_as_if_never_logged_and_stays_on_the_card_a
     };
     let before = ok(figures::compute(&db, &reader(&maria), october));
     assert_eq!(before.visits, 3);
+    // A referral issued from the visit logged in error goes out of the figures with it.
+    let referral = ReferralDraft {
+        visit: Some(mistake),
+        organisation: Some(OrganisationId(2)),
+        service_type: Some(ServiceTypeId(2)),
+        ..Default::default()
+    }
+    .validate(day(9))
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    ok(referrals::insert_referral(
+        &mut db,
+        &maria,
+        &referral,
+        at(9, 9),
+    ));
+    assert_eq!(
+        ok(figures::compute(&db, &reader(&maria), october))
+            .referrals
+            .total,
+        before.referrals.total + 1
+    );
 
     // A reason is required; someone else at the desk may not void Мария's visit.
     assert!(matches!(

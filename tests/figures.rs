@@ -90,7 +90,7 @@ fn read(path: &std::path::Path) -> Raw {
         _ => None,
     };
     Raw {
-        visits: all("SELECT id, visitor_id, visited_at, language, interpreter, duration_minutes FROM visits")
+        visits: all("SELECT id, visitor_id, visited_at, language, interpreter, duration_minutes FROM visits WHERE voided_at IS NULL")
             .iter()
             .map(|r| Visit {
                 id: int(&r[0]).unwrap_or_default(),
@@ -116,8 +116,8 @@ fn read(path: &std::path::Path) -> Raw {
                 (int(&r[0]).unwrap_or_default(), (text(&r[1]), text(&r[2]), text(&r[3]), birth, text(&r[5]), text(&r[6])))
             })
             .collect(),
-        referrals: all("SELECT issued_at, status FROM referrals").iter().map(|r| (stamp(&text(&r[0])), text(&r[1]))).collect(),
-        accompaniments: all("SELECT scheduled_at, status FROM accompaniments").iter().map(|r| (stamp(&text(&r[0])), text(&r[1]))).collect(),
+        referrals: all("SELECT issued_at, status FROM referrals WHERE reissued_as IS NULL AND visit_id NOT IN (SELECT id FROM visits WHERE voided_at IS NOT NULL)").iter().map(|r| (stamp(&text(&r[0])), text(&r[1]))).collect(),
+        accompaniments: all("SELECT scheduled_at, status FROM accompaniments WHERE reissued_as IS NULL AND visit_id NOT IN (SELECT id FROM visits WHERE voided_at IS NOT NULL)").iter().map(|r| (stamp(&text(&r[0])), text(&r[1]))).collect(),
         feedback: all("SELECT given_on, overall, staff FROM feedback")
             .iter()
             .map(|r| (NaiveDate::parse_from_str(&text(&r[0]), "%Y-%m-%d").unwrap_or_default(), int(&r[1]).unwrap_or_default(), int(&r[2]).unwrap_or_default()))

@@ -309,17 +309,17 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
         legal_assistance: with("legal"),
     };
 
-    let referral_base = "FROM referrals r WHERE r.issued_at >= :from AND r.issued_at < :until AND r.reissued_as IS NULL";
+    let referral_base = "FROM referrals r WHERE r.issued_at >= :from AND r.issued_at < :until AND r.reissued_as IS NULL AND r.visit_id NOT IN (SELECT id FROM visits WHERE voided_at IS NOT NULL)";
     let referrals = ReferralFigures {
         total: one(conn, &format!("SELECT count(*) {referral_base}"), &b)?,
         by_destination: counts(
             conn,
-            "SELECT o.name_en, count(*) FROM referrals r JOIN organisations o ON o.id = r.organisation_id WHERE r.issued_at >= :from AND r.issued_at < :until AND r.reissued_as IS NULL GROUP BY o.id",
+            "SELECT o.name_en, count(*) FROM referrals r JOIN organisations o ON o.id = r.organisation_id WHERE r.issued_at >= :from AND r.issued_at < :until AND r.reissued_as IS NULL AND r.visit_id NOT IN (SELECT id FROM visits WHERE voided_at IS NOT NULL) GROUP BY o.id",
             &b,
         )?,
         by_service: counts(
             conn,
-            "SELECT t.code, count(*) FROM referrals r JOIN service_types t ON t.id = r.service_type_id WHERE r.issued_at >= :from AND r.issued_at < :until AND r.reissued_as IS NULL GROUP BY t.code",
+            "SELECT t.code, count(*) FROM referrals r JOIN service_types t ON t.id = r.service_type_id WHERE r.issued_at >= :from AND r.issued_at < :until AND r.reissued_as IS NULL AND r.visit_id NOT IN (SELECT id FROM visits WHERE voided_at IS NOT NULL) GROUP BY t.code",
             &b,
         )?,
         by_outcome: counts(
@@ -331,17 +331,17 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
     let accompaniments = AccompanimentFigures {
         total: one(
             conn,
-            "SELECT count(*) FROM accompaniments WHERE scheduled_at >= :from AND scheduled_at < :until AND reissued_as IS NULL",
+            "SELECT count(*) FROM accompaniments WHERE scheduled_at >= :from AND scheduled_at < :until AND reissued_as IS NULL AND visit_id NOT IN (SELECT id FROM visits WHERE voided_at IS NOT NULL)",
             &b,
         )?,
         by_institution: counts(
             conn,
-            "SELECT o.name_en, count(*) FROM accompaniments a JOIN organisations o ON o.id = a.organisation_id WHERE a.scheduled_at >= :from AND a.scheduled_at < :until AND a.reissued_as IS NULL GROUP BY o.id",
+            "SELECT o.name_en, count(*) FROM accompaniments a JOIN organisations o ON o.id = a.organisation_id WHERE a.scheduled_at >= :from AND a.scheduled_at < :until AND a.reissued_as IS NULL AND a.visit_id NOT IN (SELECT id FROM visits WHERE voided_at IS NOT NULL) GROUP BY o.id",
             &b,
         )?,
         by_outcome: counts(
             conn,
-            "SELECT status, count(*) FROM accompaniments WHERE scheduled_at >= :from AND scheduled_at < :until AND reissued_as IS NULL GROUP BY 1",
+            "SELECT status, count(*) FROM accompaniments WHERE scheduled_at >= :from AND scheduled_at < :until AND reissued_as IS NULL AND visit_id NOT IN (SELECT id FROM visits WHERE voided_at IS NOT NULL) GROUP BY 1",
             &b,
         )?,
     };
