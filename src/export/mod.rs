@@ -765,7 +765,10 @@ fn printed(f: &Figures, published: &Published, options: &Options, bureau: &str) 
             }
             "programme" => sections.push(Section::Grid(Grid {
                 title: tr("report.table.programme"),
-                header: header(table),
+                // The first column names the partner.
+                header: std::iter::once(tr("report.column.partner"))
+                    .chain(header(table).into_iter().skip(1))
+                    .collect(),
                 rows: grid_rows(
                     t,
                     table,

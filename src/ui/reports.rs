@@ -171,7 +171,7 @@ fn programme_table(
     egui::Grid::new("programme_figures")
         .striped(true)
         .show(ui, |ui| {
-            for column in ["key", "slots_offered", "show_rate", "visits_served"] {
+            for column in ["partner", "slots_offered", "show_rate", "visits_served"] {
                 ui.label(t!(format!("report.column.{column}"), locale = locale));
             }
             ui.end_row();
