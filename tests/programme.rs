@@ -492,7 +492,9 @@ fn households_link_members_survive_an_erasure_and_count_in_the_figures() {
     let link = |db: &mut Database, to, member, relation| {
         households::link(db, &desk, to, member, relation, "2026-12-01T09:00")
     };
-    let house = link(&mut db, mother, son, Relation::Child).unwrap_or_else(|e| panic!("{e}"));
+    let house = link(&mut db, mother, son, Relation::Child)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .household;
     link(&mut db, mother, daughter, Relation::Child).unwrap_or_else(|e| panic!("{e}"));
     link(&mut db, son, father, Relation::Spouse).unwrap_or_else(|e| panic!("{e}"));
     link(&mut db, other_family, neighbour, Relation::Sibling).unwrap_or_else(|e| panic!("{e}"));

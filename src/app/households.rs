@@ -3,7 +3,7 @@
 //! visit is logged for at once.
 
 use super::{Desk, Notice, Screen, VisitorForm};
-use crate::db::{self, households, visitors};
+use crate::db::{self, households};
 use crate::domain::households::Relation;
 use crate::domain::text::{parse_visitor_code, visitor_code};
 use crate::domain::{VisitorDraft, VisitorId};
@@ -125,24 +125,17 @@ impl Desk {
             return Ok(());
         };
         self.family_link.error = None;
-        let typed = self.family_link.code.trim().to_owned();
-        // The code typed (or an alias of it) names exactly one person.
-        let found = match parse_visitor_code(&typed).map(visitor_code) {
-            Some(code) => visitors::search(&self.db, &actor, &code, 5)?
-                .into_iter()
-                .find(|hit| hit.code == code || hit.found_as.as_deref() == Some(code.as_str())),
-            None => None,
-        };
-        let Some(member) = found else {
+        // A bureau code is the record's number (an alias's links the record it was merged into).
+        let Some(member) = parse_visitor_code(&self.family_link.code).map(VisitorId) else {
             self.family_link.error = Some("household.no_such_code");
             return Ok(());
         };
         let stamp = self.stamp();
-        match households::link(
+        let linked = match households::link(
             &mut self.db,
             &actor,
             to,
-            member.id,
+            member,
             self.family_link.relation,
             &stamp,
         ) {
@@ -150,10 +143,17 @@ impl Desk {
                 self.family_link.error = Some(refusal.label_key());
                 return Ok(());
             }
+            Err(db::Error::NotFound) => {
+                self.family_link.error = Some("household.no_such_code");
+                return Ok(());
+            }
             other => other?,
         };
         self.family_link = super::FamilyLinkForm::default();
-        self.notice = Some(Notice::Saved("notice.family_linked", member.code));
+        self.notice = Some(Notice::Saved(
+            "notice.family_linked",
+            visitor_code(linked.member.0),
+        ));
         self.refresh_open_card()
     }
 

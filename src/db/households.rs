@@ -82,9 +82,19 @@ pub fn of_visitor(
     Ok(Some(Household { id, members }))
 }
 
+/// A link made: the household and the member linked into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Linked {
+    /// The household's row id.
+    pub household: i64,
+    /// The member's record (the one an alias was merged into, when an alias was given).
+    pub member: VisitorId,
+}
+
 /// Links `member` into the household of `to` with `relation` (to the household's contact). A
 /// household is started with `to` as its contact when they have none; a member already in it
-/// gets the new relation. Both must be current records (not erased, not an alias).
+/// gets the new relation. An alias links the record it was merged into; an erased record or one
+/// that does not exist is `NotFound`.
 pub fn link(
     db: &mut Database,
     actor: &Actor,
@@ -92,12 +102,19 @@ pub fn link(
     member: VisitorId,
     relation: Relation,
     now: &str,
-) -> Result<i64> {
+) -> Result<Linked> {
     actor.require(Permission::Register)?;
+    let tx = db.conn.transaction()?;
+    let member = tx
+        .query_row(
+            "SELECT coalesce(merged_into, id) FROM visitors WHERE id = ?1",
+            [member.0],
+            |r| r.get(0),
+        )
+        .map(VisitorId)?;
     if to == member {
         return Err(Error::Household(LinkRefusal::Same));
     }
-    let tx = db.conn.transaction()?;
     let household_of = |id: VisitorId| -> Result<Option<i64>> {
         Ok(tx.query_row(
             "SELECT household_id FROM visitors
@@ -141,7 +158,7 @@ pub fn link(
         )?;
     }
     tx.commit()?;
-    Ok(household)
+    Ok(Linked { household, member })
 }
 
 /// Takes `member` out of their household; the others stay linked.
