@@ -120,6 +120,11 @@ fn qr_ops_sized(
     Ok(())
 }
 
+/// Whether a slip language is written right to left (its side is laid out from the right).
+fn writes_right_to_left(language: &str) -> bool {
+    matches!(language, "ar" | "fa")
+}
+
 /// The name of a language as its speakers write it (for the interpreter line).
 fn endonym(code: &str) -> String {
     if SLIP_LANGUAGES.contains(&code) {

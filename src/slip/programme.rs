@@ -234,10 +234,6 @@ impl Poster<'_> {
     }
 }
 
-fn is_rtl(language: &str) -> bool {
-    matches!(language, "ar" | "fa")
-}
-
 /// Lays the poster out at one text scale.
 fn layout(
     fonts: &Fonts,
@@ -268,7 +264,10 @@ fn layout(
     }
     super::bureau_heading(&mut w, bureau, &[], content - QR - 6.0 * MM);
     let column = |f: &dyn Fn(&str) -> Vec<String>| -> Vec<(Vec<String>, bool)> {
-        languages.iter().map(|l| (f(l), is_rtl(l))).collect()
+        languages
+            .iter()
+            .map(|l| (f(l), super::writes_right_to_left(l)))
+            .collect()
     };
     w.y = w.y.min(top - QR - 2.0 * MM);
     w.columns(&column(&|l| vec![poster.title(l)]), TITLE);
@@ -279,7 +278,7 @@ fn layout(
         let lines: Vec<(Vec<String>, bool)> = per_language
             .iter()
             .zip(languages)
-            .map(|(blocks, l)| (blocks[b].1.clone(), is_rtl(l)))
+            .map(|(blocks, l)| (blocks[b].1.clone(), super::writes_right_to_left(l)))
             .collect();
         if *heading {
             w.gap(5.0);

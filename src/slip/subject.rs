@@ -38,7 +38,7 @@ pub fn render(record: &SubjectRecord, language: &str) -> Result<Vec<u8>, SlipErr
     let block = |w: &mut Writer<'_>, size: f32, lines: &dyn Fn(&str) -> Vec<String>| {
         let columns: Vec<(Vec<String>, bool)> = sides
             .iter()
-            .map(|l| (lines(l), ["ar", "fa"].contains(l)))
+            .map(|l| (lines(l), super::writes_right_to_left(l)))
             .collect();
         w.columns(&columns, size);
     };

@@ -14,12 +14,6 @@ fn relation_name(relation: Relation, locale: &str) -> String {
     t!(relation.label_key(), locale = locale).into_owned()
 }
 
-/// An age band as the card says it: "0-17", or why it is not known.
-fn age_text(band: &str, locale: &str) -> String {
-    crate::_rust_i18n_try_translate(locale, format!("answer.{band}"))
-        .map_or_else(|| band.to_owned(), |t| t.into_owned())
-}
-
 /// The card's family section.
 pub fn family_section(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut Vec<Command>) {
     let locale = desk.locale.clone();
@@ -52,7 +46,7 @@ pub fn family_section(ui: &mut Ui, desk: &mut Desk, card: &Card, commands: &mut 
                     RichText::new(format!(
                         "{} · {}",
                         relation_name(member.relation, locale),
-                        age_text(member.age_band, locale)
+                        crate::export::code_label(locale, "age_bands", member.age_band)
                     ))
                     .color(theme::MUTED),
                 );
