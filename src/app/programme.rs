@@ -140,14 +140,13 @@ impl Desk {
         let Some(actor) = self.actor() else {
             return Ok(());
         };
-        let month = self.programme.month;
+        let (month, stamp) = (self.programme.month, self.stamp());
         let Some(editor) = self.programme.editor.as_mut() else {
             return Ok(());
         };
         match editor.form.validate(month) {
             Err(errors) => editor.errors = errors,
             Ok(draft) => {
-                let stamp = crate::db::visits::stamp(self.clock.now());
                 programme::save_slot(&mut self.db, &actor, month, editor.id, &draft, &stamp)?;
                 self.programme.editor = None;
                 self.notice = Some(Notice::Saved("notice.slot_saved", month.code()));
@@ -188,7 +187,7 @@ impl Desk {
         let Some(actor) = self.actor() else {
             return Ok(());
         };
-        let month = self.programme.month;
+        let (month, stamp) = (self.programme.month, self.stamp());
         let form = &mut self.programme.day_off;
         form.errors.clear();
         let note = clean_text("note", &form.note, 300, false, &mut form.errors);
@@ -206,7 +205,6 @@ impl Desk {
             return Ok(());
         };
         let slot = form.slot;
-        let stamp = crate::db::visits::stamp(self.clock.now());
         programme::add_day_off(&mut self.db, &actor, day, slot, &note, &stamp)?;
         self.programme.day_off = DayOffForm::default();
         self.reload_programme()?;

@@ -641,10 +641,7 @@ impl Batch<'_> {
 
     /// Closes the bureau on a day (a holiday, a training day).
     pub fn insert_day_closed(&mut self, day: chrono::NaiveDate, note: &str) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO programme_days_off (day, note) VALUES (?1, ?2)",
-            (day.to_string(), note),
-        )?;
+        programme::write_day_off(&self.tx, day, None, note)?;
         Ok(())
     }
 

@@ -253,11 +253,7 @@ pub fn add_day_off(
             }]));
         }
     }
-    tx.execute(
-        "INSERT INTO programme_days_off (day, slot_id, note) VALUES (?1, ?2, ?3)",
-        rusqlite::params![day.to_string(), slot, note],
-    )?;
-    let id = tx.last_insert_rowid();
+    let id = write_day_off(&tx, day, slot, note)?;
     audit::record(
         &tx,
         actor,
@@ -268,6 +264,20 @@ pub fn add_day_off(
     )?;
     tx.commit()?;
     Ok(id)
+}
+
+/// Writes one day off; the caller owns the transaction (also the demo's path).
+pub(crate) fn write_day_off(
+    conn: &Connection,
+    day: NaiveDate,
+    slot: Option<i64>,
+    note: &str,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO programme_days_off (day, slot_id, note) VALUES (?1, ?2, ?3)",
+        rusqlite::params![day.to_string(), slot, note],
+    )?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// Takes a day off back: the slot (or the bureau) is open that day again.

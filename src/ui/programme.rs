@@ -180,7 +180,9 @@ pub fn programme_ui(ui: &mut Ui, desk: &mut Desk, commands: &mut Vec<Command>) {
                 ui.label(t!("programme.empty", locale = locale));
             }
             match screen.view {
-                ProgrammeView::Week => week_grid(ui, &programme, &names, may_edit, commands),
+                ProgrammeView::Week => {
+                    week_grid(ui, &programme, &flags, &names, may_edit, commands)
+                }
                 ProgrammeView::List => session_list(ui, &programme, &names),
             }
             days_off(ui, screen, &programme, &names, may_edit, commands);
@@ -284,12 +286,12 @@ fn flag_text(
 fn week_grid(
     ui: &mut Ui,
     programme: &Programme,
+    flags: &[Flag],
     names: &Names<'_>,
     may_edit: bool,
     commands: &mut Vec<Command>,
 ) {
     let locale = names.locale;
-    let flags = programme.flags();
     ui.columns(7, |columns| {
         for (index, column) in columns.iter_mut().enumerate() {
             let number = index as u32 + 1;
@@ -298,7 +300,7 @@ fn week_grid(
                 matches!(&s.draft.recurrence, Recurrence::Weekly { weekday, .. }
                     if weekday.number_from_monday() == number)
             }) {
-                slot_entry(column, slot, names, &flags, may_edit, commands);
+                slot_entry(column, slot, names, flags, may_edit, commands);
             }
         }
     });
@@ -318,7 +320,7 @@ fn week_grid(
                     .collect();
                 ui.label(days.join(", "));
             }
-            slot_entry(ui, slot, names, &flags, may_edit, commands);
+            slot_entry(ui, slot, names, flags, may_edit, commands);
         }
     }
 }
