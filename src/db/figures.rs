@@ -11,8 +11,8 @@ use super::{Database, Result};
 use crate::domain::access::Permission;
 use crate::domain::figures::{
     AGE_BANDS, AccompanimentFigures, Birth, Count, DURATION_BANDS, Figures, HouseholdFigures,
-    MonthFigures, Participants, Period, ProgrammeLine, Ratings, ReferralFigures, Satisfaction,
-    age_band, duration_band,
+    MonthFigures, Participants, Period, Ratings, ReferralFigures, Satisfaction, age_band,
+    duration_band,
 };
 use crate::domain::{Actor, format_stamp};
 
@@ -357,21 +357,7 @@ pub fn compute(db: &Database, actor: &Actor, period: Period) -> Result<Figures> 
             })
         })?
     };
-    let names: HashMap<i64, String> = super::organisations::list(db)?
-        .into_iter()
-        .map(|o| (o.id.0, o.details.name_en))
-        .collect();
-    let programme = super::programme::partner_figures(db, period.from, period.to)?
-        .into_iter()
-        .map(|p| ProgrammeLine {
-            organisation: names.get(&p.organisation.0).cloned().unwrap_or_default(),
-            slots_offered: p.sessions_offered,
-            days_offered: p.days_offered,
-            days_served: p.days_served,
-            visits_served: p.visits_served,
-            show_rate: p.show_rate().map(|r| (r * 100.0).round() / 100.0),
-        })
-        .collect();
+    let programme = super::programme::partner_figures(db, period.from, period.to)?;
     let overall = ratings(conn, "overall", period)?;
     let satisfaction = Satisfaction {
         responses: overall.distribution.iter().sum(),

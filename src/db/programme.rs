@@ -6,9 +6,10 @@ use rusqlite::{Connection, named_params};
 
 use super::{Database, Error, Result, audit};
 use crate::domain::access::Permission;
+use crate::domain::figures::ProgrammeLine;
 use crate::domain::programme::{
-    DayOff, Month, PartnerFigures, Programme, Recurrence, Slot, SlotDraft, parse_time,
-    weekday_from_number, weeks_text,
+    DayOff, Month, Programme, Recurrence, Slot, SlotDraft, parse_time, weekday_from_number,
+    weeks_text,
 };
 use crate::domain::{Actor, FieldError, OrganisationId, Problem, ServiceTypeId};
 
@@ -335,14 +336,14 @@ pub fn copy_previous_month(
     Ok(copies.len())
 }
 
-/// Per partner with a slot in `from..=to`: the sessions their slots offered, on how many days,
-/// on how many of those days they served anyone, and the visits they served in the period
-/// (counted visits with a service they provided), by organisation id.
+/// Per partner with a slot in `from..=to` (by organisation id, named in English): the sessions
+/// their slots offered, on how many days, on how many of those days they served anyone, and the
+/// visits they served in the period (counted visits with a service they provided).
 pub fn partner_figures(
     db: &Database,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<PartnerFigures>> {
+) -> Result<Vec<ProgrammeLine>> {
     let mut offered: Vec<(OrganisationId, u64, Vec<NaiveDate>)> = Vec::new();
     let mut month = Month::of(from);
     while month.first_day() <= to {
@@ -371,6 +372,8 @@ pub fn partner_figures(
          GROUP BY 1",
     )?;
     let end = to.succ_opt().unwrap_or(to).to_string();
+    let organisations = super::organisations::list(db)?;
+    offered.sort_by_key(|(organisation, ..)| *organisation);
     let mut figures = Vec::new();
     for (organisation, sessions, days) in offered {
         let by_day: Vec<(String, i64)> = served
@@ -379,17 +382,25 @@ pub fn partner_figures(
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?
             .collect::<rusqlite::Result<_>>()?;
-        figures.push(PartnerFigures {
-            organisation,
-            sessions_offered: sessions,
-            days_offered: days.len() as u64,
-            days_served: days
+        let days_offered = days.len() as u64;
+        let days_served = days
+            .iter()
+            .filter(|d| by_day.iter().any(|(day, _)| *day == d.to_string()))
+            .count() as u64;
+        figures.push(ProgrammeLine {
+            organisation: organisations
                 .iter()
-                .filter(|d| by_day.iter().any(|(day, _)| *day == d.to_string()))
-                .count() as u64,
+                .find(|o| o.id == organisation)
+                .map(|o| o.details.name_en.clone())
+                .unwrap_or_default(),
+            slots_offered: sessions,
+            days_offered,
+            days_served,
             visits_served: by_day.iter().map(|(_, n)| n.unsigned_abs()).sum(),
+            // The share of their programme days on which they served anyone, two places.
+            show_rate: (days_offered > 0)
+                .then(|| (days_served as f64 / days_offered as f64 * 100.0).round() / 100.0),
         });
     }
-    figures.sort_by_key(|f| f.organisation);
     Ok(figures)
 }

@@ -332,28 +332,6 @@ pub fn next_session<'a>(
         .min_by_key(|s| s.starts())
 }
 
-/// What one partner offered in a period and whom they served.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct PartnerFigures {
-    /// The partner.
-    pub organisation: OrganisationId,
-    /// Sessions in the programme (a slot on one day), after days off.
-    pub sessions_offered: u64,
-    /// Days with at least one of their sessions.
-    pub days_offered: u64,
-    /// Of those days, the ones on which they served at least one visit (the show rate's top).
-    pub days_served: u64,
-    /// Counted visits with a service they provided, in the whole period.
-    pub visits_served: u64,
-}
-
-impl PartnerFigures {
-    /// The share of their programme days on which they served anyone, 0–1; None with no day.
-    pub fn show_rate(&self) -> Option<f64> {
-        (self.days_offered > 0).then(|| self.days_served as f64 / self.days_offered as f64)
-    }
-}
-
 /// A slot as typed on the programme screen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SlotForm {
